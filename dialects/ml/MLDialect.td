@@ -1,0 +1,79 @@
+//===- MLDialect.td - the ml dialect, its types and attributes -*- tablegen -*-===//
+//
+// The `ml` dialect is what mljit traces Python/NumPy code into: value-semantic
+// ops on ranked tensors, with NumPy's meaning for every op. Broadcasting and
+// dtype promotion are explicit (ml.broadcast, ml.cast), so every elementwise op
+// sees operands of one type.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ML_DIALECT_TD
+#define ML_DIALECT_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def ML_Dialect : Dialect {
+  let name = "ml";
+  let cppNamespace = "::mlir::ml";
+  let summary = "Value-semantic tensor ops with NumPy semantics";
+  let description = [{
+    The `ml` dialect holds the programs that `mljit` traces from Python. Its
+    ops work on ranked tensors of f16, bf16, f32, f64, i1, i8, i32 and i64.
+    Integers are signless and read as signed two's complement; `i1` is a
+    boolean (true is 1). Every op follows NumPy's definition of the same
+    operation, including integer division by zero (which yields 0) and NaN
+    propagation. Shapes are static today; verifiers and type inference accept
+    dynamic dimensions so that they stay representable.
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasConstantMaterializer = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Element types
+//===----------------------------------------------------------------------===//
+
+def ML_Float : AnyTypeOf<[F16, BF16, F32, F64], "floating-point">;
+def ML_Int : AnyTypeOf<[I8, I32, I64], "signless integer">;
+def ML_Bool : TypeAlias<I1, "boolean">;
+
+def ML_Tensor : RankedTensorOf<[ML_Float, ML_Int, I1]>;
+def ML_NumericTensor : RankedTensorOf<[ML_Float, ML_Int]>;
+def ML_FloatTensor : RankedTensorOf<[ML_Float]>;
+def ML_BoolTensor : RankedTensorOf<[I1]>;
+def ML_IndexTensor : RankedTensorOf<[I64]>;
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def ML_ComparisonDirection : I32EnumAttr<"ComparisonDirection",
+    "how ml.compare compares its operands", [
+  I32EnumAttrCase<"EQ", 0, "eq">,
+  I32EnumAttrCase<"NE", 1, "ne">,
+  I32EnumAttrCase<"LT", 2, "lt">,
+  I32EnumAttrCase<"LE", 3, "le">,
+  I32EnumAttrCase<"GT", 4, "gt">,
+  I32EnumAttrCase<"GE", 5, "ge">
+]> {
+  let cppNamespace = "::mlir::ml";
+  let genSpecializedAttr = 0;
+}
+def ML_ComparisonDirectionAttr
+    : EnumAttr<ML_Dialect, ML_ComparisonDirection, "comparison_direction">;
+
+def ML_ReduceKind : I32EnumAttr<"ReduceKind",
+    "the combining function of ml.reduce", [
+  I32EnumAttrCase<"Sum", 0, "sum">,
+  I32EnumAttrCase<"Prod", 1, "prod">,
+  I32EnumAttrCase<"Max", 2, "max">,
+  I32EnumAttrCase<"Min", 3, "min">
+]> {
+  let cppNamespace = "::mlir::ml";
+  let genSpecializedAttr = 0;
+}
+def ML_ReduceKindAttr : EnumAttr<ML_Dialect, ML_ReduceKind, "reduce_kind">;
+
+#endif // ML_DIALECT_TD

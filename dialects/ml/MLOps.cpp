@@ -1,0 +1,413 @@
+//===- MLOps.cpp - ml op verifiers, type inference, custom syntax --------===//
+//
+// Shape rules live here once: the Python tracer builds ops without result
+// types and reads shapes back from what these functions infer, so a shape
+// error in traced code is reported by the verifier at the user's line.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/ml/MLOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallBitVector.h"
+
+using namespace mlir;
+using namespace mlir::ml;
+
+namespace {
+/// Prints a shape as `2x?x3` (or `scalar` for rank 0) in diagnostics.
+std::string shapeString(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(
+      shape,
+      [&](int64_t dim) {
+        if (ShapedType::isDynamic(dim))
+          os << '?';
+        else
+          os << dim;
+      },
+      [&] { os << 'x'; });
+  return text;
+}
+
+/// NumPy's rule for one pair of aligned dimensions; nullopt if incompatible.
+std::optional<int64_t> broadcastDim(int64_t a, int64_t b) {
+  if (a == 1)
+    return b;
+  if (b == 1 || a == b)
+    return a;
+  if (ShapedType::isDynamic(a))
+    return b;
+  if (ShapedType::isDynamic(b))
+    return a;
+  return std::nullopt;
+}
+
+/// Checks that `axes` are distinct and within [0, rank).
+LogicalResult verifyAxes(std::optional<Location> loc, StringRef opName,
+                         ArrayRef<int64_t> axes, int64_t rank) {
+  llvm::SmallBitVector seen(rank);
+  for (int64_t axis : axes) {
+    if (axis < 0 || axis >= rank)
+      return emitOptionalError(loc, "'", opName, "' op axis ", axis,
+                               " is out of range for an operand of rank ",
+                               rank);
+    if (seen.test(axis))
+      return emitOptionalError(loc, "'", opName, "' op axis ", axis,
+                               " is repeated");
+    seen.set(axis);
+  }
+  return success();
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// CompareOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CompareOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location>, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  auto type = cast<RankedTensorType>(adaptor.getLhs().getType());
+  inferredReturnTypes.push_back(
+      RankedTensorType::get(type.getShape(), IntegerType::get(context, 1)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BroadcastOp / ReshapeOp
+//===----------------------------------------------------------------------===//
+
+/// Shape ops keep the element type; converting it is ml.cast's job.
+template <typename OpTy>
+static LogicalResult verifyKeepsElementType(OpTy op) {
+  Type in = op.getOperand().getType().getElementType();
+  Type out = op.getType().getElementType();
+  if (in == out)
+    return success();
+  return op.emitOpError("changes the element type from ")
+         << in << " to " << out << "; use ml.cast";
+}
+
+LogicalResult BroadcastOp::verify() {
+  auto in = getOperand().getType();
+  auto out = getResult().getType();
+  if (failed(verifyKeepsElementType(*this)))
+    return failure();
+  if (in.getRank() > out.getRank())
+    return emitOpError("cannot broadcast shape ")
+           << shapeString(in.getShape()) << " to the lower-rank shape "
+           << shapeString(out.getShape());
+  int64_t lead = out.getRank() - in.getRank();
+  for (auto [i, dim] : llvm::enumerate(in.getShape())) {
+    int64_t target = out.getDimSize(lead + i);
+    if (dim == 1 || dim == target || ShapedType::isDynamic(dim) ||
+        ShapedType::isDynamic(target))
+      continue;
+    return emitOpError("cannot broadcast shape ")
+           << shapeString(in.getShape()) << " to "
+           << shapeString(out.getShape()) << ": operand dimension " << i
+           << " has size " << dim << " but the result has " << target;
+  }
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto in = getOperand().getType();
+  auto out = getResult().getType();
+  if (failed(verifyKeepsElementType(*this)))
+    return failure();
+  if (in.hasStaticShape() && out.hasStaticShape() &&
+      in.getNumElements() != out.getNumElements())
+    return emitOpError("cannot reshape ")
+           << shapeString(in.getShape()) << " (" << in.getNumElements()
+           << " elements) into " << shapeString(out.getShape()) << " ("
+           << out.getNumElements() << " elements)";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TransposeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TransposeOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  auto type = cast<RankedTensorType>(adaptor.getOperand().getType());
+  ArrayRef<int64_t> perm = adaptor.getPermutation();
+  if (static_cast<int64_t>(perm.size()) != type.getRank())
+    return emitOptionalError(loc, "'ml.transpose' op permutation has ",
+                             perm.size(), " entries but the operand has rank ",
+                             type.getRank());
+  if (failed(verifyAxes(loc, "ml.transpose", perm, type.getRank())))
+    return failure();
+  SmallVector<int64_t> shape;
+  for (int64_t axis : perm)
+    shape.push_back(type.getDimSize(axis));
+  inferredReturnTypes.push_back(
+      RankedTensorType::get(shape, type.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// SliceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SliceOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  auto type = cast<RankedTensorType>(adaptor.getOperand().getType());
+  ArrayRef<int64_t> start = adaptor.getStart(), limit = adaptor.getLimit(),
+                    stride = adaptor.getStride();
+  int64_t rank = type.getRank();
+  if (static_cast<int64_t>(start.size()) != rank ||
+      static_cast<int64_t>(limit.size()) != rank ||
+      static_cast<int64_t>(stride.size()) != rank)
+    return emitOptionalError(
+        loc, "'ml.slice' op needs one start:limit:stride per dimension (",
+        rank, "), got ", start.size(), ", ", limit.size(), " and ",
+        stride.size());
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size = type.getDimSize(d);
+    int64_t lo = start[d], hi = limit[d], step = stride[d];
+    if (step == 0)
+      return emitOptionalError(loc, "'ml.slice' op stride of dimension ", d,
+                               " is zero");
+    bool dynamic = ShapedType::isDynamic(size);
+    bool inBounds =
+        step > 0 ? 0 <= lo && lo <= hi && (dynamic || hi <= size)
+                 : -1 <= hi && hi <= lo && (dynamic || lo <= size - 1);
+    if (!inBounds)
+      return emitOptionalError(
+          loc, "'ml.slice' op range ", lo, ":", hi, ":", step,
+          " is out of bounds for dimension ", d, " of size ",
+          dynamic ? std::string("?") : std::to_string(size),
+          step > 0 ? " (a positive stride needs 0 <= start <= limit <= size)"
+                   : " (a negative stride needs -1 <= limit <= start <= "
+                     "size - 1)");
+    int64_t span = step > 0 ? hi - lo : lo - hi;
+    int64_t absStep = step > 0 ? step : -step;
+    shape.push_back((span + absStep - 1) / absStep);
+  }
+  inferredReturnTypes.push_back(
+      RankedTensorType::get(shape, type.getElementType()));
+  return success();
+}
+
+/// Parses `[0:4:2, 3:-1:-1]` into the three per-dimension arrays.
+static ParseResult parseSliceRanges(OpAsmParser &parser,
+                                    DenseI64ArrayAttr &start,
+                                    DenseI64ArrayAttr &limit,
+                                    DenseI64ArrayAttr &stride) {
+  SmallVector<int64_t> starts, limits, strides;
+  auto parseRange = [&]() -> ParseResult {
+    int64_t lo, hi, step;
+    if (parser.parseInteger(lo) || parser.parseColon() ||
+        parser.parseInteger(hi) || parser.parseColon() ||
+        parser.parseInteger(step))
+      return failure();
+    starts.push_back(lo);
+    limits.push_back(hi);
+    strides.push_back(step);
+    return success();
+  };
+  if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, parseRange,
+                                     " in slice ranges"))
+    return failure();
+  MLIRContext *ctx = parser.getContext();
+  start = DenseI64ArrayAttr::get(ctx, starts);
+  limit = DenseI64ArrayAttr::get(ctx, limits);
+  stride = DenseI64ArrayAttr::get(ctx, strides);
+  return success();
+}
+
+static void printSliceRanges(OpAsmPrinter &p, Operation *,
+                             DenseI64ArrayAttr start, DenseI64ArrayAttr limit,
+                             DenseI64ArrayAttr stride) {
+  p << '[';
+  for (size_t d = 0, e = start.size(); d < e; ++d) {
+    if (d)
+      p << ", ";
+    p << start[d] << ':' << limit[d] << ':' << stride[d];
+  }
+  p << ']';
+}
+
+//===----------------------------------------------------------------------===//
+// ConcatenateOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConcatenateOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  ValueRange inputs = adaptor.getInputs();
+  if (inputs.empty())
+    return emitOptionalError(loc, "'ml.concatenate' op needs at least one "
+                                  "operand");
+  auto first = cast<RankedTensorType>(inputs.front().getType());
+  int64_t rank = first.getRank();
+  int64_t dim = adaptor.getDimension();
+  if (dim < 0 || dim >= rank)
+    return emitOptionalError(loc, "'ml.concatenate' op dimension ", dim,
+                             " is out of range for operands of rank ", rank);
+  SmallVector<int64_t> shape(first.getShape());
+  for (auto [i, input] : llvm::enumerate(inputs.drop_front())) {
+    auto type = cast<RankedTensorType>(input.getType());
+    if (type.getRank() != rank)
+      return emitOptionalError(loc, "'ml.concatenate' op operand ", i + 1,
+                               " has rank ", type.getRank(),
+                               " but operand 0 has rank ", rank);
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t size = type.getDimSize(d);
+      if (d == dim) {
+        shape[d] = ShapedType::isDynamic(shape[d]) || ShapedType::isDynamic(size)
+                       ? ShapedType::kDynamic
+                       : shape[d] + size;
+        continue;
+      }
+      if (ShapedType::isDynamic(shape[d]))
+        shape[d] = size;
+      else if (!ShapedType::isDynamic(size) && size != shape[d])
+        return emitOptionalError(
+            loc, "'ml.concatenate' op operand ", i + 1, " has shape ",
+            shapeString(type.getShape()), " which differs from operand 0 (",
+            shapeString(first.getShape()), ") in dimension ", d,
+            ", not only in the concatenated dimension ", dim);
+    }
+  }
+  inferredReturnTypes.push_back(
+      RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+MatmulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                           Adaptor adaptor,
+                           SmallVectorImpl<Type> &inferredReturnTypes) {
+  auto lhs = cast<RankedTensorType>(adaptor.getLhs().getType());
+  auto rhs = cast<RankedTensorType>(adaptor.getRhs().getType());
+  if (lhs.getRank() < 2 || rhs.getRank() < 2)
+    return emitOptionalError(loc, "'ml.matmul' op operands need rank 2 or "
+                                  "more, got shapes ",
+                             shapeString(lhs.getShape()), " and ",
+                             shapeString(rhs.getShape()));
+  ArrayRef<int64_t> l = lhs.getShape(), r = rhs.getShape();
+  int64_t k1 = l[l.size() - 1], k2 = r[r.size() - 2];
+  if (!ShapedType::isDynamic(k1) && !ShapedType::isDynamic(k2) && k1 != k2)
+    return emitOptionalError(loc, "'ml.matmul' op contracting dimensions "
+                                  "differ: lhs ",
+                             shapeString(l), " has K = ", k1, " but rhs ",
+                             shapeString(r), " has K = ", k2);
+  ArrayRef<int64_t> lb = l.drop_back(2), rb = r.drop_back(2);
+  size_t batchRank = std::max(lb.size(), rb.size());
+  SmallVector<int64_t> shape(batchRank);
+  for (size_t i = 0; i < batchRank; ++i) {
+    int64_t a = i < batchRank - lb.size() ? 1 : lb[i - (batchRank - lb.size())];
+    int64_t b = i < batchRank - rb.size() ? 1 : rb[i - (batchRank - rb.size())];
+    std::optional<int64_t> dim = broadcastDim(a, b);
+    if (!dim)
+      return emitOptionalError(loc, "'ml.matmul' op batch dimensions of ",
+                               shapeString(l), " and ", shapeString(r),
+                               " do not broadcast");
+    shape[i] = *dim;
+  }
+  shape.push_back(l[l.size() - 2]);
+  shape.push_back(r[r.size() - 1]);
+  inferredReturnTypes.push_back(
+      RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ReduceOp, ArgMaxOp, ArgMinOp
+//===----------------------------------------------------------------------===//
+
+/// The shape left after reducing `axes` (kept as size 1 under keepdims).
+static SmallVector<int64_t> reducedShape(ArrayRef<int64_t> shape,
+                                         ArrayRef<int64_t> axes,
+                                         bool keepdims) {
+  SmallVector<int64_t> result;
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    if (!llvm::is_contained(axes, static_cast<int64_t>(d)))
+      result.push_back(size);
+    else if (keepdims)
+      result.push_back(1);
+  }
+  return result;
+}
+
+LogicalResult
+ReduceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                           Adaptor adaptor,
+                           SmallVectorImpl<Type> &inferredReturnTypes) {
+  auto type = cast<RankedTensorType>(adaptor.getOperand().getType());
+  ArrayRef<int64_t> axes = adaptor.getAxes();
+  if (failed(verifyAxes(loc, "ml.reduce", axes, type.getRank())))
+    return failure();
+  ReduceKind kind = adaptor.getKind();
+  bool isBool = type.getElementType().isInteger(1);
+  if (isBool && (kind == ReduceKind::Sum || kind == ReduceKind::Prod))
+    return emitOptionalError(loc, "'ml.reduce' op ", stringifyEnum(kind),
+                             " is not defined on i1; cast to an integer type "
+                             "first");
+  if (kind == ReduceKind::Max || kind == ReduceKind::Min) {
+    for (int64_t axis : axes)
+      if (type.getDimSize(axis) == 0)
+        return emitOptionalError(
+            loc, "'ml.reduce' op ", stringifyEnum(kind),
+            " over axis ", axis, " of size zero has no identity (shape ",
+            shapeString(type.getShape()), ")");
+  }
+  inferredReturnTypes.push_back(RankedTensorType::get(
+      reducedShape(type.getShape(), axes, adaptor.getKeepdims()),
+      type.getElementType()));
+  return success();
+}
+
+template <typename AdaptorT>
+static LogicalResult inferArgReduce(StringRef opName,
+                                    std::optional<Location> loc,
+                                    AdaptorT adaptor,
+                                    SmallVectorImpl<Type> &inferredReturnTypes) {
+  auto type = cast<RankedTensorType>(adaptor.getOperand().getType());
+  int64_t axis = adaptor.getAxis();
+  if (failed(verifyAxes(loc, opName, {axis}, type.getRank())))
+    return failure();
+  if (type.getDimSize(axis) == 0)
+    return emitOptionalError(loc, "'", opName, "' op axis ", axis,
+                             " has size zero, so there is no element to "
+                             "pick (shape ",
+                             shapeString(type.getShape()), ")");
+  inferredReturnTypes.push_back(RankedTensorType::get(
+      reducedShape(type.getShape(), {axis}, adaptor.getKeepdims()),
+      IntegerType::get(type.getContext(), 64)));
+  return success();
+}
+
+LogicalResult
+ArgMaxOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                           Adaptor adaptor,
+                           SmallVectorImpl<Type> &inferredReturnTypes) {
+  return inferArgReduce("ml.argmax", loc, adaptor, inferredReturnTypes);
+}
+
+LogicalResult
+ArgMinOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                           Adaptor adaptor,
+                           SmallVectorImpl<Type> &inferredReturnTypes) {
+  return inferArgReduce("ml.argmin", loc, adaptor, inferredReturnTypes);
+}
+
+#define GET_OP_CLASSES
+#include "dialects/ml/MLOps.cpp.inc"

@@ -1,0 +1,17 @@
+//===- MLOps.h - ml dialect ops ---------------------------------*- C++ -*-===//
+
+#ifndef MLJIT_DIALECTS_ML_MLOPS_H
+#define MLJIT_DIALECTS_ML_MLOPS_H
+
+#include "dialects/ml/MLDialect.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "dialects/ml/MLOps.h.inc"
+
+#endif // MLJIT_DIALECTS_ML_MLOPS_H

@@ -1,0 +1,465 @@
+//===- MLOps.td - ml dialect ops ----------------------------*- tablegen -*-===//
+//
+// Every op here has NumPy's meaning. Elementwise ops take operands of one
+// type; the tracer makes broadcasting (ml.broadcast) and promotion (ml.cast)
+// explicit before building them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ML_OPS_TD
+#define ML_OPS_TD
+
+include "MLDialect.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class ML_Op<string mnemonic, list<Trait> traits = []>
+    : Op<ML_Dialect, mnemonic, traits>;
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+def ML_ConstantOp : ML_Op<"constant",
+    [ConstantLike, Pure, AllTypesMatch<["value", "result"]>]> {
+  let summary = "a tensor constant";
+  let description = [{
+    Materializes a dense (or resource) elements attribute as a tensor value.
+
+    Example:
+
+    ```mlir
+    %c = ml.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+    %z = ml.constant dense<0> : tensor<i64>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops
+//===----------------------------------------------------------------------===//
+
+class ML_BinaryOp<string mnemonic, Type tensorType, string meaning,
+                  list<Trait> traits = []>
+    : ML_Op<mnemonic, traits # [Pure, SameOperandsAndResultType]> {
+  let summary = "elementwise " # meaning;
+  let arguments = (ins tensorType:$lhs, tensorType:$rhs);
+  let results = (outs tensorType:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
+}
+
+def ML_AddOp : ML_BinaryOp<"add", ML_NumericTensor, "addition",
+                           [Commutative]> {
+  let description = [{
+    `lhs + rhs` elementwise. Integers wrap around on overflow.
+
+    Example:
+
+    ```mlir
+    %r = ml.add %a, %b : tensor<4x8xf32>
+    ```
+  }];
+  let hasFolder = 1;
+}
+
+def ML_SubOp : ML_BinaryOp<"sub", ML_NumericTensor, "subtraction"> {
+  let description = [{
+    `lhs - rhs` elementwise. Integers wrap around on overflow.
+
+    Example:
+
+    ```mlir
+    %r = ml.sub %a, %b : tensor<4xi32>
+    ```
+  }];
+  let hasFolder = 1;
+}
+
+def ML_MulOp : ML_BinaryOp<"mul", ML_NumericTensor, "multiplication",
+                           [Commutative]> {
+  let description = [{
+    `lhs * rhs` elementwise. Integers wrap around on overflow.
+
+    Example:
+
+    ```mlir
+    %r = ml.mul %a, %b : tensor<4xf64>
+    ```
+  }];
+  let hasFolder = 1;
+}
+
+def ML_DivOp : ML_BinaryOp<"div", ML_FloatTensor, "true division"> {
+  let description = [{
+    IEEE division `lhs / rhs` (NumPy's `true_divide`). Integer operands are
+    not accepted: NumPy's `/` on integers converts to a float type first, and
+    `//` is `ml.floordiv`.
+
+    Example:
+
+    ```mlir
+    %r = ml.div %a, %b : tensor<4xf32>
+    ```
+  }];
+  let hasFolder = 1;
+}
+
+def ML_FloorDivOp : ML_BinaryOp<"floordiv", ML_NumericTensor,
+                                "floor division"> {
+  let description = [{
+    NumPy's `floor_divide` (Python's `//`): the quotient rounded towards
+    negative infinity. For integers, division by zero yields 0 and
+    `INT_MIN // -1` wraps to `INT_MIN`, as NumPy does; neither traps. For
+    floats it matches NumPy exactly (`1.0 // 0.1 == 9.0`), and division by
+    zero gives `inf` or `nan`.
+
+    Example:
+
+    ```mlir
+    %r = ml.floordiv %a, %b : tensor<4xi32>
+    ```
+  }];
+}
+
+def ML_RemOp : ML_BinaryOp<"rem", ML_NumericTensor, "remainder"> {
+  let description = [{
+    NumPy's `remainder` (Python's `%`): the result has the sign of `rhs`.
+    For integers, a zero divisor yields 0 without trapping; for floats it
+    yields `nan`.
+
+    Example:
+
+    ```mlir
+    %r = ml.rem %a, %b : tensor<4xi64>
+    ```
+  }];
+}
+
+def ML_PowOp : ML_BinaryOp<"pow", ML_NumericTensor, "power"> {
+  let description = [{
+    `lhs ** rhs` elementwise. For integers the result wraps on overflow; a
+    negative exponent (an error in NumPy) yields `1` for a base of `1`,
+    `±1` for a base of `-1` and 0 otherwise, without trapping.
+
+    Example:
+
+    ```mlir
+    %r = ml.pow %a, %b : tensor<4xf32>
+    ```
+  }];
+}
+
+def ML_MaximumOp : ML_BinaryOp<"maximum", ML_Tensor, "maximum",
+                               [Commutative]> {
+  let description = [{
+    NumPy's `maximum`: NaN in either operand gives NaN. On `i1` it is a
+    logical or.
+
+    Example:
+
+    ```mlir
+    %r = ml.maximum %a, %b : tensor<4xf32>
+    ```
+  }];
+  let hasFolder = 1;
+}
+
+def ML_MinimumOp : ML_BinaryOp<"minimum", ML_Tensor, "minimum",
+                               [Commutative]> {
+  let description = [{
+    NumPy's `minimum`: NaN in either operand gives NaN. On `i1` it is a
+    logical and.
+
+    Example:
+
+    ```mlir
+    %r = ml.minimum %a, %b : tensor<4xi32>
+    ```
+  }];
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary ops
+//===----------------------------------------------------------------------===//
+
+class ML_UnaryOp<string mnemonic, Type tensorType, string meaning>
+    : ML_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = "elementwise " # meaning;
+  let description = "Applies NumPy's `" # meaning # "` to every element."
+      # "\n\nExample:\n\n```mlir\n%r = ml." # mnemonic
+      # " %x : tensor<4x4xf32>\n```";
+  let arguments = (ins tensorType:$operand);
+  let results = (outs tensorType:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($result)";
+}
+
+def ML_NegOp : ML_UnaryOp<"neg", ML_NumericTensor, "negative"> {
+  let hasFolder = 1;
+}
+def ML_AbsOp : ML_UnaryOp<"abs", ML_NumericTensor, "absolute">;
+def ML_SignOp : ML_UnaryOp<"sign", ML_NumericTensor, "sign">;
+def ML_ExpOp : ML_UnaryOp<"exp", ML_FloatTensor, "exp">;
+def ML_LogOp : ML_UnaryOp<"log", ML_FloatTensor, "log">;
+def ML_Log1pOp : ML_UnaryOp<"log1p", ML_FloatTensor, "log1p">;
+def ML_TanhOp : ML_UnaryOp<"tanh", ML_FloatTensor, "tanh">;
+def ML_SqrtOp : ML_UnaryOp<"sqrt", ML_FloatTensor, "sqrt">;
+def ML_RsqrtOp : ML_UnaryOp<"rsqrt", ML_FloatTensor, "reciprocal square root">;
+def ML_SinOp : ML_UnaryOp<"sin", ML_FloatTensor, "sin">;
+def ML_CosOp : ML_UnaryOp<"cos", ML_FloatTensor, "cos">;
+def ML_FloorOp : ML_UnaryOp<"floor", ML_FloatTensor, "floor">;
+def ML_CeilOp : ML_UnaryOp<"ceil", ML_FloatTensor, "ceil">;
+
+//===----------------------------------------------------------------------===//
+// Comparison, selection and conversion
+//===----------------------------------------------------------------------===//
+
+def ML_CompareOp : ML_Op<"compare", [Pure, SameTypeOperands,
+    SameOperandsAndResultShape, InferTypeOpAdaptor]> {
+  let summary = "elementwise comparison giving booleans";
+  let description = [{
+    Compares `lhs` with `rhs` elementwise by `direction` (`eq`, `ne`, `lt`,
+    `le`, `gt`, `ge`). Every comparison with NaN is false except `ne`, which
+    is true. Integers compare as signed, `i1` as unsigned (false < true).
+
+    Example:
+
+    ```mlir
+    %m = ml.compare lt, %a, %b : tensor<4xf32>
+    // %m : tensor<4xi1>
+    ```
+  }];
+  let arguments = (ins ML_ComparisonDirectionAttr:$direction,
+                       ML_Tensor:$lhs, ML_Tensor:$rhs);
+  let results = (outs ML_BoolTensor:$result);
+  let assemblyFormat =
+      "`` $direction `,` $lhs `,` $rhs attr-dict `:` type($lhs)";
+  let hasFolder = 1;
+}
+
+def ML_SelectOp : ML_Op<"select", [Pure,
+    AllTypesMatch<["on_true", "on_false", "result"]>,
+    AllShapesMatch<["condition", "result"]>]> {
+  let summary = "elementwise choice by a boolean mask (np.where)";
+  let description = [{
+    `condition ? on_true : on_false` elementwise.
+
+    Example:
+
+    ```mlir
+    %r = ml.select %m, %a, %b : tensor<4xi1>, tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins ML_BoolTensor:$condition, ML_Tensor:$on_true,
+                       ML_Tensor:$on_false);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$condition `,` $on_true `,` $on_false attr-dict "
+                       "`:` type($condition) `,` type($result)";
+  let hasFolder = 1;
+}
+
+def ML_CastOp : ML_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "elementwise dtype conversion (ndarray.astype)";
+  let description = [{
+    Converts every element to the result's element type as NumPy's `astype`
+    does: floats to integers truncate towards zero, anything to `i1` tests
+    for non-zero (NaN is true), `i1` to numbers gives 0 or 1, and float to
+    float rounds to nearest even.
+
+    Example:
+
+    ```mlir
+    %r = ml.cast %x : tensor<4xf32> to tensor<4xi32>
+    ```
+  }];
+  let arguments = (ins ML_Tensor:$operand);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand) `to` type($result)";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+def ML_BroadcastOp : ML_Op<"broadcast", [Pure]> {
+  let summary = "NumPy broadcasting to a larger shape (np.broadcast_to)";
+  let description = [{
+    Broadcasts `operand` to the result shape by NumPy's rules: dimensions are
+    aligned at the end; each operand dimension equals the result's or is 1;
+    missing leading dimensions are added.
+
+    Example:
+
+    ```mlir
+    %r = ml.broadcast %x : tensor<1x3xf32> to tensor<2x4x3xf32>
+    ```
+  }];
+  let arguments = (ins ML_Tensor:$operand);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand) `to` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def ML_ReshapeOp : ML_Op<"reshape", [Pure]> {
+  let summary = "row-major reshape (ndarray.reshape)";
+  let description = [{
+    Reinterprets the elements of `operand`, in row-major order, with the
+    result's shape. Both shapes hold the same number of elements.
+
+    Example:
+
+    ```mlir
+    %r = ml.reshape %x : tensor<2x6xf32> to tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins ML_Tensor:$operand);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand) `to` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def ML_TransposeOp : ML_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "dimension permutation (np.transpose)";
+  let description = [{
+    Result dimension `i` is operand dimension `permutation[i]`.
+
+    Example:
+
+    ```mlir
+    %r = ml.transpose %x, [2, 0, 1] : tensor<2x3x4xf32> -> tensor<4x2x3xf32>
+    ```
+  }];
+  let arguments = (ins ML_Tensor:$operand, DenseI64ArrayAttr:$permutation);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$operand `,` $permutation attr-dict `:` type($operand) "
+                       "`->` type($result)";
+  let hasFolder = 1;
+}
+
+def ML_SliceOp : ML_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+  let summary = "strided slice (x[start:limit:stride] per dimension)";
+  let description = [{
+    Takes, along every dimension `d`, the elements `start[d]`,
+    `start[d] + stride[d]`, ... up to but excluding `limit[d]`, as a Python
+    slice does once normalized by `slice.indices`. A positive stride needs
+    `0 <= start <= limit <= size`; a negative one walks backwards and needs
+    `-1 <= limit <= start <= size - 1`.
+
+    Example:
+
+    ```mlir
+    %r = ml.slice %x [0:4:2, 3:-1:-1] : tensor<4x4xf32> -> tensor<2x4xf32>
+    ```
+  }];
+  let arguments = (ins ML_Tensor:$operand, DenseI64ArrayAttr:$start,
+                       DenseI64ArrayAttr:$limit, DenseI64ArrayAttr:$stride);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$operand custom<SliceRanges>($start, $limit, $stride) "
+                       "attr-dict `:` type($operand) `->` type($result)";
+  let hasFolder = 1;
+}
+
+def ML_ConcatenateOp : ML_Op<"concatenate", [Pure, SameOperandsElementType,
+    InferTypeOpAdaptor]> {
+  let summary = "joins tensors along a dimension (np.concatenate)";
+  let description = [{
+    All operands have the same rank and the same sizes except along
+    `dimension`.
+
+    Example:
+
+    ```mlir
+    %r = ml.concatenate %a, %b dim = 1
+        : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<ML_Tensor>:$inputs, I64Attr:$dimension);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$inputs `dim` `=` $dimension attr-dict `:` "
+                       "functional-type($inputs, $result)";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions and reductions
+//===----------------------------------------------------------------------===//
+
+def ML_MatmulOp : ML_Op<"matmul", [Pure, SameOperandsElementType,
+    InferTypeOpAdaptor]> {
+  let summary = "matrix product with broadcast batch dimensions (np.matmul)";
+  let description = [{
+    Multiplies the trailing two dimensions, `[..., M, K] x [..., K, N] ->
+    [..., M, N]`; the leading (batch) dimensions broadcast by NumPy's rules.
+    Both operands have rank 2 or more (the tracer reshapes vectors as
+    `np.matmul` does). Integer products wrap; f16 and bf16 accumulate in f32.
+
+    Example:
+
+    ```mlir
+    %r = ml.matmul %a, %b : (tensor<8x1x4x5xf32>, tensor<3x5x6xf32>)
+                          -> tensor<8x3x4x6xf32>
+    ```
+  }];
+  let arguments = (ins ML_NumericTensor:$lhs, ML_NumericTensor:$rhs);
+  let results = (outs ML_NumericTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` "
+                       "`(` type($lhs) `,` type($rhs) `)` `->` type($result)";
+}
+
+def ML_ReduceOp : ML_Op<"reduce", [Pure, SameOperandsAndResultElementType,
+    InferTypeOpAdaptor]> {
+  let summary = "sum, product, max or min along axes";
+  let description = [{
+    Combines the elements along every axis in `axes` with `kind`: `sum`,
+    `prod`, `max` or `min`. Reduced dimensions are dropped, or kept with size
+    1 under `keepdims`. `max` and `min` propagate NaN and have no identity, so
+    they reject a zero-size reduced dimension; on `i1` they are any/all.
+    f16 and bf16 sums and products accumulate in f32.
+
+    Example:
+
+    ```mlir
+    %r = ml.reduce sum %x axes = [0, 2] keepdims
+        : tensor<2x3x4xf32> -> tensor<1x3x1xf32>
+    ```
+  }];
+  let arguments = (ins ML_ReduceKindAttr:$kind, ML_Tensor:$operand,
+                       DenseI64ArrayAttr:$axes, UnitAttr:$keepdims);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "`` $kind $operand `axes` `=` $axes (`keepdims` $keepdims^)? "
+                       "attr-dict `:` type($operand) `->` type($result)";
+}
+
+class ML_ArgReduceOp<string mnemonic, string which>
+    : ML_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "index of the " # which # " element along an axis";
+  let description = [{
+    The index (i64) of the first }] # which # [{ element along `axis`, as
+    NumPy's `arg}] # which # [{`; the first NaN wins if there is one. The
+    axis is dropped, or kept with size 1 under `keepdims`. A zero-size axis is
+    rejected.
+
+    Example:
+
+    ```mlir
+    %i = ml.}] # mnemonic # [{ %x axis = 1 : tensor<2x3xf32> -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins ML_Tensor:$operand, I64Attr:$axis, UnitAttr:$keepdims);
+  let results = (outs ML_IndexTensor:$result);
+  let assemblyFormat = "$operand `axis` `=` $axis (`keepdims` $keepdims^)? "
+                       "attr-dict `:` type($operand) `->` type($result)";
+}
+
+def ML_ArgMaxOp : ML_ArgReduceOp<"argmax", "largest">;
+def ML_ArgMinOp : ML_ArgReduceOp<"argmin", "smallest">;
+
+#endif // ML_OPS_TD

@@ -1,0 +1,145 @@
+//===- Builders.cpp - tensor-level builders shared by ml-to-linalg -------===//
+
+#include "passes/MLToLinalg/Patterns.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::ml;
+
+BoolAsBytesTypeConverter::BoolAsBytesTypeConverter() {
+  addConversion([](Type type) { return type; });
+  addConversion([](RankedTensorType type) -> Type {
+    if (!type.getElementType().isInteger(1))
+      return type;
+    return type.clone(IntegerType::get(type.getContext(), 8));
+  });
+}
+
+Value ml::loadScalar(OpBuilder &b, Location loc, Value element,
+                     Type logicalType) {
+  if (!logicalType.isInteger(1) || element.getType() == logicalType)
+    return element;
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(element.getType(), 0));
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, element,
+                               zero);
+}
+
+Value ml::storeScalar(OpBuilder &b, Location loc, Value value) {
+  if (!value.getType().isInteger(1))
+    return value;
+  return arith::ExtUIOp::create(b, loc, b.getI8Type(), value);
+}
+
+Value ml::createEmptyTensor(OpBuilder &b, Location loc, RankedTensorType type) {
+  return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                 type.getElementType());
+}
+
+Value ml::createFilledTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                             Value value) {
+  Value empty = createEmptyTensor(b, loc, type);
+  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
+}
+
+Value ml::createElementwise(OpBuilder &b, Location loc, RankedTensorType type,
+                            ValueRange inputs, ScalarBodyFn body) {
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps(inputs.size() + 1,
+                              b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, inputs, createEmptyTensor(b, loc, type), maps,
+      iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args.drop_back());
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  return generic.getResult(0);
+}
+
+SmallVector<ReassociationIndices>
+ml::groupDroppedDims(int64_t rank, function_ref<bool(int64_t)> isDropped) {
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices pending;
+  for (int64_t d = 0; d < rank; ++d) {
+    pending.push_back(d);
+    if (!isDropped(d)) {
+      groups.push_back(pending);
+      pending.clear();
+    }
+  }
+  // Trailing dropped dimensions join the last group; with no kept dimension
+  // at all the collapsed value is 0-d and the reassociation is empty.
+  if (!pending.empty() && !groups.empty())
+    groups.back().append(pending.begin(), pending.end());
+  return groups;
+}
+
+Value ml::createBroadcast(OpBuilder &b, Location loc, Value value,
+                          RankedTensorType type) {
+  auto inType = cast<RankedTensorType>(value.getType());
+  if (inType == type)
+    return value;
+  int64_t lead = type.getRank() - inType.getRank();
+  // Unit dimensions that stretch to another size cannot be expressed by
+  // linalg.broadcast, which only adds dimensions: collapse them away first.
+  auto stretched = [&](int64_t d) {
+    return inType.getDimSize(d) == 1 && type.getDimSize(lead + d) != 1;
+  };
+  SmallVector<int64_t> keptShape, addedDims;
+  for (int64_t d = 0; d < lead; ++d)
+    addedDims.push_back(d);
+  for (int64_t d = 0; d < inType.getRank(); ++d) {
+    if (stretched(d))
+      addedDims.push_back(lead + d);
+    else
+      keptShape.push_back(inType.getDimSize(d));
+  }
+  if (static_cast<int64_t>(keptShape.size()) != inType.getRank()) {
+    auto collapsedType =
+        RankedTensorType::get(keptShape, inType.getElementType());
+    value = tensor::CollapseShapeOp::create(
+        b, loc, collapsedType, value,
+        groupDroppedDims(inType.getRank(), stretched));
+  }
+  if (addedDims.empty())
+    return value;
+  Value init = createEmptyTensor(b, loc, type);
+  return linalg::BroadcastOp::create(b, loc, value, init, addedDims)
+      .getResult()[0];
+}
+
+Value ml::createReshape(OpBuilder &b, Location loc, Value value,
+                        RankedTensorType type) {
+  auto inType = cast<RankedTensorType>(value.getType());
+  if (inType == type)
+    return value;
+  // Row-major reshape == flatten then unflatten; canonicalization merges the
+  // pair into a single collapse or expand where one suffices. A 0-d side
+  // (a single element) is reached directly with an empty reassociation.
+  if (type.getRank() == 0)
+    return tensor::CollapseShapeOp::create(b, loc, type, value,
+                                           ArrayRef<ReassociationIndices>{});
+  if (inType.getRank() == 0)
+    return tensor::ExpandShapeOp::create(b, loc, type, value,
+                                         ArrayRef<ReassociationIndices>{});
+  auto allInOne = [](int64_t rank) {
+    return SmallVector<ReassociationIndices>{
+        llvm::to_vector(llvm::seq<int64_t>(0, rank))};
+  };
+  Value flat = value;
+  if (inType.getRank() != 1)
+    flat = tensor::CollapseShapeOp::create(
+        b, loc,
+        RankedTensorType::get({inType.getNumElements()},
+                              inType.getElementType()),
+        value, allInOne(inType.getRank()));
+  if (flat.getType() == type)
+    return flat;
+  return tensor::ExpandShapeOp::create(b, loc, type, flat,
+                                       allInOne(type.getRank()));
+}

@@ -1,0 +1,316 @@
+//===- Contraction.cpp - ml matmul and reductions to linalg --------------===//
+//
+// f16/bf16 accumulate in f32 (computeType) and round once at the end, as
+// NumPy's float16 reductions and matmul do.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/ml/MLOps.h"
+#include "passes/MLToLinalg/Patterns.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/APInt.h"
+
+using namespace mlir;
+using namespace mlir::ml;
+
+namespace {
+
+/// Rounds an f32 accumulator tensor back to the op's narrow float type.
+Value roundTo(OpBuilder &b, Location loc, Value value, RankedTensorType type) {
+  if (value.getType() == type)
+    return value;
+  return createElementwise(b, loc, type, value,
+                           [&](OpBuilder &nb, Location nl, ValueRange a) {
+                             return convertScalar(nb, nl, a[0],
+                                                  type.getElementType());
+                           });
+}
+
+/// `value` with every dimension in `axes` re-inserted as size 1.
+Value keepDims(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> axes,
+               RankedTensorType keptType) {
+  auto isAxis = [&](int64_t d) { return llvm::is_contained(axes, d); };
+  return tensor::ExpandShapeOp::create(
+      b, loc, keptType, value, groupDroppedDims(keptType.getRank(), isAxis));
+}
+
+RankedTensorType withElementType(RankedTensorType type, Type elementType) {
+  return RankedTensorType::get(type.getShape(), elementType);
+}
+
+/// Collapses the leading `count` dimensions of `value` into one.
+Value collapseLeading(OpBuilder &b, Location loc, Value value, int64_t count) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<ReassociationIndices> groups = {
+      llvm::to_vector(llvm::seq<int64_t>(0, count))};
+  for (int64_t d = count; d < type.getRank(); ++d)
+    groups.push_back({d});
+  return tensor::CollapseShapeOp::create(b, loc, value, groups);
+}
+
+struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type accType = computeType(type.getElementType());
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    auto rhsType = cast<RankedTensorType>(rhs.getType());
+    int64_t batchRank = type.getRank() - 2;
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t m = shape[batchRank], n = shape[batchRank + 1];
+    int64_t k = lhsType.getShape().back();
+
+    auto accTensor = [&](ArrayRef<int64_t> accShape) {
+      auto accType2 = RankedTensorType::get(accShape, accType);
+      Value zero = arith::ConstantOp::create(
+          rewriter, loc, accType, rewriter.getZeroAttr(accType));
+      return createFilledTensor(rewriter, loc, accType2, zero);
+    };
+
+    Value result;
+    if (rhsType.getRank() == 2) {
+      // [..., M, K] x [K, N]: one 2-D matmul over the flattened rows.
+      Value rows = batchRank ? collapseLeading(rewriter, loc, lhs, batchRank + 1)
+                             : lhs;
+      int64_t rowCount = cast<RankedTensorType>(rows.getType()).getDimSize(0);
+      result = linalg::MatmulOp::create(rewriter, loc, ValueRange{rows, rhs},
+                                        accTensor({rowCount, n}))
+                   .getResult(0);
+      if (batchRank) {
+        SmallVector<ReassociationIndices> groups = {
+            llvm::to_vector(llvm::seq<int64_t>(0, batchRank + 1)),
+            {batchRank + 1}};
+        result = tensor::ExpandShapeOp::create(
+            rewriter, loc, withElementType(type, accType), result, groups);
+      }
+    } else {
+      // Broadcast both batch shapes to the result's and fold them into one
+      // batch dimension for linalg.batch_matmul.
+      SmallVector<int64_t> batch(shape.take_front(batchRank));
+      auto full = [&](Value v, int64_t rows, int64_t cols) {
+        SmallVector<int64_t> fullShape(batch);
+        fullShape.append({rows, cols});
+        auto vType = cast<RankedTensorType>(v.getType());
+        return createBroadcast(
+            rewriter, loc, v,
+            RankedTensorType::get(fullShape, vType.getElementType()));
+      };
+      lhs = collapseLeading(rewriter, loc, full(lhs, m, k), batchRank);
+      rhs = collapseLeading(rewriter, loc, full(rhs, k, n), batchRank);
+      int64_t batchCount = cast<RankedTensorType>(lhs.getType()).getDimSize(0);
+      result = linalg::BatchMatmulOp::create(rewriter, loc,
+                                             ValueRange{lhs, rhs},
+                                             accTensor({batchCount, m, n}))
+                   .getResult(0);
+      SmallVector<ReassociationIndices> groups = {
+          llvm::to_vector(llvm::seq<int64_t>(0, batchRank)), {batchRank},
+          {batchRank + 1}};
+      result = tensor::ExpandShapeOp::create(
+          rewriter, loc, withElementType(type, accType), result, groups);
+    }
+    rewriter.replaceOp(op, roundTo(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+/// The identity of a reduction in `type` (sum 0, prod 1, max lowest,
+/// min highest). Booleans reduce as i8 bytes holding 0 or 1, so max is `any`
+/// and min is `all`.
+TypedAttr reductionIdentity(OpBuilder &b, ReduceKind kind, Type type,
+                            bool isBool) {
+  bool isMax = kind == ReduceKind::Max;
+  if (isBool)
+    return b.getIntegerAttr(type, isMax ? 0 : 1);
+  if (auto floatType = dyn_cast<FloatType>(type)) {
+    const llvm::fltSemantics &sem = floatType.getFloatSemantics();
+    switch (kind) {
+    case ReduceKind::Sum:
+      return b.getFloatAttr(type, 0.0);
+    case ReduceKind::Prod:
+      return b.getFloatAttr(type, 1.0);
+    case ReduceKind::Max:
+    case ReduceKind::Min:
+      return b.getFloatAttr(type, APFloat::getInf(sem, /*Negative=*/isMax));
+    }
+  }
+  unsigned width = type.getIntOrFloatBitWidth();
+  switch (kind) {
+  case ReduceKind::Sum:
+    return b.getIntegerAttr(type, 0);
+  case ReduceKind::Prod:
+    return b.getIntegerAttr(type, 1);
+  case ReduceKind::Max:
+  case ReduceKind::Min:
+    return b.getIntegerAttr(type, isMax ? APInt::getSignedMinValue(width)
+                                        : APInt::getSignedMaxValue(width));
+  }
+  llvm_unreachable("unknown reduce kind");
+}
+
+/// acc <- combine(acc, x), as NumPy's reduction loop calls its ufunc: max is
+/// `acc > x || isnan(acc) ? acc : x`, so NaN wins and ties take x. Booleans
+/// arrive as i8 0/1, where signed max/min are or/and.
+Value combine(OpBuilder &b, Location loc, ReduceKind kind, Value acc,
+              Value x) {
+  Type type = acc.getType();
+  bool isFloat = isa<FloatType>(type);
+  switch (kind) {
+  case ReduceKind::Sum:
+    return isFloat ? arith::AddFOp::create(b, loc, acc, x).getResult()
+                   : arith::AddIOp::create(b, loc, acc, x).getResult();
+  case ReduceKind::Prod:
+    return isFloat ? arith::MulFOp::create(b, loc, acc, x).getResult()
+                   : arith::MulIOp::create(b, loc, acc, x).getResult();
+  case ReduceKind::Max:
+  case ReduceKind::Min:
+    break;
+  }
+  bool isMax = kind == ReduceKind::Max;
+  if (isFloat) {
+    using P = arith::CmpFPredicate;
+    Value keep = arith::CmpFOp::create(b, loc, isMax ? P::OGT : P::OLT, acc, x);
+    Value accIsNan = arith::CmpFOp::create(b, loc, P::UNO, acc, acc);
+    keep = arith::OrIOp::create(b, loc, keep, accIsNan);
+    return arith::SelectOp::create(b, loc, keep, acc, x);
+  }
+  return isMax ? arith::MaxSIOp::create(b, loc, acc, x).getResult()
+               : arith::MinSIOp::create(b, loc, acc, x).getResult();
+}
+
+struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = cast<RankedTensorType>(adaptor.getOperand().getType());
+    Type logical = op.getOperand().getType().getElementType();
+    bool isBool = logical.isInteger(1);
+    Type accType = computeType(inType.getElementType());
+    ReduceKind kind = op.getKind();
+    SmallVector<int64_t> axes(op.getAxes());
+    llvm::sort(axes);
+
+    SmallVector<int64_t> reducedShape;
+    for (int64_t d = 0; d < inType.getRank(); ++d)
+      if (!llvm::is_contained(axes, d))
+        reducedShape.push_back(inType.getDimSize(d));
+    auto accTensorType = RankedTensorType::get(reducedShape, accType);
+    Value identity = arith::ConstantOp::create(
+        rewriter, loc, reductionIdentity(rewriter, kind, accType, isBool));
+    Value init = createFilledTensor(rewriter, loc, accTensorType, identity);
+    auto reduce = linalg::ReduceOp::create(
+        rewriter, loc, adaptor.getOperand(), init, axes,
+        [&](OpBuilder &b, Location nl, ValueRange args) {
+          Value x = isBool ? storeScalar(b, nl, loadScalar(b, nl, args[0], logical))
+                           : convertScalar(b, nl, args[0], accType);
+          linalg::YieldOp::create(b, nl, combine(b, nl, kind, args[1], x));
+        });
+    auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    auto unkept = RankedTensorType::get(reducedShape, type.getElementType());
+    Value result = roundTo(rewriter, loc, reduce.getResult(0), unkept);
+    if (op.getKeepdims())
+      result = keepDims(rewriter, loc, result, axes, type);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// argmax/argmin as one linalg.generic reducing (best value, its index);
+/// the strict comparison keeps the first of equal elements and the NaN test
+/// makes the first NaN win, as NumPy does.
+template <typename OpTy, bool IsMax>
+struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getOperand();
+    auto inType = cast<RankedTensorType>(input.getType());
+    Type logical = op.getOperand().getType().getElementType();
+    bool isBool = logical.isInteger(1);
+    Type valueType = computeType(inType.getElementType());
+    Type indexType = rewriter.getI64Type();
+    int64_t axis = op.getAxis(), rank = inType.getRank();
+
+    SmallVector<int64_t> reducedShape;
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t d = 0; d < rank; ++d) {
+      iterators.push_back(d == axis ? utils::IteratorType::reduction
+                                    : utils::IteratorType::parallel);
+      if (d == axis)
+        continue;
+      reducedShape.push_back(inType.getDimSize(d));
+      outExprs.push_back(rewriter.getAffineDimExpr(d));
+    }
+    ReduceKind kind = IsMax ? ReduceKind::Max : ReduceKind::Min;
+    Value bestInit = createFilledTensor(
+        rewriter, loc, RankedTensorType::get(reducedShape, valueType),
+        arith::ConstantOp::create(
+            rewriter, loc, reductionIdentity(rewriter, kind, valueType, isBool)));
+    Value indexInit = createFilledTensor(
+        rewriter, loc, RankedTensorType::get(reducedShape, indexType),
+        arith::ConstantOp::create(rewriter, loc,
+                                  rewriter.getIntegerAttr(indexType, 0)));
+    AffineMap outMap = AffineMap::get(rank, 0, outExprs, rewriter.getContext());
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   outMap, outMap};
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{bestInit.getType(), indexInit.getType()},
+        input, ValueRange{bestInit, indexInit}, maps, iterators,
+        [&](OpBuilder &b, Location nl, ValueRange args) {
+          Value x = isBool ? storeScalar(b, nl, loadScalar(b, nl, args[0], logical))
+                           : convertScalar(b, nl, args[0], valueType);
+          Value best = args[1];
+          Value better;
+          if (isa<FloatType>(valueType)) {
+            using P = arith::CmpFPredicate;
+            better = arith::CmpFOp::create(b, nl, IsMax ? P::OGT : P::OLT, x,
+                                           best);
+            Value xIsNan = arith::CmpFOp::create(b, nl, P::UNO, x, x);
+            Value bestIsNum = arith::CmpFOp::create(b, nl, P::ORD, best, best);
+            better = arith::OrIOp::create(
+                b, nl, better, arith::AndIOp::create(b, nl, xIsNan, bestIsNum));
+          } else {
+            using P = arith::CmpIPredicate;
+            better = arith::CmpIOp::create(b, nl, IsMax ? P::sgt : P::slt, x,
+                                           best);
+          }
+          Value index = arith::IndexCastOp::create(
+              b, nl, indexType, linalg::IndexOp::create(b, nl, axis));
+          linalg::YieldOp::create(
+              b, nl,
+              ValueRange{arith::SelectOp::create(b, nl, better, x, best),
+                         arith::SelectOp::create(b, nl, better, index,
+                                                 args[2])});
+        });
+    Value result = generic.getResult(1);
+    if (op.getKeepdims())
+      result = keepDims(rewriter, loc, result, {axis}, op.getType());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void ml::populateContractionToLinalgPatterns(const TypeConverter &converter,
+                                             RewritePatternSet &patterns) {
+  patterns.add<MatmulToLinalg, ReduceToLinalg,
+               ArgReduceToLinalg<ArgMaxOp, /*IsMax=*/true>,
+               ArgReduceToLinalg<ArgMinOp, /*IsMax=*/false>>(
+      converter, patterns.getContext());
+}

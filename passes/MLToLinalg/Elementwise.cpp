@@ -1,0 +1,523 @@
+//===- Elementwise.cpp - elementwise ml ops to linalg.generic ------------===//
+//
+// Each elementwise op becomes a linalg.generic whose body computes one
+// element. The bodies spell out NumPy's scalar semantics, including the cases
+// where LLVM's instructions differ: integer division by zero (which traps in
+// hardware), Python's floored division and modulo, NaN in maximum/minimum.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/ml/MLOps.h"
+#include "passes/MLToLinalg/Patterns.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/APInt.h"
+
+using namespace mlir;
+using namespace mlir::ml;
+
+namespace {
+
+bool isNarrowFloat(Type type) { return type.isF16() || type.isBF16(); }
+
+/// Scalar arithmetic helpers bound to one builder and location.
+struct Scalar {
+  OpBuilder &b;
+  Location loc;
+
+  static bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
+  static bool isBool(Value v) { return v.getType().isInteger(1); }
+
+  Value constant(Type type, double value) {
+    if (auto floatType = dyn_cast<FloatType>(type))
+      return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
+    return arith::ConstantOp::create(
+        b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+  }
+  Value intMin(Type type) {
+    return arith::ConstantOp::create(
+        b, loc,
+        b.getIntegerAttr(type, APInt::getSignedMinValue(
+                                   type.getIntOrFloatBitWidth())));
+  }
+  Value cmpf(arith::CmpFPredicate p, Value x, Value y) {
+    return arith::CmpFOp::create(b, loc, p, x, y);
+  }
+  Value cmpi(arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value andi(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value ori(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
+  Value xori(Value x, Value y) { return arith::XOrIOp::create(b, loc, x, y); }
+  Value addf(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+  Value subf(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
+  Value addi(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value muli(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value copysign(Value x, Value y) {
+    return math::CopySignOp::create(b, loc, x, y);
+  }
+
+  /// NumPy's integer-division guard: the divisor to use so that neither a
+  /// zero divisor nor INT_MIN / -1 can trap, and whether `rhs` was zero.
+  std::pair<Value, Value> safeDivisor(Value lhs, Value rhs) {
+    Type type = rhs.getType();
+    Value zero = constant(type, 0), one = constant(type, 1);
+    Value minusOne = constant(type, -1), min = intMin(type);
+    Value isZero = cmpi(arith::CmpIPredicate::eq, rhs, zero);
+    Value lhsIsMin = cmpi(arith::CmpIPredicate::eq, lhs, min);
+    Value rhsIsMinusOne = cmpi(arith::CmpIPredicate::eq, rhs, minusOne);
+    Value overflows = andi(lhsIsMin, rhsIsMinusOne);
+    Value unsafe = ori(isZero, overflows);
+    return {select(unsafe, one, rhs), isZero};
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Scalar semantics, one function per op. Float arguments arrive widened to
+// computeType(); the pattern rounds the result back. Ops are created in
+// statement order so the IR is the same whatever the C++ compiler.
+//===----------------------------------------------------------------------===//
+
+Value lowerScalar(AddOp, Scalar &s, ValueRange a) {
+  return Scalar::isFloat(a[0]) ? s.addf(a[0], a[1]) : s.addi(a[0], a[1]);
+}
+
+Value lowerScalar(SubOp, Scalar &s, ValueRange a) {
+  if (Scalar::isFloat(a[0]))
+    return s.subf(a[0], a[1]);
+  return arith::SubIOp::create(s.b, s.loc, a[0], a[1]);
+}
+
+Value lowerScalar(MulOp, Scalar &s, ValueRange a) {
+  if (Scalar::isFloat(a[0]))
+    return arith::MulFOp::create(s.b, s.loc, a[0], a[1]);
+  return s.muli(a[0], a[1]);
+}
+
+Value lowerScalar(DivOp, Scalar &s, ValueRange a) {
+  return arith::DivFOp::create(s.b, s.loc, a[0], a[1]);
+}
+
+// NumPy's npy_divmod: mod = fmod(a, b), corrected towards the divisor's sign;
+// div = (a - mod) / b rounded to the nearest integer of its floor.
+Value lowerScalar(FloorDivOp, Scalar &s, ValueRange a) {
+  Value x = a[0], y = a[1];
+  if (!Scalar::isFloat(x)) {
+    auto [divisor, isZero] = s.safeDivisor(x, y);
+    Value quotient = arith::FloorDivSIOp::create(s.b, s.loc, x, divisor);
+    Value zero = s.constant(x.getType(), 0);
+    return s.select(isZero, zero, quotient);
+  }
+  using P = arith::CmpFPredicate;
+  Type type = x.getType();
+  Value zero = s.constant(type, 0), one = s.constant(type, 1);
+  Value half = s.constant(type, 0.5);
+  Value mod = arith::RemFOp::create(s.b, s.loc, x, y);
+  Value plain = arith::DivFOp::create(s.b, s.loc, x, y);
+  Value difference = s.subf(x, mod);
+  Value div = arith::DivFOp::create(s.b, s.loc, difference, y);
+  Value yNegative = s.cmpf(P::OLT, y, zero);
+  Value modNegative = s.cmpf(P::OLT, mod, zero);
+  Value signsDiffer = s.xori(yNegative, modNegative);
+  Value modNonZero = s.cmpf(P::UNE, mod, zero);
+  Value adjust = s.andi(modNonZero, signsDiffer);
+  Value divMinusOne = s.subf(div, one);
+  div = s.select(adjust, divMinusOne, div);
+  Value floor = math::FloorOp::create(s.b, s.loc, div);
+  Value fraction = s.subf(div, floor);
+  Value roundUp = s.cmpf(P::OGT, fraction, half);
+  Value floorPlusOne = s.addf(floor, one);
+  floor = s.select(roundUp, floorPlusOne, floor);
+  Value divNonZero = s.cmpf(P::UNE, div, zero);
+  Value signedZero = s.copysign(zero, plain);
+  Value result = s.select(divNonZero, floor, signedZero);
+  Value yZero = s.cmpf(P::OEQ, y, zero);
+  return s.select(yZero, plain, result);
+}
+
+Value lowerScalar(RemOp, Scalar &s, ValueRange a) {
+  Value x = a[0], y = a[1];
+  Type type = x.getType();
+  Value zero = s.constant(type, 0);
+  if (!Scalar::isFloat(x)) {
+    using P = arith::CmpIPredicate;
+    auto [divisor, isZero] = s.safeDivisor(x, y);
+    Value rem = arith::RemSIOp::create(s.b, s.loc, x, divisor);
+    Value remNegative = s.cmpi(P::slt, rem, zero);
+    Value divisorNegative = s.cmpi(P::slt, divisor, zero);
+    Value signsDiffer = s.xori(remNegative, divisorNegative);
+    Value remNonZero = s.cmpi(P::ne, rem, zero);
+    Value adjust = s.andi(remNonZero, signsDiffer);
+    Value adjusted = s.addi(rem, divisor);
+    rem = s.select(adjust, adjusted, rem);
+    return s.select(isZero, zero, rem);
+  }
+  using P = arith::CmpFPredicate;
+  Value mod = arith::RemFOp::create(s.b, s.loc, x, y);
+  Value yNegative = s.cmpf(P::OLT, y, zero);
+  Value modNegative = s.cmpf(P::OLT, mod, zero);
+  Value signsDiffer = s.xori(yNegative, modNegative);
+  Value nonZero = s.cmpf(P::UNE, mod, zero);
+  Value adjust = s.andi(nonZero, signsDiffer);
+  Value modPlusY = s.addf(mod, y);
+  Value adjusted = s.select(adjust, modPlusY, mod);
+  Value signedZero = s.copysign(zero, y);
+  Value result = s.select(nonZero, adjusted, signedZero);
+  Value yZero = s.cmpf(P::OEQ, y, zero);
+  return s.select(yZero, mod, result);
+}
+
+// Integer power by squaring; a negative exponent gives the truncated value of
+// the real power (0 unless the base is 1 or -1) instead of NumPy's error.
+Value lowerScalar(PowOp, Scalar &s, ValueRange a) {
+  Value base = a[0], exponent = a[1];
+  if (Scalar::isFloat(base))
+    return math::PowFOp::create(s.b, s.loc, base, exponent);
+  using P = arith::CmpIPredicate;
+  Type type = base.getType();
+  Value zero = s.constant(type, 0), one = s.constant(type, 1);
+  Value minusOne = s.constant(type, -1);
+  Value negative = s.cmpi(P::slt, exponent, zero);
+  Value loopExponent = s.select(negative, zero, exponent);
+  auto loop = scf::WhileOp::create(
+      s.b, s.loc, TypeRange{type, type, type},
+      ValueRange{one, base, loopExponent},
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value more = arith::CmpIOp::create(b, loc, P::sgt, args[2], zero);
+        scf::ConditionOp::create(b, loc, more, args);
+      },
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        Scalar inner{b, loc};
+        Value lowBit = inner.andi(args[2], one);
+        Value odd = inner.cmpi(P::ne, lowBit, zero);
+        Value product = inner.muli(args[0], args[1]);
+        Value result = inner.select(odd, product, args[0]);
+        Value square = inner.muli(args[1], args[1]);
+        Value half = arith::ShRSIOp::create(b, loc, args[2], one);
+        scf::YieldOp::create(b, loc, ValueRange{result, square, half});
+      });
+  Value exponentBit = s.andi(exponent, one);
+  Value oddExponent = s.cmpi(P::ne, exponentBit, zero);
+  Value minusOnePower = s.select(oddExponent, minusOne, one);
+  Value baseIsMinusOne = s.cmpi(P::eq, base, minusOne);
+  Value otherwise = s.select(baseIsMinusOne, minusOnePower, zero);
+  Value baseIsOne = s.cmpi(P::eq, base, one);
+  Value fraction = s.select(baseIsOne, one, otherwise);
+  return s.select(negative, fraction, loop.getResult(0));
+}
+
+// NumPy: maximum(a, b) = (a > b || isnan(a)) ? a : b, which also fixes which
+// zero wins (maximum(-0.0, 0.0) is 0.0, maximum(0.0, -0.0) is -0.0); i1
+// compares unsigned.
+Value lowerScalar(MaximumOp, Scalar &s, ValueRange a) {
+  Value x = a[0], y = a[1];
+  if (Scalar::isFloat(x)) {
+    using P = arith::CmpFPredicate;
+    Value greater = s.cmpf(P::OGT, x, y);
+    Value xIsNan = s.cmpf(P::UNO, x, x);
+    Value pickX = s.ori(greater, xIsNan);
+    return s.select(pickX, x, y);
+  }
+  return Scalar::isBool(x) ? arith::MaxUIOp::create(s.b, s.loc, x, y).getResult()
+                           : arith::MaxSIOp::create(s.b, s.loc, x, y).getResult();
+}
+
+Value lowerScalar(MinimumOp, Scalar &s, ValueRange a) {
+  Value x = a[0], y = a[1];
+  if (Scalar::isFloat(x)) {
+    using P = arith::CmpFPredicate;
+    Value less = s.cmpf(P::OLT, x, y);
+    Value xIsNan = s.cmpf(P::UNO, x, x);
+    Value pickX = s.ori(less, xIsNan);
+    return s.select(pickX, x, y);
+  }
+  return Scalar::isBool(x) ? arith::MinUIOp::create(s.b, s.loc, x, y).getResult()
+                           : arith::MinSIOp::create(s.b, s.loc, x, y).getResult();
+}
+
+Value lowerScalar(NegOp, Scalar &s, ValueRange a) {
+  if (Scalar::isFloat(a[0]))
+    return arith::NegFOp::create(s.b, s.loc, a[0]);
+  Value zero = s.constant(a[0].getType(), 0);
+  return arith::SubIOp::create(s.b, s.loc, zero, a[0]);
+}
+
+Value lowerScalar(AbsOp, Scalar &s, ValueRange a) {
+  if (Scalar::isFloat(a[0]))
+    return math::AbsFOp::create(s.b, s.loc, a[0]);
+  return math::AbsIOp::create(s.b, s.loc, a[0]);
+}
+
+// NumPy: sign(x) = x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : x (NaN stays NaN).
+Value lowerScalar(SignOp, Scalar &s, ValueRange a) {
+  Value x = a[0];
+  Type type = x.getType();
+  Value zero = s.constant(type, 0), one = s.constant(type, 1);
+  Value minusOne = s.constant(type, -1);
+  if (Scalar::isFloat(x)) {
+    using P = arith::CmpFPredicate;
+    Value isZero = s.cmpf(P::OEQ, x, zero);
+    Value zeroOrNan = s.select(isZero, zero, x);
+    Value isNegative = s.cmpf(P::OLT, x, zero);
+    Value notPositive = s.select(isNegative, minusOne, zeroOrNan);
+    Value isPositive = s.cmpf(P::OGT, x, zero);
+    return s.select(isPositive, one, notPositive);
+  }
+  using P = arith::CmpIPredicate;
+  Value isNegative = s.cmpi(P::slt, x, zero);
+  Value notPositive = s.select(isNegative, minusOne, zero);
+  Value isPositive = s.cmpi(P::sgt, x, zero);
+  return s.select(isPositive, one, notPositive);
+}
+
+template <typename MathOp>
+Value lowerMath(Scalar &s, ValueRange a) {
+  return MathOp::create(s.b, s.loc, a[0]);
+}
+Value lowerScalar(ExpOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::ExpOp>(s, a);
+}
+Value lowerScalar(LogOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::LogOp>(s, a);
+}
+Value lowerScalar(Log1pOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::Log1pOp>(s, a);
+}
+Value lowerScalar(TanhOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::TanhOp>(s, a);
+}
+Value lowerScalar(SqrtOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::SqrtOp>(s, a);
+}
+Value lowerScalar(SinOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::SinOp>(s, a);
+}
+Value lowerScalar(CosOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::CosOp>(s, a);
+}
+Value lowerScalar(FloorOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::FloorOp>(s, a);
+}
+Value lowerScalar(CeilOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::CeilOp>(s, a);
+}
+// 1 / sqrt(x) rounded twice, as NumPy computes it, not an approximation.
+Value lowerScalar(RsqrtOp, Scalar &s, ValueRange a) {
+  Value one = s.constant(a[0].getType(), 1);
+  Value root = math::SqrtOp::create(s.b, s.loc, a[0]);
+  return arith::DivFOp::create(s.b, s.loc, one, root);
+}
+
+Value lowerScalar(CompareOp op, Scalar &s, ValueRange a) {
+  Value x = a[0], y = a[1];
+  ComparisonDirection direction = op.getDirection();
+  if (Scalar::isFloat(x)) {
+    using P = arith::CmpFPredicate;
+    P predicate = P::OEQ;
+    switch (direction) {
+    case ComparisonDirection::EQ: predicate = P::OEQ; break;
+    case ComparisonDirection::NE: predicate = P::UNE; break;
+    case ComparisonDirection::LT: predicate = P::OLT; break;
+    case ComparisonDirection::LE: predicate = P::OLE; break;
+    case ComparisonDirection::GT: predicate = P::OGT; break;
+    case ComparisonDirection::GE: predicate = P::OGE; break;
+    }
+    return s.cmpf(predicate, x, y);
+  }
+  using P = arith::CmpIPredicate;
+  bool isBool = Scalar::isBool(x);
+  P predicate = P::eq;
+  switch (direction) {
+  case ComparisonDirection::EQ: predicate = P::eq; break;
+  case ComparisonDirection::NE: predicate = P::ne; break;
+  case ComparisonDirection::LT: predicate = isBool ? P::ult : P::slt; break;
+  case ComparisonDirection::LE: predicate = isBool ? P::ule : P::sle; break;
+  case ComparisonDirection::GT: predicate = isBool ? P::ugt : P::sgt; break;
+  case ComparisonDirection::GE: predicate = isBool ? P::uge : P::sge; break;
+  }
+  return s.cmpi(predicate, x, y);
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+/// Elementwise ops computed on widened floats: f16/bf16 arguments become f32
+/// and the result is rounded back once, as NumPy's float16 loops do.
+template <typename OpTy>
+struct ArithmeticToGeneric : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    auto storage = cast<RankedTensorType>(
+        this->getTypeConverter()->convertType(type));
+    Value result = createElementwise(
+        rewriter, op.getLoc(), storage, adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange elements) {
+          Scalar s{b, loc};
+          SmallVector<Value> args;
+          for (auto [element, operand] :
+               llvm::zip_equal(elements, op->getOperands())) {
+            Value arg = loadScalar(b, loc, element,
+                                   getElementTypeOrSelf(operand.getType()));
+            Type wide = computeType(arg.getType());
+            args.push_back(wide == arg.getType()
+                               ? arg
+                               : arith::ExtFOp::create(b, loc, wide, arg));
+          }
+          Value value = lowerScalar(op, s, args);
+          if (value.getType() != type.getElementType())
+            value = arith::TruncFOp::create(b, loc, type.getElementType(), value);
+          return storeScalar(b, loc, value);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct SelectToGeneric : OpConversionPattern<SelectOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(SelectOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto storage = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    Value result = createElementwise(
+        rewriter, op.getLoc(), storage, adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+          Value condition = loadScalar(b, loc, a[0], b.getI1Type());
+          return arith::SelectOp::create(b, loc, condition, a[1], a[2]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct CastToGeneric : OpConversionPattern<CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type from = op.getOperand().getType().getElementType();
+    Type to = op.getType().getElementType();
+    auto storage = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    Value result = createElementwise(
+        rewriter, op.getLoc(), storage, adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange a) {
+          Value value = loadScalar(b, loc, a[0], from);
+          return storeScalar(b, loc, convertScalar(b, loc, value, to));
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+/// f64 -> f32 rounded to odd: truncated towards zero with the last bit set
+/// when inexact. Rounding that again to a format of 11 or fewer significant
+/// bits gives the correctly rounded result, avoiding double rounding.
+static Value truncateToOddF32(OpBuilder &b, Location loc, Value value) {
+  using P = arith::CmpFPredicate;
+  Scalar s{b, loc};
+  Type i32 = b.getI32Type();
+  Value nearest = arith::TruncFOp::create(b, loc, b.getF32Type(), value);
+  Value back = arith::ExtFOp::create(b, loc, b.getF64Type(), nearest);
+  Value inexact = s.cmpf(P::ONE, back, value);
+  Value backMagnitude = math::AbsFOp::create(b, loc, back);
+  Value valueMagnitude = math::AbsFOp::create(b, loc, value);
+  Value roundedUp = s.cmpf(P::OGT, backMagnitude, valueMagnitude);
+  Value bits = arith::BitcastOp::create(b, loc, i32, nearest);
+  Value one = s.constant(i32, 1);
+  Value towardZero = arith::SubIOp::create(b, loc, bits, one);
+  bits = s.select(roundedUp, towardZero, bits);
+  Value odd = s.ori(bits, one);
+  bits = s.select(inexact, odd, bits);
+  return arith::BitcastOp::create(b, loc, b.getF32Type(), bits);
+}
+
+Type ml::computeType(Type elementType) {
+  return isNarrowFloat(elementType) ? Float32Type::get(elementType.getContext())
+                                    : elementType;
+}
+
+Value ml::convertScalar(OpBuilder &b, Location loc, Value value,
+                        Type elementType) {
+  Type from = value.getType();
+  if (from == elementType)
+    return value;
+  Scalar s{b, loc};
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(elementType);
+  if (elementType.isInteger(1)) {
+    Value zero = s.constant(from, 0);
+    return fromFloat ? s.cmpf(arith::CmpFPredicate::UNE, value, zero)
+                     : s.cmpi(arith::CmpIPredicate::ne, value, zero);
+  }
+  if (fromFloat && toFloat) {
+    // f16 <-> bf16 have no common direction: go through f32.
+    if (fromFloat.getWidth() == toFloat.getWidth()) {
+      value = arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+      fromFloat = b.getF32Type();
+    }
+    if (fromFloat.getWidth() < toFloat.getWidth())
+      return arith::ExtFOp::create(b, loc, elementType, value);
+    // f64 -> f16/bf16 in two steps, the first rounding to odd, rounds once
+    // correctly (and needs no compiler-rt call).
+    if (fromFloat.isF64() && toFloat.getWidth() == 16)
+      value = truncateToOddF32(b, loc, value);
+    return arith::TruncFOp::create(b, loc, elementType, value);
+  }
+  if (fromFloat) {
+    // Float to a narrow integer truncates through i32, as C and NumPy do.
+    auto toInt = cast<IntegerType>(elementType);
+    if (toInt.getWidth() >= 32)
+      return arith::FPToSIOp::create(b, loc, elementType, value);
+    Value wide = arith::FPToSIOp::create(b, loc, b.getI32Type(), value);
+    return arith::TruncIOp::create(b, loc, elementType, wide);
+  }
+  bool fromBool = from.isInteger(1);
+  if (toFloat)
+    return fromBool ? arith::UIToFPOp::create(b, loc, elementType, value)
+                          .getResult()
+                    : arith::SIToFPOp::create(b, loc, elementType, value)
+                          .getResult();
+  unsigned fromWidth = from.getIntOrFloatBitWidth();
+  unsigned toWidth = elementType.getIntOrFloatBitWidth();
+  if (fromWidth > toWidth)
+    return arith::TruncIOp::create(b, loc, elementType, value);
+  return fromBool ? arith::ExtUIOp::create(b, loc, elementType, value)
+                        .getResult()
+                  : arith::ExtSIOp::create(b, loc, elementType, value)
+                        .getResult();
+}
+
+void ml::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
+                                             RewritePatternSet &patterns) {
+  patterns.add<ArithmeticToGeneric<AddOp>, ArithmeticToGeneric<SubOp>,
+               ArithmeticToGeneric<MulOp>, ArithmeticToGeneric<DivOp>,
+               ArithmeticToGeneric<FloorDivOp>, ArithmeticToGeneric<RemOp>,
+               ArithmeticToGeneric<PowOp>, ArithmeticToGeneric<MaximumOp>,
+               ArithmeticToGeneric<MinimumOp>, ArithmeticToGeneric<NegOp>,
+               ArithmeticToGeneric<AbsOp>, ArithmeticToGeneric<SignOp>,
+               ArithmeticToGeneric<ExpOp>, ArithmeticToGeneric<LogOp>,
+               ArithmeticToGeneric<Log1pOp>, ArithmeticToGeneric<TanhOp>,
+               ArithmeticToGeneric<SqrtOp>, ArithmeticToGeneric<RsqrtOp>,
+               ArithmeticToGeneric<SinOp>, ArithmeticToGeneric<CosOp>,
+               ArithmeticToGeneric<FloorOp>, ArithmeticToGeneric<CeilOp>,
+               ArithmeticToGeneric<CompareOp>, SelectToGeneric, CastToGeneric>(
+      converter, patterns.getContext());
+}

@@ -1,0 +1,32 @@
+//===- Passes.h - mljit passes and pipelines --------------------*- C++ -*-===//
+
+#ifndef MLJIT_PASSES_PASSES_H
+#define MLJIT_PASSES_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::ml {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+/// Appends the passes that take `ml` IR to the LLVM dialect for the host CPU.
+LogicalResult
+buildMLCPUPipeline(OpPassManager &pm,
+                   function_ref<LogicalResult(const Twine &)> onError);
+
+/// Registers every mljit pass and the `ml-cpu-pipeline` pipeline.
+void registerMLJITPassesAndPipelines();
+
+} // namespace mlir::ml
+
+#endif // MLJIT_PASSES_PASSES_H

@@ -1,0 +1,79 @@
+//===- Pipelines.cpp - registered mljit pass pipelines -------------------===//
+//
+// Pipelines are data: a list of textual pass specs, so that any stage can be
+// reproduced with `ml-opt --pass-pipeline=...` and read in `ml-opt --help`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace {
+// ml -> fused linalg on tensors -> buffers -> loops -> LLVM. Results become
+// caller-allocated out-params: the caller owns every returned buffer and the
+// kernel frees everything else. Copies between strided buffers call
+// `memrefCopy` (runtime/MemrefCopy.c).
+constexpr const char *kCPUPipeline[] = {
+    "convert-ml-to-linalg",
+    "canonicalize",
+    "linalg-fuse-elementwise-ops",
+    "canonicalize",
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map}",
+    "buffer-results-to-out-params{hoist-static-allocs "
+    "modify-public-functions}",
+    "canonicalize",
+    "buffer-deallocation-pipeline",
+    "convert-linalg-to-loops",
+    "convert-bufferization-to-memref",
+    "expand-strided-metadata",
+    "lower-affine",
+    "convert-scf-to-cf",
+    // bf16 conversions as integer ops: no compiler-rt calls needed.
+    "arith-expand{include-bf16}",
+    "finalize-memref-to-llvm",
+    // Intrinsics where LLVM has exact ones, libm for the rest (tanh, log1p:
+    // the "approximate" log1p, log(1 + x), loses all precision near zero).
+    "convert-math-to-llvm{approximate-log1p=false}",
+    "convert-math-to-libm",
+    "convert-arith-to-llvm",
+    "convert-func-to-llvm",
+    "convert-cf-to-llvm",
+    "convert-index-to-llvm",
+    "reconcile-unrealized-casts",
+    "canonicalize",
+};
+} // namespace
+
+LogicalResult
+ml::buildMLCPUPipeline(OpPassManager &pm,
+                       function_ref<LogicalResult(const Twine &)> onError) {
+  std::string text = llvm::join(std::begin(kCPUPipeline),
+                                std::end(kCPUPipeline), ",");
+  std::string errors;
+  llvm::raw_string_ostream errorStream(errors);
+  if (failed(parsePassPipeline(text, pm, errorStream)))
+    return onError("ml-cpu-pipeline: " + errors);
+  return success();
+}
+
+void ml::registerMLJITPassesAndPipelines() {
+  registerMLJITPasses();
+  registerPassPipeline(
+      "ml-cpu-pipeline",
+      "Lower ml IR to the LLVM dialect for the host CPU (ml -> linalg, "
+      "fusion, bufferization with caller-allocated results, loops, LLVM)",
+      [](OpPassManager &pm, StringRef options,
+         function_ref<LogicalResult(const Twine &)> onError) {
+        if (!options.empty())
+          return onError("ml-cpu-pipeline takes no options");
+        return buildMLCPUPipeline(pm, onError);
+      },
+      [](function_ref<void(const detail::PassOptions &)>) {});
+}

@@ -1,0 +1,210 @@
+"""`mljit.jit`: trace once per signature, compile, cache, call.
+
+The signature of a call is the pytree structure of its array arguments, each
+array's shape and dtype (and weak type for Python scalars), and the values of
+the static arguments. A new signature traces and compiles; a known one goes
+straight to the compiled code.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+import threading
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from . import compiler, dtypes, pytree, runtime, tracing
+from .errors import UnsupportedError
+from .tracing import ArgSpec
+
+
+def _arg_spec(leaf, where: str) -> ArgSpec:
+    if isinstance(leaf, (np.ndarray, np.generic)):
+        return ArgSpec(leaf.shape, dtypes.check(leaf.dtype, where))
+    if isinstance(leaf, bool):
+        return ArgSpec((), np.dtype(np.bool_))
+    if isinstance(leaf, int):
+        np.int64(leaf)  # OverflowError for ints beyond int64, as NumPy
+        return ArgSpec((), np.dtype(np.int64), int)
+    if isinstance(leaf, float):
+        return ArgSpec((), np.dtype(np.float64), float)
+    raise UnsupportedError(
+        f"{where}: a {type(leaf).__name__} is not an array; pass NumPy arrays or "
+        "Python scalars, or mark the argument static (static_argnums/static_argnames)"
+    )
+
+
+def _hashable(value, name) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        raise TypeError(
+            f"static argument {name} has type {type(value).__name__}, which is not "
+            "hashable; static arguments key the compilation cache, so pass a hashable "
+            "value (a tuple instead of a list, for example)"
+        ) from None
+    return value
+
+
+class Compiled:
+    """Machine code for one signature; call it with arguments of that signature."""
+
+    def __init__(self, lowered: "Lowered"):
+        self._function = lowered._function
+        self._key = lowered._key
+        self._traced = lowered._traced
+        module = compiler.lower_to_llvm(self._traced)
+        self._llvm_text = str(module)
+        self._executable = runtime.Executable(
+            module, self._traced.name, lowered._in_specs, self._traced.out_specs
+        )
+
+    def as_text(self) -> str:
+        """The LLVM-dialect IR that was JIT-compiled."""
+        return self._llvm_text
+
+    def call_flat(self, leaves) -> Any:
+        outputs = self._executable(leaves)
+        return pytree.unflatten(self._traced.out_tree, outputs)
+
+    def __call__(self, *args, **kwargs):
+        key, leaves = self._function._signature(args, kwargs)
+        if key != self._key:
+            raise TypeError(
+                "arguments do not match the signature this function was compiled "
+                "for; call the jitted function itself to compile for new shapes"
+            )
+        return self.call_flat(leaves)
+
+
+class Lowered:
+    """The traced `ml` IR of a function for one signature (`jitted.lower(...)`)."""
+
+    def __init__(self, function: "JitFunction", key, traced: tracing.TracedFunction,
+                 in_specs: list):
+        self._function = function
+        self._key = key
+        self._traced = traced
+        self._in_specs = in_specs
+
+    def as_text(self, debug_info: bool = False) -> str:
+        """The traced function in the `ml` dialect; with `debug_info`, every
+        op's `loc(file:line:column)` in the user's code."""
+        return self._traced.as_text(debug_info)
+
+    def compile(self) -> Compiled:
+        return Compiled(self)
+
+
+class JitFunction:
+    """A function compiled on first call per signature (see `mljit.jit`)."""
+
+    def __init__(self, fun: Callable, static_argnums: Iterable[int] = (),
+                 static_argnames: Iterable[str] = ()):
+        functools.update_wrapper(self, fun)
+        self._fun = fun
+        static_argnums = {static_argnums} if isinstance(static_argnums, int) else set(static_argnums)
+        static_argnames = {static_argnames} if isinstance(static_argnames, str) else set(static_argnames)
+        try:
+            parameters = list(inspect.signature(fun).parameters.values())
+        except (TypeError, ValueError):
+            parameters = []
+        positional = [p.name for p in parameters
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        # A static parameter is static however it is passed (as JAX does).
+        for index in list(static_argnums):
+            if -len(positional) <= index < len(positional):
+                static_argnums.add(index % len(positional))
+                static_argnames.add(positional[index])
+        for index, name in enumerate(positional):
+            if name in static_argnames:
+                static_argnums.add(index)
+        self._static_argnums = frozenset(static_argnums)
+        self._static_argnames = frozenset(static_argnames)
+        # The prefix keeps the symbol apart from libc/libm names: a function
+        # called `exp` would otherwise be what LLVM's own exp() calls resolve to.
+        self._name = "jit_" + re.sub(r"\W", "_", getattr(fun, "__name__", "function"))
+        code = getattr(fun, "__code__", None)
+        self._location = (code.co_filename, code.co_firstlineno, 1) if code else None
+        self._cache: dict = {}
+        self._lock = threading.Lock()
+
+    # -- signatures --------------------------------------------------------
+
+    def _split(self, args, kwargs):
+        """(static values, dynamic pytree) of one call."""
+        static, dynamic_args, dynamic_kwargs = [], [], {}
+        for index, value in enumerate(args):
+            if index in self._static_argnums:
+                static.append((index, _hashable(value, f"#{index}")))
+            else:
+                dynamic_args.append(value)
+        for name, value in kwargs.items():
+            if name in self._static_argnames:
+                static.append((name, _hashable(value, repr(name))))
+            else:
+                dynamic_kwargs[name] = value
+        return tuple(static), (tuple(dynamic_args), dynamic_kwargs)
+
+    def _signature(self, args, kwargs):
+        static, dynamic = self._split(args, kwargs)
+        leaves, tree = pytree.flatten(dynamic)
+        specs = tuple(_arg_spec(leaf, f"argument leaf {i} of {self._name}")
+                      for i, leaf in enumerate(leaves))
+        return (tree, specs, static), leaves
+
+    def _rebuild_call(self, args, kwargs, tracers):
+        """Calls the user's function with tracers in place of array leaves."""
+        _, dynamic = self._split(args, kwargs)
+        _, tree = pytree.flatten(dynamic)
+        dynamic_args, dynamic_kwargs = pytree.unflatten(tree, tracers)
+        call_args, dynamic_iter = [], iter(dynamic_args)
+        for index, value in enumerate(args):
+            call_args.append(value if index in self._static_argnums else next(dynamic_iter))
+        call_kwargs = {name: (value if name in self._static_argnames else dynamic_kwargs[name])
+                       for name, value in kwargs.items()}
+        return self._fun(*call_args, **call_kwargs)
+
+    def _trace(self, key, args, kwargs) -> tracing.TracedFunction:
+        _, specs, _ = key
+        return tracing.trace(lambda tracers: self._rebuild_call(args, kwargs, tracers),
+                             specs, self._name, self._location)
+
+    # -- public ------------------------------------------------------------
+
+    def lower(self, *args, **kwargs) -> Lowered:
+        """Traces for these arguments' signature without compiling."""
+        key, _ = self._signature(args, kwargs)
+        return Lowered(self, key, self._trace(key, args, kwargs), list(key[1]))
+
+    def __call__(self, *args, **kwargs):
+        key, leaves = self._signature(args, kwargs)
+        compiled = self._cache.get(key)
+        if compiled is None:
+            with self._lock:
+                compiled = self._cache.get(key)
+                if compiled is None:
+                    compiled = self.lower(*args, **kwargs).compile()
+                    self._cache[key] = compiled
+        return compiled.call_flat(leaves)
+
+    def _cache_size(self) -> int:
+        """How many signatures have been compiled."""
+        return len(self._cache)
+
+
+def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=()):
+    """Compiles `fun` with MLIR on its first call for each signature.
+
+    Usable as `@mljit.jit` or `@mljit.jit(static_argnums=...)`. Array
+    arguments (NumPy arrays and scalars, in tuples/lists/dicts) are traced;
+    static arguments are passed to `fun` as they are and must be hashable.
+    Results are NumPy arrays in the structure `fun` returns.
+    """
+    if fun is None:
+        return functools.partial(jit, static_argnums=static_argnums,
+                                 static_argnames=static_argnames)
+    return JitFunction(fun, static_argnums, static_argnames)

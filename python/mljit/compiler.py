@@ -1,0 +1,36 @@
+"""Compilation: the traced `ml` module through a registered pipeline.
+
+The pipelines themselves are defined once, in C++ (passes/Pipelines.cpp), and
+run here by name, so `ml-opt --ml-cpu-pipeline` reproduces exactly what the
+JIT does.
+"""
+
+from __future__ import annotations
+
+from mlir import ir
+from mlir.passmanager import PassManager
+
+from .errors import CompileError
+from .tracing import TracedFunction
+
+CPU_PIPELINE = "ml-cpu-pipeline"
+
+
+def lower_to_llvm(traced: TracedFunction, pipeline: str = CPU_PIPELINE) -> ir.Module:
+    """A copy of the traced module lowered to the LLVM dialect."""
+    with traced.context:
+        # Printed with locations and parsed back: an independent copy whose ops
+        # still point at the user's lines.
+        text = traced.module.operation.get_asm(enable_debug_info=True)
+        module = ir.Module.parse(text)
+        manager = PassManager.parse(f"builtin.module({pipeline})")
+        try:
+            manager.run(module.operation)
+        except ir.MLIRError as error:
+            details = "\n".join(
+                f"{d.location}: {d.message}" for d in error.error_diagnostics
+            )
+            raise CompileError(
+                f"compiling '{traced.name}' with {pipeline} failed:\n{details}"
+            ) from None
+    return module

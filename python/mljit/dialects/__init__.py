@@ -1,0 +1,1 @@
+"""Python op classes for mljit's MLIR dialects."""

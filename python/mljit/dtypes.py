@@ -1,0 +1,55 @@
+"""The NumPy dtypes mljit compiles, and their MLIR element types."""
+
+import numpy as np
+from mlir import ir
+
+from .errors import UnsupportedError
+
+SUPPORTED = tuple(
+    np.dtype(t)
+    for t in (np.bool_, np.int8, np.int32, np.int64, np.float16, np.float32, np.float64)
+)
+
+_TO_MLIR = {
+    np.dtype(np.bool_): lambda: ir.IntegerType.get_signless(1),
+    np.dtype(np.int8): lambda: ir.IntegerType.get_signless(8),
+    np.dtype(np.int32): lambda: ir.IntegerType.get_signless(32),
+    np.dtype(np.int64): lambda: ir.IntegerType.get_signless(64),
+    np.dtype(np.float16): ir.F16Type.get,
+    np.dtype(np.float32): ir.F32Type.get,
+    np.dtype(np.float64): ir.F64Type.get,
+}
+
+_FROM_MLIR = {
+    "i1": np.dtype(np.bool_),
+    "i8": np.dtype(np.int8),
+    "i32": np.dtype(np.int32),
+    "i64": np.dtype(np.int64),
+    "f16": np.dtype(np.float16),
+    "f32": np.dtype(np.float32),
+    "f64": np.dtype(np.float64),
+}
+
+
+def check(dtype, what="array") -> np.dtype:
+    """`dtype` as a NumPy dtype, or UnsupportedError naming it."""
+    dtype = np.dtype(dtype)
+    if dtype.newbyteorder("=") not in _TO_MLIR:
+        names = ", ".join(str(d) for d in SUPPORTED)
+        raise UnsupportedError(
+            f"mljit does not support {what} dtype {dtype}; supported: {names}"
+        )
+    return dtype.newbyteorder("=")
+
+
+def to_mlir(dtype) -> ir.Type:
+    """The MLIR element type of a supported NumPy dtype (needs a context)."""
+    return _TO_MLIR[check(dtype)]()
+
+
+def from_mlir(element_type: ir.Type) -> np.dtype:
+    return _FROM_MLIR[str(element_type)]
+
+
+def tensor_type(shape, dtype) -> ir.RankedTensorType:
+    return ir.RankedTensorType.get(list(shape), to_mlir(dtype))

@@ -1,0 +1,85 @@
+"""Pytrees: nested tuples, lists, dicts and namedtuples of leaves, as in JAX.
+
+`flatten` turns a tree into its leaves and a hashable TreeDef (the structure);
+`unflatten` rebuilds a tree of the same structure from new leaves. `None` is
+an empty subtree (no leaves), dicts are ordered by sorted keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True)
+class TreeDef:
+    kind: type | None  # None marks a leaf
+    keys: tuple | None = None  # dict keys, in leaf order
+    children: tuple = ()
+
+    @property
+    def num_leaves(self) -> int:
+        if self.kind is None:
+            return 1
+        return sum(child.num_leaves for child in self.children)
+
+    def __repr__(self) -> str:
+        if self.kind is None:
+            return "*"
+        if self.kind is type(None):
+            return "None"
+        inner = ", ".join(
+            f"{k!r}: {c!r}" for k, c in zip(self.keys, self.children)
+        ) if self.keys is not None else ", ".join(map(repr, self.children))
+        return f"{self.kind.__name__}({inner})"
+
+
+LEAF = TreeDef(None)
+
+
+def _is_namedtuple(node) -> bool:
+    return isinstance(node, tuple) and hasattr(type(node), "_fields")
+
+
+def _sorted_keys(mapping: dict) -> tuple:
+    try:
+        return tuple(sorted(mapping))
+    except TypeError:  # keys of mixed types: keep insertion order
+        return tuple(mapping)
+
+
+def flatten(tree: Any) -> tuple[list, TreeDef]:
+    leaves: list = []
+
+    def visit(node) -> TreeDef:
+        if node is None:
+            return TreeDef(type(None))
+        kind = type(node)
+        if kind in (tuple, list) or _is_namedtuple(node):
+            return TreeDef(kind, None, tuple(visit(child) for child in node))
+        if kind is dict:
+            keys = _sorted_keys(node)
+            return TreeDef(dict, keys, tuple(visit(node[k]) for k in keys))
+        leaves.append(node)
+        return LEAF
+
+    treedef = visit(tree)
+    return leaves, treedef
+
+
+def unflatten(treedef: TreeDef, leaves) -> Any:
+    iterator = iter(leaves)
+
+    def build(node: TreeDef):
+        if node.kind is None:
+            return next(iterator)
+        if node.kind is type(None):
+            return None
+        children = [build(child) for child in node.children]
+        if node.kind is dict:
+            return dict(zip(node.keys, children))
+        if node.kind in (tuple, list):
+            return node.kind(children)
+        return node.kind(*children)  # namedtuple
+
+    return build(treedef)

@@ -1,0 +1,83 @@
+// matmul and the reductions become named linalg ops (argmax a generic).
+// RUN: ml-opt %s -convert-ml-to-linalg -canonicalize | FileCheck %s
+
+// f16 accumulates in f32 and is rounded once at the end.
+// CHECK-LABEL: func.func @matmul_half(
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[ACC:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<2x4xf32>)
+// CHECK: %[[P:.*]] = linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x3xf16>, tensor<3x4xf16>) outs(%[[ACC]] : tensor<2x4xf32>)
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[P]] : tensor<2x4xf32>) outs(%{{.*}} : tensor<2x4xf16>)
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+func.func @matmul_half(%a: tensor<2x3xf16>, %b: tensor<3x4xf16>) -> tensor<2x4xf16> {
+  %0 = ml.matmul %a, %b : (tensor<2x3xf16>, tensor<3x4xf16>) -> tensor<2x4xf16>
+  return %0 : tensor<2x4xf16>
+}
+
+// A batched lhs against a matrix is one 2-D matmul over all rows.
+// CHECK-LABEL: func.func @matmul_rows(
+// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : tensor<5x2x3xf32> into tensor<10x3xf32>
+// CHECK: %[[P:.*]] = linalg.matmul ins(%[[ROWS]], %{{.*}} : tensor<10x3xf32>, tensor<3x4xf32>)
+// CHECK: tensor.expand_shape %[[P]] {{\[\[}}0, 1], [2]] output_shape [5, 2, 4] : tensor<10x4xf32> into tensor<5x2x4xf32>
+func.func @matmul_rows(%a: tensor<5x2x3xf32>, %b: tensor<3x4xf32>) -> tensor<5x2x4xf32> {
+  %0 = ml.matmul %a, %b : (tensor<5x2x3xf32>, tensor<3x4xf32>) -> tensor<5x2x4xf32>
+  return %0 : tensor<5x2x4xf32>
+}
+
+// Batch dimensions broadcast, then fold into linalg.batch_matmul's one.
+// CHECK-LABEL: func.func @matmul_batch(
+// CHECK: linalg.broadcast ins(%{{.*}} : tensor<6x2x3xi32>) outs(%{{.*}} : tensor<6x5x2x3xi32>) dimensions = [1]
+// CHECK: %[[L:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1], [2], [3]] : tensor<6x5x2x3xi32> into tensor<30x2x3xi32>
+// CHECK: linalg.broadcast ins(%{{.*}} : tensor<5x3x4xi32>) outs(%{{.*}} : tensor<6x5x3x4xi32>) dimensions = [0]
+// CHECK: %[[R:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1], [2], [3]] : tensor<6x5x3x4xi32> into tensor<30x3x4xi32>
+// CHECK: %[[P:.*]] = linalg.batch_matmul ins(%[[L]], %[[R]] : tensor<30x2x3xi32>, tensor<30x3x4xi32>)
+// CHECK: tensor.expand_shape %[[P]] {{\[\[}}0, 1], [2], [3]] output_shape [6, 5, 2, 4]
+func.func @matmul_batch(%a: tensor<6x1x2x3xi32>, %b: tensor<5x3x4xi32>) -> tensor<6x5x2x4xi32> {
+  %0 = ml.matmul %a, %b : (tensor<6x1x2x3xi32>, tensor<5x3x4xi32>) -> tensor<6x5x2x4xi32>
+  return %0 : tensor<6x5x2x4xi32>
+}
+
+// CHECK-LABEL: func.func @reduce_sum(
+// CHECK: %[[INIT:.*]] = linalg.fill
+// CHECK: %[[R:.*]] = linalg.reduce { arith.addf } ins(%{{.*}} : tensor<2x3x4xf32>) outs(%[[INIT]] : tensor<3xf32>) dimensions = [0, 2]
+// CHECK: tensor.expand_shape %[[R]] {{\[\[}}0, 1, 2]] output_shape [1, 3, 1]
+func.func @reduce_sum(%a: tensor<2x3x4xf32>) -> tensor<1x3x1xf32> {
+  %0 = ml.reduce sum %a axes = [2, 0] keepdims : tensor<2x3x4xf32> -> tensor<1x3x1xf32>
+  return %0 : tensor<1x3x1xf32>
+}
+
+// max starts from -inf and lets NaN win.
+// CHECK-LABEL: func.func @reduce_max(
+// CHECK: %[[NEG_INF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: linalg.fill ins(%[[NEG_INF]] : f32)
+// CHECK: linalg.reduce
+// CHECK: (%[[IN:.*]]: f32, %[[ACC:.*]]: f32) {
+// CHECK:   arith.cmpf ogt, %[[ACC]], %[[IN]]
+// CHECK:   arith.cmpf uno, %[[ACC]], %[[ACC]]
+func.func @reduce_max(%a: tensor<5xf32>) -> tensor<f32> {
+  %0 = ml.reduce max %a axes = [0] : tensor<5xf32> -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// `any` over bytes holding 0/1.
+// CHECK-LABEL: func.func @reduce_any(
+// CHECK-SAME: tensor<5xi8>) -> tensor<i8>
+// CHECK: arith.cmpi ne
+// CHECK: arith.extui
+// CHECK: arith.maxsi
+func.func @reduce_any(%a: tensor<5xi1>) -> tensor<i1> {
+  %0 = ml.reduce max %a axes = [0] : tensor<5xi1> -> tensor<i1>
+  return %0 : tensor<i1>
+}
+
+// argmax reduces (best value, its index) together.
+// CHECK-LABEL: func.func @argmax(
+// CHECK: %[[V:.*]]:2 = linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "reduction"]
+// CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<2xf32>, tensor<2xi64>)
+// CHECK: linalg.index 1
+// CHECK: return %[[V]]#1 : tensor<2xi64>
+func.func @argmax(%a: tensor<2x3xf32>) -> tensor<2xi64> {
+  %0 = ml.argmax %a axis = 1 : tensor<2x3xf32> -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}

@@ -1,0 +1,157 @@
+// Elementwise ml ops become linalg.generic with NumPy's scalar semantics.
+// RUN: ml-opt %s -convert-ml-to-linalg -canonicalize -split-input-file | FileCheck %s
+
+// CHECK: #[[ID:.*]] = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @add
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[ID]]], iterator_types = ["parallel"]}
+// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<4xf32>, tensor<4xf32>) outs(%[[E]] : tensor<4xf32>)
+// CHECK: arith.addf
+// CHECK-NOT: ml.
+func.func @add(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = ml.add %a, %b : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Integer floor division never traps: a zero divisor (and INT_MIN / -1)
+// divides by 1 instead, and a zero divisor yields 0.
+// CHECK-LABEL: func.func @floordiv_int
+// CHECK-DAG: %[[MIN:.*]] = arith.constant -2147483648 : i32
+// CHECK-DAG: %[[M1:.*]] = arith.constant -1 : i32
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1 : i32
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK: ^bb0(%[[X:.*]]: i32, %[[Y:.*]]: i32, %{{.*}}: i32):
+// CHECK:   %[[YZERO:.*]] = arith.cmpi eq, %[[Y]], %[[ZERO]]
+// CHECK:   %[[XMIN:.*]] = arith.cmpi eq, %[[X]], %[[MIN]]
+// CHECK:   %[[YM1:.*]] = arith.cmpi eq, %[[Y]], %[[M1]]
+// CHECK:   %[[OVF:.*]] = arith.andi %[[XMIN]], %[[YM1]]
+// CHECK:   %[[BAD:.*]] = arith.ori %[[YZERO]], %[[OVF]]
+// CHECK:   %[[SAFE:.*]] = arith.select %[[BAD]], %[[ONE]], %[[Y]]
+// CHECK:   %[[Q:.*]] = arith.floordivsi %[[X]], %[[SAFE]]
+// CHECK:   %[[R:.*]] = arith.select %[[YZERO]], %[[ZERO]], %[[Q]]
+// CHECK:   linalg.yield %[[R]]
+func.func @floordiv_int(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  %0 = ml.floordiv %a, %b : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// Python's modulo: the remainder takes the divisor's sign.
+// CHECK-LABEL: func.func @rem_int
+// CHECK: arith.remsi
+// CHECK: arith.cmpi slt
+// CHECK: arith.xori
+// CHECK: arith.addi
+// CHECK: arith.select
+func.func @rem_int(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xi8> {
+  %0 = ml.rem %a, %b : tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
+
+// -----
+
+// NumPy's float floor division: fmod, then correct towards the divisor.
+// CHECK-LABEL: func.func @floordiv_float
+// CHECK: arith.remf
+// CHECK: arith.divf
+// CHECK: math.floor
+// CHECK: math.copysign
+func.func @floordiv_float(%a: tensor<4xf64>, %b: tensor<4xf64>) -> tensor<4xf64> {
+  %0 = ml.floordiv %a, %b : tensor<4xf64>
+  return %0 : tensor<4xf64>
+}
+
+// -----
+
+// Integer power by squaring in a loop.
+// CHECK-LABEL: func.func @pow_int
+// CHECK: scf.while
+// CHECK: arith.shrsi
+func.func @pow_int(%a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi64> {
+  %0 = ml.pow %a, %b : tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+
+// maximum is (x > y || isnan(x)) ? x : y.
+// CHECK-LABEL: func.func @maximum
+// CHECK: ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32, %{{.*}}: f32):
+// CHECK-DAG:   %[[GT:.*]] = arith.cmpf ogt, %[[X]], %[[Y]]
+// CHECK-DAG:   %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]]
+// CHECK:   %[[PICK:.*]] = arith.ori %[[GT]], %[[NAN]]
+// CHECK:   arith.select %[[PICK]], %[[X]], %[[Y]]
+func.func @maximum(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = ml.maximum %a, %b : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// f16 is computed in f32 and rounded once.
+// CHECK-LABEL: func.func @half_exp
+// CHECK: ^bb0(%[[X:.*]]: f16, %{{.*}}: f16):
+// CHECK:   %[[W:.*]] = arith.extf %[[X]] : f16 to f32
+// CHECK:   %[[E:.*]] = math.exp %[[W]] : f32
+// CHECK:   %[[R:.*]] = arith.truncf %[[E]] : f32 to f16
+// CHECK:   linalg.yield %[[R]] : f16
+func.func @half_exp(%a: tensor<4xf16>) -> tensor<4xf16> {
+  %0 = ml.exp %a : tensor<4xf16>
+  return %0 : tensor<4xf16>
+}
+
+// -----
+
+// Booleans are stored as i8, signatures included.
+// CHECK-LABEL: func.func @compare
+// CHECK-SAME: -> tensor<4xi8>
+// CHECK: arith.cmpf olt
+// CHECK: arith.extui %{{.*}} : i1 to i8
+func.func @compare(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xi1> {
+  %0 = ml.compare lt, %a, %b : tensor<4xf32>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @select
+// CHECK-SAME: (%{{.*}}: tensor<3xi8>, %{{.*}}: tensor<3xf32>, %{{.*}}: tensor<3xf32>)
+// CHECK: ^bb0(%[[C:.*]]: i8, %[[X:.*]]: f32, %[[Y:.*]]: f32, %{{.*}}: f32):
+// CHECK:   %[[B:.*]] = arith.cmpi ne, %[[C]], %{{.*}} : i8
+// CHECK:   arith.select %[[B]], %[[X]], %[[Y]] : f32
+func.func @select(%c: tensor<3xi1>, %a: tensor<3xf32>, %b: tensor<3xf32>) -> tensor<3xf32> {
+  %0 = ml.select %c, %a, %b : tensor<3xi1>, tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// astype rules: NaN -> true, bool -> 0/1, float -> narrow int via i32.
+// CHECK-LABEL: func.func @casts
+// CHECK: arith.cmpf une
+// CHECK: arith.uitofp %{{.*}} : i1 to f64
+// CHECK: arith.fptosi %{{.*}} : f32 to i32
+// CHECK: arith.trunci %{{.*}} : i32 to i8
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+func.func @casts(%f: tensor<2xf32>, %b: tensor<2xi1>, %h: tensor<2xf16>) -> (tensor<2xi1>, tensor<2xf64>, tensor<2xi8>, tensor<2xbf16>) {
+  %0 = ml.cast %f : tensor<2xf32> to tensor<2xi1>
+  %1 = ml.cast %b : tensor<2xi1> to tensor<2xf64>
+  %2 = ml.cast %f : tensor<2xf32> to tensor<2xi8>
+  %3 = ml.cast %h : tensor<2xf16> to tensor<2xbf16>
+  return %0, %1, %2, %3 : tensor<2xi1>, tensor<2xf64>, tensor<2xi8>, tensor<2xbf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @constants
+// CHECK: arith.constant dense<[1, 0]> : tensor<2xi8>
+// CHECK: arith.constant dense<2.500000e+00> : tensor<3xf32>
+func.func @constants() -> (tensor<2xi1>, tensor<3xf32>) {
+  %0 = ml.constant dense<[true, false]> : tensor<2xi1>
+  %1 = ml.constant dense<2.5> : tensor<3xf32>
+  return %0, %1 : tensor<2xi1>, tensor<3xf32>
+}

@@ -1,0 +1,55 @@
+// Round-trip of the shape ops, in custom and generic form.
+// RUN: ml-opt %s | ml-opt | FileCheck %s
+// RUN: ml-opt %s -mlir-print-op-generic | ml-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @broadcast_reshape
+func.func @broadcast_reshape(%a: tensor<1x3xf32>, %s: tensor<i64>) -> (tensor<2x4x3xf32>, tensor<3xf32>, tensor<5xi64>) {
+  // CHECK: ml.broadcast %{{.*}} : tensor<1x3xf32> to tensor<2x4x3xf32>
+  %0 = ml.broadcast %a : tensor<1x3xf32> to tensor<2x4x3xf32>
+  // CHECK: ml.reshape %{{.*}} : tensor<1x3xf32> to tensor<3xf32>
+  %1 = ml.reshape %a : tensor<1x3xf32> to tensor<3xf32>
+  // CHECK: ml.broadcast %{{.*}} : tensor<i64> to tensor<5xi64>
+  %2 = ml.broadcast %s : tensor<i64> to tensor<5xi64>
+  return %0, %1, %2 : tensor<2x4x3xf32>, tensor<3xf32>, tensor<5xi64>
+}
+
+// CHECK-LABEL: func.func @transpose_slice
+func.func @transpose_slice(%a: tensor<2x3x4xf32>) -> (tensor<4x2x3xf32>, tensor<1x3x2xf32>, tensor<0x3x4xf32>) {
+  // CHECK: ml.transpose %{{.*}}, [2, 0, 1] : tensor<2x3x4xf32> -> tensor<4x2x3xf32>
+  %0 = ml.transpose %a, [2, 0, 1] : tensor<2x3x4xf32> -> tensor<4x2x3xf32>
+  // CHECK: ml.slice %{{.*}} [1:2:1, 0:3:1, 3:-1:-2] : tensor<2x3x4xf32> -> tensor<1x3x2xf32>
+  %1 = ml.slice %a [1:2:1, 0:3:1, 3:-1:-2] : tensor<2x3x4xf32> -> tensor<1x3x2xf32>
+  // CHECK: ml.slice %{{.*}} [2:2:1, 0:3:1, 0:4:1] : tensor<2x3x4xf32> -> tensor<0x3x4xf32>
+  %2 = ml.slice %a [2:2:1, 0:3:1, 0:4:1] : tensor<2x3x4xf32> -> tensor<0x3x4xf32>
+  return %0, %1, %2 : tensor<4x2x3xf32>, tensor<1x3x2xf32>, tensor<0x3x4xf32>
+}
+
+// CHECK-LABEL: func.func @slice_scalar
+func.func @slice_scalar(%a: tensor<f32>) -> tensor<f32> {
+  // CHECK: ml.slice %{{.*}} [] : tensor<f32> -> tensor<f32>
+  %0 = ml.slice %a [] : tensor<f32> -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// CHECK-LABEL: func.func @concatenate
+func.func @concatenate(%a: tensor<2x3xi8>, %b: tensor<2x5xi8>) -> tensor<2x8xi8> {
+  // CHECK: ml.concatenate %{{.*}}, %{{.*}} dim = 1 : (tensor<2x3xi8>, tensor<2x5xi8>) -> tensor<2x8xi8>
+  %0 = ml.concatenate %a, %b dim = 1 : (tensor<2x3xi8>, tensor<2x5xi8>) -> tensor<2x8xi8>
+  return %0 : tensor<2x8xi8>
+}
+
+// Type inference handles dynamic dimensions.
+// CHECK-LABEL: func.func @dynamic
+func.func @dynamic(%a: tensor<?x3xf32>, %b: tensor<2x?xf32>) -> (tensor<3x?xf32>, tensor<?x3xf32>, tensor<?x2xf32>) {
+  // CHECK: ml.transpose %{{.*}}, [1, 0] : tensor<?x3xf32> -> tensor<3x?xf32>
+  %0 = ml.transpose %a, [1, 0] : tensor<?x3xf32> -> tensor<3x?xf32>
+  // CHECK: ml.concatenate %{{.*}}, %{{.*}} dim = 0 : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  %1 = ml.concatenate %a, %a dim = 0 : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+  // CHECK: ml.slice %{{.*}} [0:1:1, 0:2:1] : tensor<?x3xf32> -> tensor<1x2xf32>
+  %2 = ml.slice %a [0:1:1, 0:2:1] : tensor<?x3xf32> -> tensor<1x2xf32>
+  // CHECK: ml.broadcast %{{.*}} : tensor<?x3xf32> to tensor<?x3xf32>
+  %3 = ml.broadcast %a : tensor<?x3xf32> to tensor<?x3xf32>
+  // CHECK: ml.reshape %{{.*}} : tensor<2x?xf32> to tensor<?x2xf32>
+  %4 = ml.reshape %b : tensor<2x?xf32> to tensor<?x2xf32>
+  return %0, %3, %4 : tensor<3x?xf32>, tensor<?x3xf32>, tensor<?x2xf32>
+}

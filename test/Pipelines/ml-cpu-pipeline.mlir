@@ -1,0 +1,62 @@
+// ml-cpu-pipeline takes ml IR to the LLVM dialect only, and the result runs.
+// RUN: ml-opt %s --ml-cpu-pipeline | FileCheck %s
+// RUN: ml-opt %s --pass-pipeline='builtin.module(ml-cpu-pipeline)' | FileCheck %s
+// RUN: ml-opt %s --ml-cpu-pipeline \
+// RUN:   | mlir-runner -e main -entry-point-result=void \
+// RUN:       -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so \
+// RUN:       -shared-libs=%mlir_lib_dir/libmlir_c_runner_utils.so \
+// RUN:   | FileCheck %s --check-prefix=OUT
+
+// Nothing but the LLVM dialect is left.
+// CHECK-NOT: {{ (ml|linalg|tensor|bufferization|memref|arith|math|scf|cf|func|affine)\.}}
+// Results became caller-allocated out-params: three inputs, two outputs, each
+// a memref descriptor (ptr, ptr, offset, sizes, strides).
+// CHECK: llvm.func @layer(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64
+// CHECK: llvm.func @_mlir_ciface_layer(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
+// CHECK-NOT: {{ (ml|linalg|tensor|bufferization|memref|arith|math|scf|cf|func|affine)\.}}
+
+// tanh(x @ w + b), its row sums, and integer floor division by zero.
+func.func @layer(%x: tensor<2x3xf32>, %w: tensor<3x2xf32>, %b: tensor<2xf32>) -> (tensor<2x2xf32>, tensor<2xf32>) attributes {llvm.emit_c_interface} {
+  %m = ml.matmul %x, %w : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
+  %bb = ml.broadcast %b : tensor<2xf32> to tensor<2x2xf32>
+  %s = ml.add %m, %bb : tensor<2x2xf32>
+  %t = ml.tanh %s : tensor<2x2xf32>
+  %r = ml.reduce sum %t axes = [1] : tensor<2x2xf32> -> tensor<2xf32>
+  return %t, %r : tensor<2x2xf32>, tensor<2xf32>
+}
+
+func.func @divide(%a: tensor<4xi32>, %b: tensor<4xi32>) -> (tensor<4xi32>, tensor<4xi32>) {
+  %q = ml.floordiv %a, %b : tensor<4xi32>
+  %r = ml.rem %a, %b : tensor<4xi32>
+  return %q, %r : tensor<4xi32>, tensor<4xi32>
+}
+
+func.func private @printMemrefF32(tensor<*xf32>)
+func.func private @printMemrefI32(tensor<*xi32>)
+
+func.func @main() {
+  %x = ml.constant dense<[[1.0, 0.0, -1.0], [0.5, 0.5, 0.5]]> : tensor<2x3xf32>
+  %w = ml.constant dense<[[0.5, -0.5], [0.25, 0.0], [0.0, 1.0]]> : tensor<3x2xf32>
+  %b = ml.constant dense<[0.0, 1.0]> : tensor<2xf32>
+  %t, %r = func.call @layer(%x, %w, %b) : (tensor<2x3xf32>, tensor<3x2xf32>, tensor<2xf32>) -> (tensor<2x2xf32>, tensor<2xf32>)
+  %tu = tensor.cast %t : tensor<2x2xf32> to tensor<*xf32>
+  %ru = tensor.cast %r : tensor<2xf32> to tensor<*xf32>
+  // x @ w + b = [[0.5, -0.5], [0.375, 1.25]]
+  // OUT: [0.462117, -0.462117]
+  // OUT: [0.358357, 0.848284]
+  func.call @printMemrefF32(%tu) : (tensor<*xf32>) -> ()
+  // OUT: [0, 1.20664]
+  func.call @printMemrefF32(%ru) : (tensor<*xf32>) -> ()
+
+  %n = ml.constant dense<[7, -7, -2147483648, 5]> : tensor<4xi32>
+  %d = ml.constant dense<[2, 2, -1, 0]> : tensor<4xi32>
+  %q, %m = func.call @divide(%n, %d) : (tensor<4xi32>, tensor<4xi32>) -> (tensor<4xi32>, tensor<4xi32>)
+  %qu = tensor.cast %q : tensor<4xi32> to tensor<*xi32>
+  %mu = tensor.cast %m : tensor<4xi32> to tensor<*xi32>
+  // Floored, INT_MIN // -1 wraps, x // 0 == 0; no SIGFPE.
+  // OUT: [3,  -4,  -2147483648,  0]
+  func.call @printMemrefI32(%qu) : (tensor<*xi32>) -> ()
+  // OUT: [1,  1,  0,  0]
+  func.call @printMemrefI32(%mu) : (tensor<*xi32>) -> ()
+  return
+}

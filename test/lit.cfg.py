@@ -1,0 +1,44 @@
+# lit configuration for mljit: FileCheck tests of the ml dialect, the passes,
+# the pipelines, ml-opt and the Python tracer, run against the installed
+# package (`pip install .`) and the tools of the xtc-* wheels.
+
+import importlib.util
+import os
+import sys
+
+import lit.formats
+
+config.name = "mljit"
+config.test_format = lit.formats.ShTest()
+config.suffixes = [".mlir"]
+config.excludes = ["pytest", "Inputs", "lit.cfg.py", "lit.local.cfg"]
+config.test_source_root = os.path.dirname(__file__)
+# Keep lit's Output/ folders out of the source tree.
+config.test_exec_root = os.path.join(
+    os.path.dirname(config.test_source_root), "build", "lit"
+)
+
+
+def installed(package, *parts):
+    """A file inside an installed package (namespace and editable included)."""
+    spec = importlib.util.find_spec(package)
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(location, *parts)
+        if os.path.exists(path):
+            return path
+    lit_config.fatal(f"{os.path.join(package, *parts)} not found; run `pip install .` first")
+
+
+tool_dirs = [
+    os.path.dirname(installed("mljit", "_bin", "ml-opt")),
+    os.path.dirname(installed("llvm", "bin", "FileCheck")),
+    os.path.dirname(installed("mlir", "bin", "mlir-runner")),
+]
+config.environment["PATH"] = os.pathsep.join(tool_dirs + [config.environment.get("PATH", "")])
+mlir_lib_dir = os.path.dirname(installed("mlir", "lib", "libmlir_runner_utils.so"))
+config.substitutions.append(("%mlir_lib_dir", mlir_lib_dir))
+config.substitutions.append(("%python", sys.executable))
+# Python tests must see the same environment (and mljit) as this lit run.
+for name in ("PYTHONPATH", "HOME", "TMPDIR"):
+    if name in os.environ:
+        config.environment[name] = os.environ[name]

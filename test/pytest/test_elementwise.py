@@ -1,0 +1,196 @@
+"""Every elementwise op through `jit`, against NumPy, over all dtypes and
+broadcasting shapes (0-d and size-0 included)."""
+
+import numpy as np
+import pytest
+
+import mljit
+import mljit.numpy as mnp
+from checks import DTYPES, FLOAT_DTYPES, INT_DTYPES, RTOL, assert_same, random_array
+
+BINARY = [
+    "add", "subtract", "multiply", "true_divide", "floor_divide", "remainder",
+    "power", "maximum", "minimum", "equal", "not_equal", "less", "less_equal",
+    "greater", "greater_equal",
+]
+UNARY = [
+    "negative", "positive", "absolute", "sign", "exp", "log", "log1p", "tanh",
+    "sqrt", "sin", "cos", "floor", "ceil",
+]
+SHAPE_PAIRS = [
+    ((), ()), ((5,), ()), ((), (4,)), ((2, 3), (3,)), ((2, 1), (1, 4)),
+    ((0, 3), (3,)), ((1, 0), (5, 1)), ((2, 3, 4), (2, 1, 4)),
+]
+SHAPES = [(), (7,), (3, 4), (0, 5), (2, 1, 3)]
+
+
+def numpy_accepts(name, *args):
+    try:
+        with np.errstate(all="ignore"):
+            getattr(np, name)(*args)
+        return True
+    except TypeError:
+        return False
+
+
+def check_all(results, expected, dtype):
+    assert results.keys() == expected.keys()
+    for name, value in expected.items():
+        assert_same(results[name], value, rtol=RTOL.get(np.asarray(value).dtype),
+                    what=f"{name}[{np.dtype(dtype)}]")
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("shapes", SHAPE_PAIRS, ids=str)
+def test_binary_ops(dtype, shapes, rng):
+    a = random_array(rng, shapes[0], dtype)
+    b = random_array(rng, shapes[1], dtype)
+    # Integers to negative powers are an error in NumPy: test them apart.
+    exponent = np.abs(b) % 5 if np.dtype(dtype).kind in "bi" else b
+    names = [n for n in BINARY if numpy_accepts(n, a, exponent if n == "power" else b)]
+    args = {n: (a, exponent if n == "power" else b) for n in names}
+    with np.errstate(all="ignore"):
+        expected = {n: getattr(np, n)(*args[n]) for n in names}
+
+    @mljit.jit
+    def all_binary(a, b, exponent):
+        return {n: getattr(mnp, n)(a, exponent if n == "power" else b) for n in names}
+
+    check_all(all_binary(a, b, exponent), expected, dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_unary_ops(dtype, shape, rng):
+    x = random_array(rng, shape, dtype)
+    names = [n for n in UNARY if numpy_accepts(n, x)]
+    with np.errstate(all="ignore"):
+        expected = {n: getattr(np, n)(x) for n in names}
+
+    @mljit.jit
+    def all_unary(x):
+        return {n: getattr(mnp, n)(x) for n in names}
+
+    check_all(all_unary(x), expected, dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=str)
+def test_rsqrt_is_one_over_sqrt(dtype, rng):
+    x = random_array(rng, (4, 5), dtype, low=0.1, high=100)
+    assert_same(mljit.jit(mnp.rsqrt)(x), 1 / np.sqrt(x), rtol=RTOL[np.dtype(dtype)])
+
+
+def test_operators_and_reflected_operands(rng):
+    x = random_array(rng, (3, 4), np.float32)
+    y = random_array(rng, (4,), np.float32, nonzero=True)
+    n = random_array(rng, (3, 4), np.float64)
+
+    @mljit.jit
+    def operators(x, y):
+        return (x + y, x - y, x * y, x / y, x // y, x % y, abs(x) ** 0.5, -x, +x,
+                x == y, x != y, x < y, x <= y, x > y, x >= y,
+                2 + x, 2 - x, 2 * x, 2 / y, 2 // y, 2 % y, 2 ** x,
+                n + x, n * y)
+
+    expected = (x + y, x - y, x * y, x / y, x // y, x % y, abs(x) ** 0.5, -x, +x,
+                x == y, x != y, x < y, x <= y, x > y, x >= y,
+                2 + x, 2 - x, 2 * x, 2 / y, 2 // y, 2 % y, 2 ** x,
+                n + x, n * y)
+    for i, (got, want) in enumerate(zip(operators(x, y), expected)):
+        assert_same(got, want, rtol=RTOL.get(want.dtype), what=f"result {i}")
+
+
+@pytest.mark.parametrize("dtype", INT_DTYPES, ids=str)
+def test_integer_division_by_zero_and_overflow_do_not_trap(dtype):
+    low = np.iinfo(dtype).min
+    a = np.array([7, -7, low, low, 0, 5, -5, 3], dtype)
+    b = np.array([0, 0, -1, 0, 0, -3, 3, 2], dtype)
+    with np.errstate(all="ignore"):
+        expected = (a // b, a % b)
+    got = mljit.jit(lambda a, b: (a // b, a % b))(a, b)
+    assert_same(got[0], expected[0], what="floor_divide")
+    assert_same(got[1], expected[1], what="remainder")
+
+
+@pytest.mark.parametrize("dtype", INT_DTYPES, ids=str)
+def test_integer_overflow_wraps(dtype):
+    info = np.iinfo(dtype)
+    a = np.array([info.max, info.min, info.max], dtype)
+    b = np.array([1, -1, 2], dtype)
+    with np.errstate(all="ignore"):
+        expected = (a + b, a - b, a * b, -a, np.abs(a))
+    got = mljit.jit(lambda a, b: (a + b, a - b, a * b, -a, abs(a)))(a, b)
+    for g, e in zip(got, expected):
+        assert_same(g, e)
+
+
+def test_integer_negative_power_is_defined():
+    # NumPy raises; compiled code cannot, so the result is the truncated
+    # real power: 1 for base 1, +-1 for base -1, 0 otherwise (never a trap).
+    base = np.array([1, -1, -1, 2, 0, -3], np.int32)
+    exponent = np.array([-3, -3, -2, -1, -1, -2], np.int32)
+    got = mljit.jit(lambda b, e: b ** e)(base, exponent)
+    assert_same(got, np.array([1, -1, 1, 0, 0, 0], np.int32))
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=str)
+def test_float_special_values(dtype):
+    a = np.array([1.0, -1.0, 0.0, np.nan, np.inf, -np.inf, -0.0, 2.5], dtype)
+    b = np.array([0.0, 0.0, 0.0, 1.0, 2.0, np.nan, 0.0, -np.inf], dtype)
+
+    @mljit.jit
+    def special(a, b):
+        return (a / b, a // b, a % b, mnp.maximum(a, b), mnp.minimum(b, a),
+                mnp.sign(a), a == b, a != b, a < b, mnp.sqrt(a), mnp.log(a))
+
+    with np.errstate(all="ignore"):
+        expected = (a / b, a // b, a % b, np.maximum(a, b), np.minimum(b, a),
+                    np.sign(a), a == b, a != b, a < b, np.sqrt(a), np.log(a))
+    for i, (g, e) in enumerate(zip(special(a, b), expected)):
+        assert_same(g, e, rtol=RTOL[np.dtype(dtype)], what=f"result {i}")
+
+
+def test_float_floor_divide_matches_python_exactly():
+    a = np.array([1.0, -1.0, 7.5, -7.5, 1e300, 0.3], np.float64)
+    b = np.array([0.1, 0.1, 2.0, 2.0, 1e-300, 0.1], np.float64)
+    got = mljit.jit(lambda a, b: (a // b, a % b))(a, b)
+    with np.errstate(all="ignore"):
+        assert_same(got[0], a // b)
+        assert_same(got[1], a % b)
+
+
+@pytest.mark.parametrize("source", DTYPES, ids=str)
+def test_astype_between_all_dtypes(source, rng):
+    x = random_array(rng, (3, 5), source, low=-100, high=100)
+    targets = DTYPES
+
+    @mljit.jit
+    def casts(x):
+        return [mnp.astype(x, t) for t in targets]
+
+    for target, got in zip(targets, casts(x)):
+        assert_same(got, x.astype(target), what=f"{np.dtype(source)} -> {np.dtype(target)}")
+
+
+def test_astype_special_floats():
+    x = np.array([np.nan, -0.0, 0.5, -0.5, 1e30], np.float32)
+    got = mljit.jit(lambda x: (x.astype(np.bool_), x.astype(np.float16), x.astype(np.float64)))(x)
+    assert_same(got[0], x.astype(np.bool_))
+    with np.errstate(all="ignore"):
+        assert_same(got[1], x.astype(np.float16))
+    assert_same(got[2], x.astype(np.float64))
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+def test_where(dtype, rng):
+    condition = rng.random((3, 1)) < 0.5
+    x = random_array(rng, (3, 4), dtype)
+    y = random_array(rng, (4,), dtype)
+    got = mljit.jit(mnp.where)(condition, x, y)
+    assert_same(got, np.where(condition, x, y))
+
+
+def test_where_weak_scalar_keeps_dtype(rng):
+    x = random_array(rng, (5,), np.float16)
+    got = mljit.jit(lambda x: mnp.where(x > 0, x, 0.01 * x))(x)
+    assert_same(got, np.where(x > 0, x, 0.01 * x), rtol=RTOL[np.dtype(np.float16)])

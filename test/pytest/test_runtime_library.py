@@ -1,0 +1,54 @@
+"""The runtime library compiled kernels may call: its half-precision
+conversions, used on CPUs without F16C (memrefCopy is covered by
+test_jit.py::test_strided_result_of_an_argument_is_copied)."""
+
+import ctypes
+import struct
+
+import numpy as np
+
+from mljit import _native
+
+runtime = ctypes.CDLL(_native.RUNTIME_LIBRARY)
+
+
+def half_bits_as_xmm(bits: int) -> ctypes.c_float:
+    """An argument whose XMM register holds `bits` in its low 16 bits, which
+    is how the _Float16 ABI passes a half."""
+    return ctypes.c_float.from_buffer_copy(struct.pack("<I", bits))
+
+
+def test_extend_half_to_float_for_every_half():
+    extend = runtime.__extendhfsf2
+    extend.argtypes = [ctypes.c_float]
+    extend.restype = ctypes.c_float
+    halves = np.arange(1 << 16, dtype=np.uint32)
+    got = np.array([extend(half_bits_as_xmm(int(h))) for h in halves], np.float32)
+    expected = halves.astype(np.uint16).view(np.float16).astype(np.float32)
+    nan = np.isnan(expected)
+    np.testing.assert_array_equal(np.isnan(got), nan)
+    np.testing.assert_array_equal(got[~nan].view(np.uint32), expected[~nan].view(np.uint32))
+
+
+def test_truncate_float_to_half_rounds_to_nearest_even(rng):
+    truncate = runtime.__truncsfhf2
+    truncate.argtypes = [ctypes.c_float]
+    truncate.restype = ctypes.c_float
+
+    def half_bits(value: np.float32) -> int:
+        result = truncate(ctypes.c_float(value))
+        return struct.unpack("<I", struct.pack("<f", result))[0] & 0xFFFF
+
+    edges = np.array([0.0, -0.0, 65504.0, 65519.99, 65520.0, 1e10, -1e10, 6e-8, 3e-8,
+                      2.98e-8, 5.96e-8, 6.1e-5, 6.09e-5, 1.0 + 2**-11, 1.0 + 3 * 2**-11,
+                      np.inf, -np.inf, 2049.0, 2051.0], np.float32)
+    samples = np.concatenate([edges, rng.integers(0, 1 << 32, 20000, dtype=np.uint64)
+                              .astype(np.uint32).view(np.float32)])
+    with np.errstate(over="ignore"):
+        expected = samples.astype(np.float16)
+    for value, want in zip(samples, expected):
+        got = half_bits(value)
+        if np.isnan(want):
+            assert (got & 0x7C00) == 0x7C00 and (got & 0x3FF), f"{value!r} -> {got:#06x}"
+        else:
+            assert got == int(want.view(np.uint16)), f"{value!r} -> {got:#06x}, want {want!r}"
