@@ -38,10 +38,12 @@ constexpr const char *kCPUPipeline[] = {
     // bf16 conversions as integer ops: no compiler-rt calls needed.
     "arith-expand{include-bf16}",
     "finalize-memref-to-llvm",
-    // Intrinsics where LLVM has exact ones, libm for the rest (tanh, log1p:
-    // the "approximate" log1p, log(1 + x), loses all precision near zero).
-    "convert-math-to-llvm{approximate-log1p=false}",
+    // libm for every math op: convert-math-to-llvm computes log1p and expm1
+    // as log(1 + x) and exp(x) - 1, which lose all precision near zero.
+    // LLVM turns the libm calls it knows (sqrtf, floorf, ...) into
+    // instructions.
     "convert-math-to-libm",
+    "convert-math-to-llvm",
     "convert-arith-to-llvm",
     "convert-func-to-llvm",
     "convert-cf-to-llvm",

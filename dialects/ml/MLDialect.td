@@ -44,6 +44,8 @@ def ML_NumericTensor : RankedTensorOf<[ML_Float, ML_Int]>;
 def ML_FloatTensor : RankedTensorOf<[ML_Float]>;
 def ML_BoolTensor : RankedTensorOf<[I1]>;
 def ML_IndexTensor : RankedTensorOf<[I64]>;
+def ML_IntTensor : RankedTensorOf<[ML_Int]>;
+def ML_IntOrBoolTensor : RankedTensorOf<[ML_Int, I1]>;
 
 //===----------------------------------------------------------------------===//
 // Enums

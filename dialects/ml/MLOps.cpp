@@ -288,6 +288,41 @@ LogicalResult ConcatenateOp::inferReturnTypes(
 }
 
 //===----------------------------------------------------------------------===//
+// GatherOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                           Adaptor adaptor,
+                           SmallVectorImpl<Type> &inferredReturnTypes) {
+  auto type = cast<RankedTensorType>(adaptor.getOperand().getType());
+  auto indices = cast<RankedTensorType>(adaptor.getIndices().getType());
+  int64_t axis = adaptor.getAxis();
+  if (failed(verifyAxes(loc, "ml.gather", {axis}, type.getRank())))
+    return failure();
+  if (type.getDimSize(axis) == 0 && indices.getNumElements() != 0)
+    return emitOptionalError(loc, "'ml.gather' op gathers from axis ", axis,
+                             " of size zero (shape ",
+                             shapeString(type.getShape()),
+                             "): every index is out of bounds");
+  SmallVector<int64_t> shape(type.getShape().take_front(axis));
+  llvm::append_range(shape, indices.getShape());
+  llvm::append_range(shape, type.getShape().drop_front(axis + 1));
+  inferredReturnTypes.push_back(
+      RankedTensorType::get(shape, type.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// CumsumOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CumsumOp::verify() {
+  return verifyAxes(getLoc(), "ml.cumsum", {getAxisAttr().getInt()},
+                    getType().getRank());
+}
+
+//===----------------------------------------------------------------------===//
 // MatmulOp
 //===----------------------------------------------------------------------===//
 

@@ -214,6 +214,77 @@ def ML_SinOp : ML_UnaryOp<"sin", ML_FloatTensor, "sin">;
 def ML_CosOp : ML_UnaryOp<"cos", ML_FloatTensor, "cos">;
 def ML_FloorOp : ML_UnaryOp<"floor", ML_FloatTensor, "floor">;
 def ML_CeilOp : ML_UnaryOp<"ceil", ML_FloatTensor, "ceil">;
+def ML_TruncOp : ML_UnaryOp<"trunc", ML_FloatTensor, "trunc">;
+def ML_RintOp : ML_UnaryOp<"rint", ML_FloatTensor, "rint">;
+def ML_Expm1Op : ML_UnaryOp<"expm1", ML_FloatTensor, "expm1">;
+def ML_Exp2Op : ML_UnaryOp<"exp2", ML_FloatTensor, "exp2">;
+def ML_Log2Op : ML_UnaryOp<"log2", ML_FloatTensor, "log2">;
+def ML_Log10Op : ML_UnaryOp<"log10", ML_FloatTensor, "log10">;
+def ML_CbrtOp : ML_UnaryOp<"cbrt", ML_FloatTensor, "cbrt">;
+def ML_TanOp : ML_UnaryOp<"tan", ML_FloatTensor, "tan">;
+def ML_AsinOp : ML_UnaryOp<"asin", ML_FloatTensor, "arcsin">;
+def ML_AcosOp : ML_UnaryOp<"acos", ML_FloatTensor, "arccos">;
+def ML_AtanOp : ML_UnaryOp<"atan", ML_FloatTensor, "arctan">;
+def ML_SinhOp : ML_UnaryOp<"sinh", ML_FloatTensor, "sinh">;
+def ML_CoshOp : ML_UnaryOp<"cosh", ML_FloatTensor, "cosh">;
+
+//===----------------------------------------------------------------------===//
+// More elementwise binary ops
+//===----------------------------------------------------------------------===//
+
+def ML_Atan2Op : ML_BinaryOp<"atan2", ML_FloatTensor, "arctangent of lhs/rhs"> {
+  let description = [{
+    NumPy's `arctan2(lhs, rhs)`: the angle of the point (rhs, lhs), using
+    both signs to pick the quadrant.
+
+    Example:
+
+    ```mlir
+    %r = ml.atan2 %y, %x : tensor<4xf32>
+    ```
+  }];
+}
+
+class ML_BitwiseOp<string mnemonic, string meaning>
+    : ML_BinaryOp<mnemonic, ML_IntOrBoolTensor, "bitwise " # meaning,
+                  [Commutative]> {
+  let description = "NumPy's `bitwise_" # mnemonic # "` (`" # meaning
+      # "`): on `i1` the logical operation."
+      # "\n\nExample:\n\n```mlir\n%r = ml." # mnemonic
+      # " %a, %b : tensor<4xi32>\n```";
+}
+
+def ML_AndOp : ML_BitwiseOp<"and", "&">;
+def ML_OrOp : ML_BitwiseOp<"or", "|">;
+def ML_XorOp : ML_BitwiseOp<"xor", "^">;
+
+def ML_ShiftLeftOp : ML_BinaryOp<"shift_left", ML_IntTensor, "left shift"> {
+  let description = [{
+    NumPy's `left_shift` (`<<`): shifting by the bit width or more (or by a
+    negative amount) gives 0.
+
+    Example:
+
+    ```mlir
+    %r = ml.shift_left %a, %b : tensor<4xi32>
+    ```
+  }];
+}
+
+def ML_ShiftRightOp : ML_BinaryOp<"shift_right", ML_IntTensor,
+                                  "arithmetic right shift"> {
+  let description = [{
+    NumPy's `right_shift` (`>>`) on signed integers: the sign is kept, and
+    shifting by the bit width or more (or by a negative amount) gives 0 or
+    -1.
+
+    Example:
+
+    ```mlir
+    %r = ml.shift_right %a, %b : tensor<4xi64>
+    ```
+  }];
+}
 
 //===----------------------------------------------------------------------===//
 // Comparison, selection and conversion
@@ -367,6 +438,28 @@ def ML_SliceOp : ML_Op<"slice", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
+def ML_GatherOp : ML_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+  let summary = "picks slices along an axis by index (np.take)";
+  let description = [{
+    `result[a..., i..., b...] = operand[a..., indices[i...], b...]`, the
+    indexed axis replaced by the dimensions of `indices`. Negative indices
+    count from the end, as in NumPy; indices outside `[-size, size)` are
+    clamped to the nearest valid one (there is no error channel at run time;
+    the tracer rejects out-of-range indices it knows).
+
+    Example:
+
+    ```mlir
+    %rows = ml.gather %table, %ids axis = 0
+        : (tensor<1000x64xf32>, tensor<8x16xi32>) -> tensor<8x16x64xf32>
+    ```
+  }];
+  let arguments = (ins ML_Tensor:$operand, ML_IntTensor:$indices, I64Attr:$axis);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$operand `,` $indices `axis` `=` $axis attr-dict `:` "
+                       "`(` type($operand) `,` type($indices) `)` `->` type($result)";
+}
+
 def ML_ConcatenateOp : ML_Op<"concatenate", [Pure, SameOperandsElementType,
     InferTypeOpAdaptor]> {
   let summary = "joins tensors along a dimension (np.concatenate)";
@@ -436,6 +529,24 @@ def ML_ReduceOp : ML_Op<"reduce", [Pure, SameOperandsAndResultElementType,
   let results = (outs ML_Tensor:$result);
   let assemblyFormat = "`` $kind $operand `axes` `=` $axes (`keepdims` $keepdims^)? "
                        "attr-dict `:` type($operand) `->` type($result)";
+}
+
+def ML_CumsumOp : ML_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
+  let summary = "running sum along an axis (np.cumsum)";
+  let description = [{
+    Element `i` along `axis` is the sum of elements `0..i`, accumulated in
+    the element type (integers wrap; f16 rounds every partial sum, as NumPy).
+
+    Example:
+
+    ```mlir
+    %r = ml.cumsum %x axis = 1 : tensor<2x5xf32>
+    ```
+  }];
+  let arguments = (ins ML_NumericTensor:$operand, I64Attr:$axis);
+  let results = (outs ML_NumericTensor:$result);
+  let assemblyFormat = "$operand `axis` `=` $axis attr-dict `:` type($result)";
+  let hasVerifier = 1;
 }
 
 class ML_ArgReduceOp<string mnemonic, string which>

@@ -10,6 +10,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/APInt.h"
@@ -118,6 +120,70 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
           rewriter, loc, withElementType(type, accType), result, groups);
     }
     rewriter.replaceOp(op, roundTo(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+/// cumsum as a loop over the axis writing the result in place: slab i of
+/// the result is slab i-1 of the result plus slab i of the input. (A
+/// linalg.generic cannot carry a running sum along a parallel dimension.)
+struct CumsumToLoop : OpConversionPattern<CumsumOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(CumsumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Value input = adaptor.getOperand();
+    int64_t axis = op.getAxis(), rank = type.getRank();
+    int64_t length = type.getDimSize(axis);
+    Value result = createEmptyTensor(rewriter, loc, type);
+    SmallVector<int64_t> slabShape(type.getShape());
+    slabShape[axis] = 1;
+    auto slabType = RankedTensorType::get(slabShape, type.getElementType());
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(ctx, slabShape);
+    SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+    auto offsetsAt = [&](OpFoldResult position) {
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      offsets[axis] = position;
+      return offsets;
+    };
+    auto slab = [&](OpBuilder &b, Location nl, Value from, OpFoldResult at) {
+      return tensor::ExtractSliceOp::create(b, nl, slabType, from,
+                                            offsetsAt(at), sizes, strides);
+    };
+    Value first = slab(rewriter, loc, input, rewriter.getIndexAttr(0));
+    result = tensor::InsertSliceOp::create(rewriter, loc, first, result,
+                                           offsetsAt(rewriter.getIndexAttr(0)),
+                                           sizes, strides);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value end = arith::ConstantIndexOp::create(rewriter, loc, length);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, one, end, one, ValueRange{result},
+        [&](OpBuilder &b, Location nl, Value i, ValueRange carried) {
+          Value before = arith::SubIOp::create(b, nl, i, one);
+          Value previous = slab(b, nl, carried[0], before);
+          Value current = slab(b, nl, input, i);
+          Value destination = slab(b, nl, carried[0], i);
+          int64_t slabRank = slabType.getRank();
+          SmallVector<AffineMap> maps(3, b.getMultiDimIdentityMap(slabRank));
+          SmallVector<utils::IteratorType> iterators(
+              slabRank, utils::IteratorType::parallel);
+          auto sum = linalg::GenericOp::create(
+              b, nl, TypeRange{slabType}, ValueRange{previous, current},
+              destination, maps, iterators,
+              [](OpBuilder &eb, Location el, ValueRange a) {
+                linalg::YieldOp::create(eb, el,
+                                        addElements(eb, el, a[0], a[1]));
+              });
+          Value updated = tensor::InsertSliceOp::create(
+              b, nl, sum.getResult(0), carried[0], offsetsAt(i), sizes,
+              strides);
+          scf::YieldOp::create(b, nl, updated);
+        });
+    rewriter.replaceOp(op, loop.getResult(0));
     return success();
   }
 };
@@ -309,7 +375,7 @@ struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
 
 void ml::populateContractionToLinalgPatterns(const TypeConverter &converter,
                                              RewritePatternSet &patterns) {
-  patterns.add<MatmulToLinalg, ReduceToLinalg,
+  patterns.add<MatmulToLinalg, ReduceToLinalg, CumsumToLoop,
                ArgReduceToLinalg<ArgMaxOp, /*IsMax=*/true>,
                ArgReduceToLinalg<ArgMinOp, /*IsMax=*/false>>(
       converter, patterns.getContext());

@@ -60,8 +60,16 @@ struct Scalar {
   Value subf(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
   Value addi(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
   Value muli(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value copysign(Value x, Value y) {
-    return math::CopySignOp::create(b, loc, x, y);
+  /// 0.0 with the sign bit of `y` (copysign(0, y) without math.copysign,
+  /// which convert-math-to-libm rejects).
+  Value signedZero(Value y) {
+    auto type = cast<FloatType>(y.getType());
+    Type bitsType = b.getIntegerType(type.getWidth());
+    Value bits = arith::BitcastOp::create(b, loc, bitsType, y);
+    Value zeroBits = constant(bitsType, 0);
+    Value negative = cmpi(arith::CmpIPredicate::slt, bits, zeroBits);
+    Value plus = constant(type, 0.0), minus = constant(type, -0.0);
+    return select(negative, minus, plus);
   }
 
   /// NumPy's integer-division guard: the divisor to use so that neither a
@@ -136,7 +144,7 @@ Value lowerScalar(FloorDivOp, Scalar &s, ValueRange a) {
   Value floorPlusOne = s.addf(floor, one);
   floor = s.select(roundUp, floorPlusOne, floor);
   Value divNonZero = s.cmpf(P::UNE, div, zero);
-  Value signedZero = s.copysign(zero, plain);
+  Value signedZero = s.signedZero(plain);
   Value result = s.select(divNonZero, floor, signedZero);
   Value yZero = s.cmpf(P::OEQ, y, zero);
   return s.select(yZero, plain, result);
@@ -168,7 +176,7 @@ Value lowerScalar(RemOp, Scalar &s, ValueRange a) {
   Value adjust = s.andi(nonZero, signsDiffer);
   Value modPlusY = s.addf(mod, y);
   Value adjusted = s.select(adjust, modPlusY, mod);
-  Value signedZero = s.copysign(zero, y);
+  Value signedZero = s.signedZero(y);
   Value result = s.select(nonZero, adjusted, signedZero);
   Value yZero = s.cmpf(P::OEQ, y, zero);
   return s.select(yZero, mod, result);
@@ -249,10 +257,16 @@ Value lowerScalar(NegOp, Scalar &s, ValueRange a) {
   return arith::SubIOp::create(s.b, s.loc, zero, a[0]);
 }
 
+// x < 0 ? 0 - x : x (INT_MIN stays INT_MIN, as NumPy). Not math.absi:
+// convert-math-to-libm rejects it.
 Value lowerScalar(AbsOp, Scalar &s, ValueRange a) {
-  if (Scalar::isFloat(a[0]))
-    return math::AbsFOp::create(s.b, s.loc, a[0]);
-  return math::AbsIOp::create(s.b, s.loc, a[0]);
+  Value x = a[0];
+  if (Scalar::isFloat(x))
+    return math::AbsFOp::create(s.b, s.loc, x);
+  Value zero = s.constant(x.getType(), 0);
+  Value negative = s.cmpi(arith::CmpIPredicate::slt, x, zero);
+  Value negated = arith::SubIOp::create(s.b, s.loc, zero, x);
+  return s.select(negative, negated, x);
 }
 
 // NumPy: sign(x) = x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : x (NaN stays NaN).
@@ -308,6 +322,80 @@ Value lowerScalar(FloorOp, Scalar &s, ValueRange a) {
 Value lowerScalar(CeilOp, Scalar &s, ValueRange a) {
   return lowerMath<math::CeilOp>(s, a);
 }
+Value lowerScalar(TruncOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::TruncOp>(s, a);
+}
+// NumPy's rint rounds half to even.
+Value lowerScalar(RintOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::RoundEvenOp>(s, a);
+}
+Value lowerScalar(Expm1Op, Scalar &s, ValueRange a) {
+  return lowerMath<math::ExpM1Op>(s, a);
+}
+Value lowerScalar(Exp2Op, Scalar &s, ValueRange a) {
+  return lowerMath<math::Exp2Op>(s, a);
+}
+Value lowerScalar(Log2Op, Scalar &s, ValueRange a) {
+  return lowerMath<math::Log2Op>(s, a);
+}
+Value lowerScalar(Log10Op, Scalar &s, ValueRange a) {
+  return lowerMath<math::Log10Op>(s, a);
+}
+Value lowerScalar(CbrtOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::CbrtOp>(s, a);
+}
+Value lowerScalar(TanOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::TanOp>(s, a);
+}
+Value lowerScalar(AsinOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::AsinOp>(s, a);
+}
+Value lowerScalar(AcosOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::AcosOp>(s, a);
+}
+Value lowerScalar(AtanOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::AtanOp>(s, a);
+}
+Value lowerScalar(SinhOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::SinhOp>(s, a);
+}
+Value lowerScalar(CoshOp, Scalar &s, ValueRange a) {
+  return lowerMath<math::CoshOp>(s, a);
+}
+Value lowerScalar(Atan2Op, Scalar &s, ValueRange a) {
+  return math::Atan2Op::create(s.b, s.loc, a[0], a[1]);
+}
+
+Value lowerScalar(AndOp, Scalar &s, ValueRange a) { return s.andi(a[0], a[1]); }
+Value lowerScalar(OrOp, Scalar &s, ValueRange a) { return s.ori(a[0], a[1]); }
+Value lowerScalar(XorOp, Scalar &s, ValueRange a) { return s.xori(a[0], a[1]); }
+
+// NumPy: a << b if 0 <= b < width, else 0 (b compared unsigned).
+Value lowerScalar(ShiftLeftOp, Scalar &s, ValueRange a) {
+  Value x = a[0], amount = a[1];
+  Type type = x.getType();
+  Value width = s.constant(type, type.getIntOrFloatBitWidth());
+  Value inRange = s.cmpi(arith::CmpIPredicate::ult, amount, width);
+  Value zero = s.constant(type, 0);
+  Value safe = s.select(inRange, amount, zero);
+  Value shifted = arith::ShLIOp::create(s.b, s.loc, x, safe);
+  return s.select(inRange, shifted, zero);
+}
+
+// NumPy: a >> b if 0 <= b < width, else (a < 0 ? -1 : 0).
+Value lowerScalar(ShiftRightOp, Scalar &s, ValueRange a) {
+  Value x = a[0], amount = a[1];
+  Type type = x.getType();
+  Value width = s.constant(type, type.getIntOrFloatBitWidth());
+  Value inRange = s.cmpi(arith::CmpIPredicate::ult, amount, width);
+  Value zero = s.constant(type, 0), minusOne = s.constant(type, -1);
+  Value safe = s.select(inRange, amount, zero);
+  Value shifted = arith::ShRSIOp::create(s.b, s.loc, x, safe);
+  Value negative = s.cmpi(arith::CmpIPredicate::slt, x, zero);
+  Value saturated = s.select(negative, minusOne, zero);
+  return s.select(inRange, shifted, saturated);
+}
+
 // 1 / sqrt(x) rounded twice, as NumPy computes it, not an approximation.
 Value lowerScalar(RsqrtOp, Scalar &s, ValueRange a) {
   Value one = s.constant(a[0].getType(), 1);
@@ -449,6 +537,18 @@ static Value truncateToOddF32(OpBuilder &b, Location loc, Value value) {
   return arith::BitcastOp::create(b, loc, b.getF32Type(), bits);
 }
 
+Value ml::addElements(OpBuilder &b, Location loc, Value x, Value y) {
+  Type type = x.getType();
+  Type wide = computeType(type);
+  Scalar s{b, loc};
+  if (wide == type)
+    return lowerScalar(AddOp(), s, {x, y});
+  Value wideX = arith::ExtFOp::create(b, loc, wide, x);
+  Value wideY = arith::ExtFOp::create(b, loc, wide, y);
+  Value sum = s.addf(wideX, wideY);
+  return arith::TruncFOp::create(b, loc, type, sum);
+}
+
 Type ml::computeType(Type elementType) {
   return isNarrowFloat(elementType) ? Float32Type::get(elementType.getContext())
                                     : elementType;
@@ -518,6 +618,16 @@ void ml::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
                ArithmeticToGeneric<SqrtOp>, ArithmeticToGeneric<RsqrtOp>,
                ArithmeticToGeneric<SinOp>, ArithmeticToGeneric<CosOp>,
                ArithmeticToGeneric<FloorOp>, ArithmeticToGeneric<CeilOp>,
+               ArithmeticToGeneric<TruncOp>, ArithmeticToGeneric<RintOp>,
+               ArithmeticToGeneric<Expm1Op>, ArithmeticToGeneric<Exp2Op>,
+               ArithmeticToGeneric<Log2Op>, ArithmeticToGeneric<Log10Op>,
+               ArithmeticToGeneric<CbrtOp>, ArithmeticToGeneric<TanOp>,
+               ArithmeticToGeneric<AsinOp>, ArithmeticToGeneric<AcosOp>,
+               ArithmeticToGeneric<AtanOp>, ArithmeticToGeneric<SinhOp>,
+               ArithmeticToGeneric<CoshOp>, ArithmeticToGeneric<Atan2Op>,
+               ArithmeticToGeneric<AndOp>, ArithmeticToGeneric<OrOp>,
+               ArithmeticToGeneric<XorOp>, ArithmeticToGeneric<ShiftLeftOp>,
+               ArithmeticToGeneric<ShiftRightOp>,
                ArithmeticToGeneric<CompareOp>, SelectToGeneric, CastToGeneric>(
       converter, patterns.getContext());
 }

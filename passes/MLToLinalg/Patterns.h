@@ -69,6 +69,10 @@ Value createReshape(OpBuilder &b, Location loc, Value value,
 /// Converts the scalar `value` to `elementType` with NumPy's `astype` rules.
 Value convertScalar(OpBuilder &b, Location loc, Value value, Type elementType);
 
+/// NumPy's `x + y` on two scalars of one numeric type (f16/bf16 computed in
+/// f32 and rounded once).
+Value addElements(OpBuilder &b, Location loc, Value x, Value y);
+
 /// f32 for f16/bf16 (NumPy computes them in float32), else `type` itself.
 Type computeType(Type elementType);
 

@@ -18,6 +18,26 @@ using namespace mlir::ml;
 
 namespace {
 
+/// Any ml op whose result has no elements becomes a tensor.empty: nothing to
+/// compute, and the other patterns need not think about empty results.
+struct EmptyResultToEmptyTensor : ConversionPattern {
+  EmptyResultToEmptyTensor(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/2, ctx) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value>,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<MLDialect>(op->getDialect()) || op->getNumResults() != 1)
+      return failure();
+    auto type = dyn_cast<RankedTensorType>(
+        getTypeConverter()->convertType(op->getResult(0).getType()));
+    if (!type || !type.hasStaticShape() || type.getNumElements() != 0)
+      return failure();
+    rewriter.replaceOp(op, createEmptyTensor(rewriter, op->getLoc(), type));
+    return success();
+  }
+};
+
 /// A conversion pattern that knows the storage type of its op's result.
 template <typename OpTy>
 struct ShapePattern : OpConversionPattern<OpTy> {
@@ -101,10 +121,6 @@ struct SliceToTensor : ShapePattern<SliceOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = storageType(op.getType());
-    if (type.getNumElements() == 0) {
-      rewriter.replaceOp(op, createEmptyTensor(rewriter, loc, type));
-      return success();
-    }
     ArrayRef<int64_t> shape = type.getShape();
     SmallVector<int64_t> offsets, strides;
     for (auto [start, stride, count] :
@@ -143,6 +159,60 @@ struct SliceToTensor : ShapePattern<SliceOp> {
   }
 };
 
+/// A linalg.generic over the result whose body reads the operand with
+/// tensor.extract at the looked-up index (negative indices wrap once, then
+/// indices are clamped into range: no trap, no out-of-bounds read).
+struct GatherToLinalg : ShapePattern<GatherOp> {
+  using ShapePattern::ShapePattern;
+
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = storageType(op.getType());
+    Value operand = adaptor.getOperand();
+    auto indicesType = cast<RankedTensorType>(adaptor.getIndices().getType());
+    int64_t axis = op.getAxis(), rank = type.getRank();
+    int64_t indexRank = indicesType.getRank();
+    int64_t size = op.getOperand().getType().getDimSize(axis);
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t d = axis; d < axis + indexRank; ++d)
+      indexExprs.push_back(rewriter.getAffineDimExpr(d));
+    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, indexExprs, ctx),
+                                   rewriter.getMultiDimIdentityMap(rank)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, adaptor.getIndices(),
+        createEmptyTensor(rewriter, loc, type), maps, iterators,
+        [&](OpBuilder &b, Location nl, ValueRange args) {
+          using P = arith::CmpIPredicate;
+          Type indexType = b.getIndexType();
+          Value index = arith::IndexCastOp::create(b, nl, indexType, args[0]);
+          Value zero = arith::ConstantIndexOp::create(b, nl, 0);
+          Value extent = arith::ConstantIndexOp::create(b, nl, size);
+          Value last = arith::ConstantIndexOp::create(b, nl, size - 1);
+          Value negative = arith::CmpIOp::create(b, nl, P::slt, index, zero);
+          Value wrapped = arith::AddIOp::create(b, nl, index, extent);
+          index = arith::SelectOp::create(b, nl, negative, wrapped, index);
+          index = arith::MaxSIOp::create(b, nl, index, zero);
+          index = arith::MinSIOp::create(b, nl, index, last);
+          SmallVector<Value> coordinates;
+          for (int64_t d = 0; d < axis; ++d)
+            coordinates.push_back(linalg::IndexOp::create(b, nl, d));
+          coordinates.push_back(index);
+          for (int64_t d = axis + indexRank; d < rank; ++d)
+            coordinates.push_back(linalg::IndexOp::create(b, nl, d));
+          Value element =
+              tensor::ExtractOp::create(b, nl, operand, coordinates);
+          linalg::YieldOp::create(b, nl, element);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 struct ConcatenateToTensor : ShapePattern<ConcatenateOp> {
   using ShapePattern::ShapePattern;
 
@@ -173,7 +243,8 @@ struct ConcatenateToTensor : ShapePattern<ConcatenateOp> {
 
 void ml::populateShapeToLinalgPatterns(const TypeConverter &converter,
                                        RewritePatternSet &patterns) {
-  patterns.add<ConstantToArith, BroadcastToLinalg, ReshapeToTensor,
-               TransposeToLinalg, SliceToTensor, ConcatenateToTensor>(
+  patterns.add<EmptyResultToEmptyTensor, ConstantToArith, BroadcastToLinalg,
+               ReshapeToTensor, TransposeToLinalg, SliceToTensor,
+               GatherToLinalg, ConcatenateToTensor>(
       converter, patterns.getContext());
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import re
 import threading
 from typing import Any, Callable, Iterable
@@ -19,6 +20,8 @@ import numpy as np
 from . import compiler, dtypes, pytree, runtime, tracing
 from .errors import UnsupportedError
 from .tracing import ArgSpec
+
+logger = logging.getLogger("mljit")
 
 
 def _arg_spec(leaf, where: str) -> ArgSpec:
@@ -103,8 +106,9 @@ class JitFunction:
     """A function compiled on first call per signature (see `mljit.jit`)."""
 
     def __init__(self, fun: Callable, static_argnums: Iterable[int] = (),
-                 static_argnames: Iterable[str] = ()):
+                 static_argnames: Iterable[str] = (), explain: bool = False):
         functools.update_wrapper(self, fun)
+        self._explain = explain
         self._fun = fun
         static_argnums = {static_argnums} if isinstance(static_argnums, int) else set(static_argnums)
         static_argnames = {static_argnames} if isinstance(static_argnames, str) else set(static_argnames)
@@ -122,6 +126,7 @@ class JitFunction:
         for index, name in enumerate(positional):
             if name in static_argnames:
                 static_argnums.add(index)
+        self._positional_names = positional
         self._static_argnums = frozenset(static_argnums)
         self._static_argnames = frozenset(static_argnames)
         # The prefix keeps the symbol apart from libc/libm names: a function
@@ -168,6 +173,57 @@ class JitFunction:
                        for name, value in kwargs.items()}
         return self._fun(*call_args, **call_kwargs)
 
+    def _argument_name(self, path: str) -> str:
+        """`[0][1]['w']` of the (args, kwargs) tree as `params[1]['w']`."""
+        if path.startswith("[1]["):  # keyword arguments
+            name, _, rest = path[4:].partition("]")
+            return name.strip("'") + rest
+        position, _, rest = path[4:].partition("]")
+        dynamic = [n for i, n in enumerate(self._positional_names)
+                   if i not in self._static_argnums]
+        index = int(position)
+        return (dynamic[index] if index < len(dynamic) else f"args[{index}]") + rest
+
+    def _differences(self, old, new) -> list:
+        """How the signature `new` differs from the compiled `old`."""
+        (old_tree, old_specs, old_static), (new_tree, new_specs, new_static) = old, new
+        changes = []
+        if old_static != new_static:
+            old_values, new_values = dict(old_static), dict(new_static)
+            for name in sorted(set(old_values) | set(new_values), key=str):
+                if old_values.get(name, "<not passed>") != new_values.get(name, "<not passed>"):
+                    label = (self._positional_names[name]
+                             if isinstance(name, int) and name < len(self._positional_names)
+                             else name)
+                    changes.append(f"static argument '{label}' changed from "
+                                   f"{old_values.get(name, '<not passed>')!r} to "
+                                   f"{new_values.get(name, '<not passed>')!r}")
+        if old_tree != new_tree:
+            changes.append(f"the argument structure changed from {old_tree} to {new_tree}")
+            return changes
+        for path, was, now in zip(pytree.leaf_paths(new_tree), old_specs, new_specs):
+            name = self._argument_name(path)
+            if was.shape != now.shape:
+                changes.append(f"argument '{name}' changed shape from {was.shape} to {now.shape}")
+            if was.dtype != now.dtype or was.weak_type != now.weak_type:
+                def describe(spec):
+                    return (f"a Python {spec.weak_type.__name__}" if spec.weak_type
+                            else str(spec.dtype))
+                changes.append(f"argument '{name}' changed dtype from {describe(was)} "
+                               f"to {describe(now)}")
+        return changes
+
+    def _log_compile(self, key) -> None:
+        name = getattr(self._fun, "__qualname__", self._name)
+        if not self._cache:
+            logger.debug("%s: compiling for its first signature", name)
+            return
+        # Explain against the compiled signature closest to this one.
+        reasons = min((self._differences(old, key) for old in self._cache), key=len)
+        logger.log(logging.WARNING if self._explain else logging.INFO,
+                   "%s: recompiling for a new signature (%d compiled so far): %s",
+                   name, len(self._cache), "; ".join(reasons) or "new signature")
+
     def _trace(self, key, args, kwargs) -> tracing.TracedFunction:
         _, specs, _ = key
         return tracing.trace(lambda tracers: self._rebuild_call(args, kwargs, tracers),
@@ -187,6 +243,7 @@ class JitFunction:
             with self._lock:
                 compiled = self._cache.get(key)
                 if compiled is None:
+                    self._log_compile(key)
                     compiled = self.lower(*args, **kwargs).compile()
                     self._cache[key] = compiled
         return compiled.call_flat(leaves)
@@ -196,15 +253,20 @@ class JitFunction:
         return len(self._cache)
 
 
-def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=()):
+def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
+        explain: bool = False):
     """Compiles `fun` with MLIR on its first call for each signature.
 
     Usable as `@mljit.jit` or `@mljit.jit(static_argnums=...)`. Array
     arguments (NumPy arrays and scalars, in tuples/lists/dicts) are traced;
     static arguments are passed to `fun` as they are and must be hashable.
     Results are NumPy arrays in the structure `fun` returns.
+
+    Every recompilation is logged on the `mljit` logger (INFO) with the
+    argument that changed and how; `explain=True` logs it as a WARNING, so
+    it shows without configuring logging.
     """
     if fun is None:
         return functools.partial(jit, static_argnums=static_argnums,
-                                 static_argnames=static_argnames)
-    return JitFunction(fun, static_argnums, static_argnames)
+                                 static_argnames=static_argnames, explain=explain)
+    return JitFunction(fun, static_argnums, static_argnames, explain)

@@ -83,3 +83,19 @@ def unflatten(treedef: TreeDef, leaves) -> Any:
         return node.kind(*children)  # namedtuple
 
     return build(treedef)
+
+
+def leaf_paths(treedef: TreeDef, prefix: str = "") -> list:
+    """A readable path per leaf, in leaf order: `[0]`, `['w']`, `.first`."""
+    if treedef.kind is None:
+        return [prefix]
+    paths = []
+    if treedef.keys is not None:
+        steps = [f"[{key!r}]" for key in treedef.keys]
+    elif hasattr(treedef.kind, "_fields"):
+        steps = [f".{name}" for name in treedef.kind._fields]
+    else:
+        steps = [f"[{i}]" for i in range(len(treedef.children))]
+    for step, child in zip(steps, treedef.children):
+        paths.extend(leaf_paths(child, prefix + step))
+    return paths

@@ -125,13 +125,11 @@ def _trace_error(error: Exception) -> TraceError:
 class Tracer:
     """A traced array: shape and dtype known, values computed at run time.
 
-    It supports NumPy's operators and the common ndarray methods; everything
-    else is in `mljit.numpy`.
+    mljit.numpy gives it the ndarray interface (operators, methods, NEP 13 and
+    NEP 18 dispatch), so NumPy code runs on it unchanged.
     """
 
     __slots__ = ("value", "weak_type", "_trace")
-    # Make `ndarray + Tracer` call Tracer.__radd__ rather than NumPy's loop.
-    __array_priority__ = 1000
 
     def __init__(self, value: ir.Value, weak_type: type | None = None):
         self.value = value
@@ -193,7 +191,9 @@ class Tracer:
         raise self._concretization_error("complex()")
 
     def __array__(self, dtype=None, copy=None):
-        raise self._concretization_error("converting it to a NumPy array")
+        raise self._concretization_error(
+            "converting it to a NumPy array (np.asarray, np.array([...]); to join "
+            "traced arrays use np.stack or np.concatenate)")
 
 
 def check_same_trace(tracer: Tracer) -> None:

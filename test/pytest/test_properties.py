@@ -1,19 +1,30 @@
 """Property-based differential tests against NumPy (hypothesis): random
 broadcastable shapes, dtypes, ops, axes and basic indices."""
 
+import os
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import mljit
-import mljit.numpy as mnp
-from checks import DTYPES, RTOL, assert_same
-from test_elementwise import BINARY, UNARY
+from checks import DTYPES, assert_same
+from mljit.numpy import UFUNCS
 
-# Each example compiles a function (tens of ms); derandomized for CI.
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
+# Each example compiles a function (tens of ms): CI runs 60 per test, the same
+# ones every time; MLJIT_HYPOTHESIS_EXAMPLES=N (and MLJIT_HYPOTHESIS_RANDOM=1
+# for fresh examples) explores further.
+SETTINGS = settings(
+    max_examples=int(os.environ.get("MLJIT_HYPOTHESIS_EXAMPLES", "60")),
+    derandomize=not os.environ.get("MLJIT_HYPOTHESIS_RANDOM"),
+    deadline=None,
+)
 dtypes = st.sampled_from([np.dtype(d) for d in DTYPES])
+unary_ufuncs = st.sampled_from(sorted((u for u in UFUNCS if u.nin == 1), key=str))
+binary_ufuncs = st.sampled_from(sorted((u for u in UFUNCS if u.nin == 2), key=str))
+# libm and NumPy's SIMD code may differ in the last bits of transcendentals.
+RTOL = {np.dtype(np.float16): 2e-3, np.dtype(np.float32): 1e-5, np.dtype(np.float64): 1e-12}
 
 
 def arrays(dtype, shape):
@@ -26,37 +37,38 @@ def arrays(dtype, shape):
 
 
 @SETTINGS
-@given(data=st.data(), dtype=dtypes, name=st.sampled_from(BINARY),
+@given(data=st.data(), dtypes=st.tuples(dtypes, dtypes), ufunc=binary_ufuncs,
        shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=4))
-def test_binary_ufuncs(data, dtype, name, shapes):
-    a = data.draw(arrays(dtype, shapes.input_shapes[0]))
-    b = data.draw(arrays(dtype, shapes.input_shapes[1]))
-    if name == "power" and dtype.kind in "bi":
-        b = np.abs(b) % 4
+def test_binary_ufuncs(data, dtypes, ufunc, shapes):
+    a = data.draw(arrays(dtypes[0], shapes.input_shapes[0]))
+    b = data.draw(arrays(dtypes[1], shapes.input_shapes[1]))
+    if ufunc is np.power or ufunc in (np.left_shift, np.right_shift):
+        b = np.abs(b) % 4  # NumPy rejects negative integer powers
     try:
         with np.errstate(all="ignore"):
-            expected = np.asarray(getattr(np, name)(a, b))
+            expected = np.asarray(ufunc(a, b))
     except TypeError:
-        return  # NumPy has no such loop (boolean subtract)
-    got = mljit.jit(getattr(mnp, name))(a, b)
-    assert_same(got, expected, rtol=RTOL.get(expected.dtype), what=name)
+        return  # NumPy has no such loop (boolean subtract, float bitwise_and)
+    got = mljit.jit(ufunc)(a, b)  # the NumPy ufunc itself, through NEP 13
+    assert_same(got, expected, rtol=RTOL.get(expected.dtype), what=ufunc.__name__)
 
 
 @SETTINGS
-@given(data=st.data(), dtype=dtypes, name=st.sampled_from(UNARY),
+@given(data=st.data(), dtype=dtypes, ufunc=unary_ufuncs,
        shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
-def test_unary_ufuncs(data, dtype, name, shape):
+def test_unary_ufuncs(data, dtype, ufunc, shape):
     x = data.draw(arrays(dtype, shape))
     try:
         with np.errstate(all="ignore"):
-            expected = np.asarray(getattr(np, name)(x))
+            expected = np.asarray(ufunc(x))
     except TypeError:
         return
-    assert_same(mljit.jit(getattr(mnp, name))(x), expected, rtol=RTOL.get(expected.dtype), what=name)
+    assert_same(mljit.jit(ufunc)(x), expected, rtol=RTOL.get(expected.dtype), what=ufunc.__name__)
 
 
 @SETTINGS
-@given(data=st.data(), dtype=dtypes, name=st.sampled_from(["sum", "prod", "max", "min", "mean"]),
+@given(data=st.data(), dtype=dtypes,
+       name=st.sampled_from(["sum", "prod", "max", "min", "mean", "var", "std", "all", "any"]),
        shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4),
        keepdims=st.booleans())
 def test_reductions(data, dtype, name, shape, keepdims):
@@ -64,10 +76,19 @@ def test_reductions(data, dtype, name, shape, keepdims):
     axis = data.draw(st.none() | hnp.valid_tuple_axes(len(shape)))
     with np.errstate(all="ignore"):
         expected = np.asarray(getattr(np, name)(x, axis=axis, keepdims=keepdims))
-    got = mljit.jit(lambda x: getattr(mnp, name)(x, axis=axis, keepdims=keepdims))(x)
+    got = mljit.jit(lambda x: getattr(np, name)(x, axis=axis, keepdims=keepdims))(x)
     rtol = {np.dtype(np.float16): 2e-2, np.dtype(np.float32): 1e-5, np.dtype(np.float64): 1e-12}
     assert_same(got, expected, rtol=rtol.get(expected.dtype), atol=0.5 if expected.dtype == np.float16 else 1e-9,
                 what=f"{name}(axis={axis})")
+
+
+@SETTINGS
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5))
+def test_integer_array_indexing(data, shape):
+    x = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    index = data.draw(hnp.integer_array_indices(shape, result_shape=hnp.array_shapes(
+        min_dims=0, max_dims=2, max_side=3)))
+    assert_same(mljit.jit(lambda x, i: x[i])(x, index), x[index], what=str(index))
 
 
 @SETTINGS

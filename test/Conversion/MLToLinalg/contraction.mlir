@@ -81,3 +81,17 @@ func.func @argmax(%a: tensor<2x3xf32>) -> tensor<2xi64> {
   %0 = ml.argmax %a axis = 1 : tensor<2x3xf32> -> tensor<2xi64>
   return %0 : tensor<2xi64>
 }
+
+// cumsum is a loop over the axis that adds the previous result slab to the
+// next input slab, in place.
+// CHECK-LABEL: func.func @cumsum(
+// CHECK: tensor.insert_slice
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<2x5xf32>)
+// CHECK:   tensor.extract_slice %[[ACC]]
+// CHECK:   linalg.generic
+// CHECK:     arith.addf
+// CHECK:   tensor.insert_slice %{{.*}} into %[[ACC]][0, %[[I]]] [2, 1] [1, 1]
+func.func @cumsum(%a: tensor<2x5xf32>) -> tensor<2x5xf32> {
+  %0 = ml.cumsum %a axis = 1 : tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}

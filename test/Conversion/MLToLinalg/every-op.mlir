@@ -283,7 +283,7 @@ func.func @neg_i8(%a: tensor<2xi8>) -> tensor<2xi8> {
 
 // CHECK-LABEL: func.func @abs_i8(
 // CHECK: linalg.generic
-// CHECK: math.absi
+// CHECK: arith.cmpi slt
 // CHECK: linalg.yield
 func.func @abs_i8(%a: tensor<2xi8>) -> tensor<2xi8> {
   %0 = ml.abs %a : tensor<2xi8>
@@ -393,4 +393,168 @@ func.func @reduce_prod_min(%a: tensor<4x2xi32>) -> (tensor<2xi32>, tensor<4xi32>
   %0 = ml.reduce prod %a axes = [0] : tensor<4x2xi32> -> tensor<2xi32>
   %1 = ml.reduce min %a axes = [1] : tensor<4x2xi32> -> tensor<4xi32>
   return %0, %1 : tensor<2xi32>, tensor<4xi32>
+}
+
+// CHECK-LABEL: func.func @trunc_f32(
+// CHECK: linalg.generic
+// CHECK: math.trunc
+// CHECK: linalg.yield
+func.func @trunc_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.trunc %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @rint_f32(
+// CHECK: linalg.generic
+// CHECK: math.roundeven
+// CHECK: linalg.yield
+func.func @rint_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.rint %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @expm1_f32(
+// CHECK: linalg.generic
+// CHECK: math.expm1
+// CHECK: linalg.yield
+func.func @expm1_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.expm1 %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @exp2_f32(
+// CHECK: linalg.generic
+// CHECK: math.exp2
+// CHECK: linalg.yield
+func.func @exp2_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.exp2 %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @log2_f32(
+// CHECK: linalg.generic
+// CHECK: math.log2
+// CHECK: linalg.yield
+func.func @log2_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.log2 %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @log10_f32(
+// CHECK: linalg.generic
+// CHECK: math.log10
+// CHECK: linalg.yield
+func.func @log10_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.log10 %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @cbrt_f32(
+// CHECK: linalg.generic
+// CHECK: math.cbrt
+// CHECK: linalg.yield
+func.func @cbrt_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.cbrt %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @tan_f32(
+// CHECK: linalg.generic
+// CHECK: math.tan
+// CHECK: linalg.yield
+func.func @tan_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.tan %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @asin_f32(
+// CHECK: linalg.generic
+// CHECK: math.asin
+// CHECK: linalg.yield
+func.func @asin_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.asin %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @acos_f32(
+// CHECK: linalg.generic
+// CHECK: math.acos
+// CHECK: linalg.yield
+func.func @acos_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.acos %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @atan_f32(
+// CHECK: linalg.generic
+// CHECK: math.atan
+// CHECK: linalg.yield
+func.func @atan_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.atan %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @sinh_f32(
+// CHECK: linalg.generic
+// CHECK: math.sinh
+// CHECK: linalg.yield
+func.func @sinh_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.sinh %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @cosh_f32(
+// CHECK: linalg.generic
+// CHECK: math.cosh
+// CHECK: linalg.yield
+func.func @cosh_f32(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = ml.cosh %a : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// CHECK-LABEL: func.func @atan2_f64(
+// CHECK: math.atan2
+func.func @atan2_f64(%a: tensor<2xf64>) -> tensor<2xf64> {
+  %0 = ml.atan2 %a, %a : tensor<2xf64>
+  return %0 : tensor<2xf64>
+}
+
+// CHECK-LABEL: func.func @and_i32(
+// CHECK: arith.andi
+func.func @and_i32(%a: tensor<2xi32>) -> tensor<2xi32> {
+  %0 = ml.and %a, %a : tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+
+// CHECK-LABEL: func.func @or_i32(
+// CHECK: arith.ori
+func.func @or_i32(%a: tensor<2xi32>) -> tensor<2xi32> {
+  %0 = ml.or %a, %a : tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+
+// CHECK-LABEL: func.func @xor_i32(
+// CHECK: arith.xori
+func.func @xor_i32(%a: tensor<2xi32>) -> tensor<2xi32> {
+  %0 = ml.xor %a, %a : tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+
+// Shifts by the bit width or more saturate, as NumPy.
+// CHECK-LABEL: func.func @shift_left_i16(
+// CHECK: arith.cmpi ult
+// CHECK: arith.shli
+// CHECK: arith.select
+func.func @shift_left_i16(%a: tensor<2xi32>) -> tensor<2xi32> {
+  %0 = ml.shift_left %a, %a : tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+
+// CHECK-LABEL: func.func @shift_right_i64(
+// CHECK: arith.cmpi ult
+// CHECK: arith.shrsi
+// CHECK: arith.select
+func.func @shift_right_i64(%a: tensor<2xi64>) -> tensor<2xi64> {
+  %0 = ml.shift_right %a, %a : tensor<2xi64>
+  return %0 : tensor<2xi64>
 }

@@ -80,3 +80,17 @@ func.func @concatenate(%a: tensor<2x3xf32>, %b: tensor<2x5xf32>) -> tensor<2x8xf
   %0 = ml.concatenate %a, %b dim = 1 : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
+
+// A gather reads the operand with tensor.extract at the wrapped and clamped
+// index.
+// CHECK-LABEL: func.func @gather(
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%{{.*}} : tensor<2x3xi32>) outs(%{{.*}} : tensor<2x3x4xf32>)
+// CHECK: arith.index_cast
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: tensor.extract %{{.*}}[%{{.*}}, %{{.*}}] : tensor<10x4xf32>
+func.func @gather(%t: tensor<10x4xf32>, %i: tensor<2x3xi32>) -> tensor<2x3x4xf32> {
+  %0 = ml.gather %t, %i axis = 0 : (tensor<10x4xf32>, tensor<2x3xi32>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}

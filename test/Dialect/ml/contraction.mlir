@@ -39,3 +39,10 @@ func.func @arg_reduce(%a: tensor<2x3xf32>) -> (tensor<2xi64>, tensor<1x3xi64>) {
   %1 = ml.argmin %a axis = 0 keepdims : tensor<2x3xf32> -> tensor<1x3xi64>
   return %0, %1 : tensor<2xi64>, tensor<1x3xi64>
 }
+
+// CHECK-LABEL: func.func @cumsum
+func.func @cumsum(%a: tensor<2x5xi64>) -> tensor<2x5xi64> {
+  // CHECK: ml.cumsum %{{.*}} axis = 1 : tensor<2x5xi64>
+  %0 = ml.cumsum %a axis = 1 : tensor<2x5xi64>
+  return %0 : tensor<2x5xi64>
+}

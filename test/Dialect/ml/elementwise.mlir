@@ -56,6 +56,54 @@ func.func @unary(%x: tensor<8xf16>, %y: tensor<bf16>, %z: tensor<0x4xf64>, %i: t
   return
 }
 
+// CHECK-LABEL: func.func @more_unary
+func.func @more_unary(%x: tensor<4xf32>) {
+  // CHECK: ml.trunc
+  %0 = ml.trunc %x : tensor<4xf32>
+  // CHECK: ml.rint
+  %1 = ml.rint %x : tensor<4xf32>
+  // CHECK: ml.expm1
+  %2 = ml.expm1 %x : tensor<4xf32>
+  // CHECK: ml.exp2
+  %3 = ml.exp2 %x : tensor<4xf32>
+  // CHECK: ml.log2
+  %4 = ml.log2 %x : tensor<4xf32>
+  // CHECK: ml.log10
+  %5 = ml.log10 %x : tensor<4xf32>
+  // CHECK: ml.cbrt
+  %6 = ml.cbrt %x : tensor<4xf32>
+  // CHECK: ml.tan
+  %7 = ml.tan %x : tensor<4xf32>
+  // CHECK: ml.asin
+  %8 = ml.asin %x : tensor<4xf32>
+  // CHECK: ml.acos
+  %9 = ml.acos %x : tensor<4xf32>
+  // CHECK: ml.atan %
+  %10 = ml.atan %x : tensor<4xf32>
+  // CHECK: ml.sinh
+  %11 = ml.sinh %x : tensor<4xf32>
+  // CHECK: ml.cosh
+  %12 = ml.cosh %x : tensor<4xf32>
+  // CHECK: ml.atan2 %{{.*}}, %{{.*}} : tensor<4xf32>
+  %13 = ml.atan2 %x, %x : tensor<4xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @bitwise
+func.func @bitwise(%i: tensor<4xi32>, %p: tensor<4xi1>) {
+  // CHECK: ml.and %{{.*}}, %{{.*}} : tensor<4xi32>
+  %0 = ml.and %i, %i : tensor<4xi32>
+  // CHECK: ml.or %{{.*}}, %{{.*}} : tensor<4xi1>
+  %1 = ml.or %p, %p : tensor<4xi1>
+  // CHECK: ml.xor %{{.*}}, %{{.*}} : tensor<4xi1>
+  %2 = ml.xor %p, %p : tensor<4xi1>
+  // CHECK: ml.shift_left %{{.*}}, %{{.*}} : tensor<4xi32>
+  %3 = ml.shift_left %i, %i : tensor<4xi32>
+  // CHECK: ml.shift_right %{{.*}}, %{{.*}} : tensor<4xi32>
+  %4 = ml.shift_right %i, %i : tensor<4xi32>
+  return
+}
+
 // CHECK-LABEL: func.func @compare_select_cast
 func.func @compare_select_cast(%a: tensor<2x2xf32>, %b: tensor<2x2xf32>) -> tensor<2x2xi64> {
   // CHECK: %[[M:.*]] = ml.compare le, %{{.*}}, %{{.*}} : tensor<2x2xf32>

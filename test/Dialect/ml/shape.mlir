@@ -53,3 +53,12 @@ func.func @dynamic(%a: tensor<?x3xf32>, %b: tensor<2x?xf32>) -> (tensor<3x?xf32>
   %4 = ml.reshape %b : tensor<2x?xf32> to tensor<?x2xf32>
   return %0, %3, %4 : tensor<3x?xf32>, tensor<?x3xf32>, tensor<?x2xf32>
 }
+
+// CHECK-LABEL: func.func @gather
+func.func @gather(%t: tensor<10x4xf32>, %i: tensor<2x3xi32>) -> (tensor<2x3x4xf32>, tensor<10x2x3xf32>) {
+  // CHECK: ml.gather %{{.*}}, %{{.*}} axis = 0 : (tensor<10x4xf32>, tensor<2x3xi32>) -> tensor<2x3x4xf32>
+  %0 = ml.gather %t, %i axis = 0 : (tensor<10x4xf32>, tensor<2x3xi32>) -> tensor<2x3x4xf32>
+  // CHECK: ml.gather %{{.*}}, %{{.*}} axis = 1 : (tensor<10x4xf32>, tensor<2x3xi32>) -> tensor<10x2x3xf32>
+  %1 = ml.gather %t, %i axis = 1 : (tensor<10x4xf32>, tensor<2x3xi32>) -> tensor<10x2x3xf32>
+  return %0, %1 : tensor<2x3x4xf32>, tensor<10x2x3xf32>
+}

@@ -1,0 +1,131 @@
+"""What every function of mljit.numpy shares: NumPy's promotion rules,
+turning operands into `ml` values, and applying a ufunc's semantics.
+
+Result dtypes always come from NumPy itself (`ufunc.resolve_dtypes`,
+`np.result_type`), with Python scalars weak as NEP 50 says.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as _np
+
+from .. import dtypes as _dtypes
+from ..dialects import ml as _ml
+from ..errors import UnsupportedError
+from ..tracing import Tracer, build, check_same_trace, constant, splat, user_position
+
+
+def traced(*values) -> bool:
+    return builtins.any(isinstance(v, Tracer) for v in values)
+
+
+def shape_of(x) -> tuple:
+    return x.shape if isinstance(x, Tracer) else _np.shape(x)
+
+
+def ndim_of(x) -> int:
+    return x.ndim if isinstance(x, Tracer) else _np.ndim(x)
+
+
+def promotion_key(x):
+    """What NumPy's promotion sees: a dtype, or int/float for weak scalars."""
+    if isinstance(x, Tracer):
+        check_same_trace(x)
+        return x.weak_type or x.dtype
+    if isinstance(x, _np.generic):  # before float: np.float64 subclasses it
+        return x.dtype
+    if isinstance(x, bool):
+        return _np.dtype(_np.bool_)
+    if isinstance(x, (int, float)):
+        return type(x)
+    if isinstance(x, complex):
+        raise unsupported("complex numbers")
+    return _np.asarray(x).dtype
+
+
+def result_type(*values) -> _np.dtype:
+    """np.result_type over values (tracers by dtype, Python scalars weak)."""
+    keys = [promotion_key(v) for v in values]
+    # np.result_type takes Python scalars themselves as weak, not their types.
+    samples = [0 if k is int else 0.0 if k is float else k for k in keys]
+    return _np.result_type(*samples)
+
+
+def weak_type(dtype: _np.dtype) -> type:
+    return {"b": bool, "i": int, "u": int, "f": float}[dtype.kind]
+
+
+def unsupported(what: str) -> UnsupportedError:
+    filename, line, _ = user_position()
+    return UnsupportedError(f"{filename}:{line}: {what} is not supported by mljit")
+
+
+def asarray(x, dtype=None) -> Tracer:
+    """`x` as a traced array (constants for non-traced values)."""
+    if isinstance(x, Tracer):
+        check_same_trace(x)
+        return x if dtype is None else astype(x, dtype)
+    return constant(x, dtype)
+
+
+def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True) -> Tracer:
+    """`x` converted to `dtype` (ndarray.astype)."""
+    dtype = _dtypes.check(dtype)
+    if not isinstance(x, Tracer):
+        return _np.asarray(x).astype(dtype)
+    if casting != "unsafe" and not _np.can_cast(x.dtype, dtype, casting):
+        raise TypeError(f"Cannot cast array data from {x.dtype} to {dtype} "
+                        f"according to the rule '{casting}'")
+    if x.dtype == dtype:
+        return x if x.weak_type is None else Tracer(x.value)
+    result_type_ = _dtypes.tensor_type(x.shape, dtype)
+    return Tracer(build(_ml.CastOp, result_type_, x.value).result)
+
+
+def broadcast_value(x: Tracer, shape: tuple) -> Tracer:
+    """`x` broadcast to `shape` (assumed compatible)."""
+    if x.shape == shape:
+        return x
+    result_type_ = _dtypes.tensor_type(shape, x.dtype)
+    return Tracer(build(_ml.BroadcastOp, result_type_, x.value).result)
+
+
+def operand(x, dtype, shape):
+    """`x` as an ir.Value of `dtype` broadcast to `shape`."""
+    if isinstance(x, Tracer):
+        if x.dtype != dtype:
+            x = astype(x, dtype)
+        return broadcast_value(x, shape).value
+    # NumPy raises OverflowError for Python ints out of the dtype's range.
+    array = _np.asarray(x, dtype=dtype)
+    if array.ndim == 0:
+        return splat(array, shape, dtype).value
+    return broadcast_value(constant(array), shape).value
+
+
+def apply_ufunc(ufunc, build_op, *operands, dtype=None):
+    """Applies `ufunc` with NumPy's dtype and broadcasting rules; the op is
+    `build_op(loop_dtype, values) -> ir.Value` on operands already cast to
+    the loop's input dtype and broadcast to the result shape."""
+    if not traced(*operands):
+        return ufunc(*operands) if dtype is None else ufunc(*operands, dtype=dtype)
+    keys = [promotion_key(x) for x in operands]
+    if dtype is not None:
+        keys = [_np.dtype(dtype)] * len(keys)
+    loop = ufunc.resolve_dtypes(tuple(keys) + (None,) * ufunc.nout)
+    for loop_dtype in loop:
+        _dtypes.check(loop_dtype, f"numpy.{ufunc.__name__} operand")
+    in_dtypes, out_dtype = loop[: ufunc.nin], loop[ufunc.nin]
+    shape = _np.broadcast_shapes(*(shape_of(x) for x in operands))
+    values = [operand(x, d, shape) for x, d in zip(operands, in_dtypes)]
+    all_weak = builtins.all(not isinstance(k, _np.dtype) for k in keys)
+    result = Tracer(build_op(in_dtypes[0], values), weak_type(out_dtype) if all_weak else None)
+    if result.dtype != out_dtype:
+        result = astype(result, out_dtype)
+    return result
+
+
+def splat_like(shape, dtype, value) -> Tracer:
+    return splat(_np.asarray(value, dtype=dtype), tuple(shape), dtype)

@@ -1,0 +1,43 @@
+"""`np.linalg.norm` for the norms that are sums and maxima (vector norms,
+Frobenius); the singular-value norms need a decomposition mljit lacks."""
+
+from __future__ import annotations
+
+import numpy as _np
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from . import _core
+from ._core import asarray, astype, unsupported
+from ._reductions import max as _max
+from ._reductions import min as _min
+from ._reductions import sum as _sum
+from ._ufuncs import UFUNCS
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """`np.linalg.norm`: vector norms (None/2, 1, inf, -inf, p) and the
+    Frobenius norm ('fro'/None) of matrices."""
+    if not _core.traced(x):
+        return _np.linalg.norm(x, ord, axis, keepdims)
+    x = asarray(x)
+    if x.dtype.kind != "f":
+        x = astype(x, _np.float64)
+    axes = tuple(range(x.ndim)) if axis is None else normalize_axis_tuple(axis, x.ndim)
+    matrix = len(axes) == 2
+    if matrix and ord not in (None, "fro"):
+        raise unsupported(f"numpy.linalg.norm of a matrix with ord={ord!r}")
+    if not matrix and len(axes) != 1 and ord is not None:
+        raise unsupported("numpy.linalg.norm over more than two axes with ord")
+    magnitude = UFUNCS[_np.absolute](x)
+    if ord in (None, 2, "fro"):
+        return UFUNCS[_np.sqrt](_sum(UFUNCS[_np.multiply](x, x), axis=axes, keepdims=keepdims))
+    if ord == _np.inf:
+        return _max(magnitude, axis=axes, keepdims=keepdims)
+    if ord == -_np.inf:
+        return _min(magnitude, axis=axes, keepdims=keepdims)
+    if ord == 1:
+        return _sum(magnitude, axis=axes, keepdims=keepdims)
+    if isinstance(ord, (int, float)) and ord != 0:
+        powered = UFUNCS[_np.power](magnitude, float(ord))
+        return UFUNCS[_np.power](_sum(powered, axis=axes, keepdims=keepdims), 1.0 / ord)
+    raise unsupported(f"numpy.linalg.norm with ord={ord!r}")

@@ -1,0 +1,293 @@
+"""Shape functions of NumPy on traced arrays: reshapes, transposes, joins,
+splits, triangles and the *_like constructors."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import operator
+
+import numpy as _np
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
+
+from .. import dtypes as _dtypes
+from ..dialects import ml as _ml
+from ..tracing import Tracer, build
+from . import _core
+from ._core import asarray, traced, unsupported
+from ._ufuncs import where
+
+
+def _shape_tuple(shape) -> tuple:
+    return tuple(operator.index(d) for d in ((shape,) if _np.ndim(shape) == 0 else shape))
+
+
+def broadcast_to(array, shape, subok=False):
+    """`np.broadcast_to`: NumPy's broadcasting rules, as a copy-free op."""
+    shape = _shape_tuple(shape)
+    if not isinstance(array, Tracer):
+        return _np.broadcast_to(array, shape)
+    try:
+        compatible = _np.broadcast_shapes(array.shape, shape) == shape
+    except ValueError:
+        compatible = False
+    if not compatible:
+        raise ValueError(
+            f"operands could not be broadcast together with remapped shapes "
+            f"[original->remapped]: {array.shape} and requested shape {shape}"
+        )
+    return _core.broadcast_value(array, shape)
+
+
+def _new_shape(size: int, shape) -> tuple:
+    """`shape` with a -1 resolved, checked against `size` as NumPy does."""
+    shape = _shape_tuple(shape)
+    unknown = [i for i, d in enumerate(shape) if d == -1]
+    if len(unknown) > 1:
+        raise ValueError("can only specify one unknown dimension")
+    if builtins.any(d < -1 for d in shape):
+        raise ValueError("negative dimensions not allowed")
+    known = math.prod(d for d in shape if d != -1)
+    if unknown and known and size % known == 0:
+        shape = shape[: unknown[0]] + (size // known,) + shape[unknown[0] + 1 :]
+    if -1 in shape or math.prod(shape) != size:
+        raise ValueError(f"cannot reshape array of size {size} into shape {shape}")
+    return shape
+
+
+def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+    """`np.reshape` (row-major only)."""
+    shape = newshape if shape is None else shape
+    if not isinstance(a, Tracer):
+        return _np.reshape(a, shape, order=order)
+    if order != "C":
+        raise unsupported(f"reshape with order={order!r}")
+    shape = _new_shape(a.size, shape)
+    if shape == a.shape:
+        return a
+    result_type = _dtypes.tensor_type(shape, a.dtype)
+    return Tracer(build(_ml.ReshapeOp, result_type, a.value).result)
+
+
+def ravel(a, order="C"):
+    """`np.ravel`: the elements in row-major order, 1-D."""
+    if not isinstance(a, Tracer):
+        return _np.ravel(a, order)
+    return reshape(a, -1, order=order)
+
+
+def transpose(a, axes=None):
+    """`np.transpose`: reverses the axes, or permutes them by `axes`."""
+    if not isinstance(a, Tracer):
+        return _np.transpose(a, axes)
+    if axes is None:
+        axes = tuple(reversed(range(a.ndim)))
+    elif len(axes) != a.ndim:
+        raise ValueError("axes don't match array")
+    axes = normalize_axis_tuple(axes, a.ndim)
+    if axes == tuple(range(a.ndim)):
+        return a
+    return Tracer(build(_ml.TransposeOp, a.value, list(axes)).result)
+
+
+def swapaxes(a, axis1, axis2):
+    if not isinstance(a, Tracer):
+        return _np.swapaxes(a, axis1, axis2)
+    axes = list(range(a.ndim))
+    i, j = normalize_axis_index(axis1, a.ndim), normalize_axis_index(axis2, a.ndim)
+    axes[i], axes[j] = axes[j], axes[i]
+    return transpose(a, axes)
+
+
+def moveaxis(a, source, destination):
+    if not isinstance(a, Tracer):
+        return _np.moveaxis(a, source, destination)
+    source = normalize_axis_tuple(source, a.ndim, "source")
+    destination = normalize_axis_tuple(destination, a.ndim, "destination")
+    if len(source) != len(destination):
+        raise ValueError("`source` and `destination` arguments must have the same "
+                         "number of elements")
+    order = [n for n in range(a.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return transpose(a, order)
+
+
+def matrix_transpose(x):
+    """The last two axes swapped (`x.mT`)."""
+    if x.ndim < 2:
+        raise ValueError("matrix transpose with ndim < 2 is undefined")
+    return swapaxes(x, -1, -2)
+
+
+def squeeze(a, axis=None):
+    if not isinstance(a, Tracer):
+        return _np.squeeze(a, axis)
+    if axis is None:
+        axes = [i for i, d in enumerate(a.shape) if d == 1]
+    else:
+        axes = normalize_axis_tuple(axis, a.ndim)
+        if builtins.any(a.shape[i] != 1 for i in axes):
+            raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
+    return reshape(a, tuple(d for i, d in enumerate(a.shape) if i not in axes))
+
+
+def expand_dims(a, axis):
+    if not isinstance(a, Tracer):
+        return _np.expand_dims(a, axis)
+    axis = (axis,) if _np.ndim(axis) == 0 else tuple(axis)
+    axes = normalize_axis_tuple(axis, a.ndim + len(axis))
+    dims = iter(a.shape)
+    return reshape(a, tuple(1 if i in axes else next(dims) for i in range(a.ndim + len(axes))))
+
+
+def atleast_1d(a):
+    a = asarray(a)
+    return reshape(a, (1,)) if a.ndim == 0 else a
+
+
+def atleast_2d(a):
+    a = asarray(a)
+    return reshape(a, (1,) * (2 - a.ndim) + a.shape) if a.ndim < 2 else a
+
+
+def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    """`np.concatenate` of a sequence of arrays (`axis=None` flattens)."""
+    arrays = list(arrays)
+    if not traced(*arrays):
+        return _np.concatenate(arrays, axis=axis, dtype=dtype, casting=casting)
+    if out is not None:
+        raise unsupported("numpy.concatenate with out=")
+    if not arrays:
+        raise ValueError("need at least one array to concatenate")
+    if axis is None:
+        arrays, axis = [ravel(asarray(a)) for a in arrays], 0
+    if builtins.any(_core.ndim_of(a) == 0 for a in arrays):
+        raise ValueError("zero-dimensional arrays cannot be concatenated")
+    if dtype is None:
+        dtype = _np.result_type(*(a.dtype if isinstance(a, Tracer) else _np.asarray(a).dtype
+                                  for a in arrays))
+    dtype = _dtypes.check(dtype, "concatenate operand")
+    tracers = [asarray(a, dtype) for a in arrays]
+    axis = normalize_axis_index(axis, tracers[0].ndim)
+    if len(tracers) == 1:
+        return tracers[0]
+    return Tracer(build(_ml.ConcatenateOp, [t.value for t in tracers], axis).result)
+
+
+def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    arrays = list(arrays)
+    if not traced(*arrays):
+        return _np.stack(arrays, axis=axis, dtype=dtype, casting=casting)
+    if not arrays:
+        raise ValueError("need at least one array to stack")
+    shapes = {_core.shape_of(a) for a in arrays}
+    if len(shapes) != 1:
+        raise ValueError("all input arrays must have the same shape")
+    axis = normalize_axis_index(axis, _core.ndim_of(arrays[0]) + 1)
+    return concatenate([expand_dims(asarray(a), axis) for a in arrays], axis, out,
+                       dtype=dtype, casting=casting)
+
+
+def hstack(tup, *, dtype=None, casting="same_kind"):
+    arrays = [atleast_1d(a) for a in tup]
+    axis = 0 if arrays and arrays[0].ndim == 1 else 1
+    return concatenate(arrays, axis, dtype=dtype, casting=casting)
+
+
+def vstack(tup, *, dtype=None, casting="same_kind"):
+    return concatenate([atleast_2d(a) for a in tup], 0, dtype=dtype, casting=casting)
+
+
+def _split(ary, indices_or_sections, axis, equal):
+    ary = asarray(ary)
+    axis = normalize_axis_index(axis, ary.ndim)
+    length = ary.shape[axis]
+    if _np.ndim(indices_or_sections) == 0:
+        sections = operator.index(indices_or_sections)
+        if sections <= 0:
+            raise ValueError("number sections must be larger than 0.")
+        if equal and length % sections:
+            raise ValueError("array split does not result in an equal division")
+        size, extra = divmod(length, sections)
+        bounds = [0]
+        for i in range(sections):
+            bounds.append(bounds[-1] + size + (1 if i < extra else 0))
+    else:
+        bounds = [0, *(operator.index(i) for i in indices_or_sections), length]
+    index = [slice(None)] * ary.ndim
+    pieces = []
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        index[axis] = slice(start, stop)
+        pieces.append(ary[tuple(index)])
+    return pieces
+
+
+def split(ary, indices_or_sections, axis=0):
+    """`np.split`: equal sections (or at the given indices) along `axis`."""
+    return _split(ary, indices_or_sections, axis, equal=True)
+
+
+def array_split(ary, indices_or_sections, axis=0):
+    return _split(ary, indices_or_sections, axis, equal=False)
+
+
+def _triangle(m, k, lower):
+    m = asarray(m)
+    if m.ndim < 2:
+        raise unsupported("numpy.tril/triu of a 1-D array")
+    rows, columns = m.shape[-2:]
+    mask = _np.tri(rows, columns, k=k if lower else k - 1, dtype=bool)
+    if not lower:
+        mask = ~mask
+    return where(mask, m, _np.zeros((), m.dtype))
+
+
+def tril(m, k=0):
+    """`np.tril`: zeros above the k-th diagonal."""
+    if not traced(m):
+        return _np.tril(m, k)
+    return _triangle(m, k, lower=True)
+
+
+def triu(m, k=0):
+    """`np.triu`: zeros below the k-th diagonal."""
+    if not traced(m):
+        return _np.triu(m, k)
+    return _triangle(m, k, lower=False)
+
+
+def _like(a, dtype, shape, value):
+    dtype = _dtypes.check(a.dtype if dtype is None else dtype)
+    shape = a.shape if shape is None else _shape_tuple(shape)
+    if isinstance(value, Tracer):
+        return broadcast_to(_core.astype(value, dtype), shape)
+    return _core.splat_like(shape, dtype, value)
+
+
+def zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return _like(asarray(a), dtype, shape, 0)
+
+
+def ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return _like(asarray(a), dtype, shape, 1)
+
+
+def empty_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    # Empty means "any values": zeros keep results deterministic.
+    return _like(asarray(a), dtype, shape, 0)
+
+
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    """`np.full_like`: the fill value is cast to the dtype as NumPy's
+    (unsafe) copy does (2.7 into an int array is 2)."""
+    a = asarray(a)
+    target = _dtypes.check(a.dtype if dtype is None else dtype)
+    if not isinstance(fill_value, Tracer):
+        fill_value = _np.asarray(fill_value).astype(target)
+    return _like(a, target, shape, fill_value)
+
+
+def copy(a, order="K", subok=False):
+    """Traced arrays are values: a copy is the array itself."""
+    return asarray(a)

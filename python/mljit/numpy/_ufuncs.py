@@ -1,0 +1,289 @@
+"""NumPy's ufuncs on traced arrays, each with NumPy's own loop resolution.
+
+`UFUNCS` maps each NumPy ufunc to its implementation; `__array_ufunc__`
+dispatches through it.
+"""
+
+from __future__ import annotations
+
+import numpy as _np
+
+from ..dialects import ml as _ml
+from ..tracing import Tracer, build
+from . import _core
+from ._core import apply_ufunc
+
+_Dir = _ml.ComparisonDirection
+_BOOL = _np.dtype(_np.bool_)
+
+
+def _op(op_class, bool_op_class=None):
+    """build_op for `op_class` (or `bool_op_class` on booleans)."""
+
+    def build_op(dtype, values):
+        cls = bool_op_class if bool_op_class and dtype == _np.bool_ else op_class
+        return build(cls, *values).result
+
+    return build_op
+
+
+def _float_op(op_class):
+    """Ops NumPy applies to floats only and passes integers through
+    (floor, ceil, trunc keep integer dtypes in NumPy 2)."""
+
+    def build_op(dtype, values):
+        return build(op_class, *values).result if dtype.kind == "f" else values[0]
+
+    return build_op
+
+
+def _compare(direction):
+    return lambda dtype, values: build(_ml.CompareOp, direction, *values).result
+
+
+def _as_bool(value, dtype):
+    if dtype == _np.bool_:
+        return value
+    x = Tracer(value)
+    return _core.astype(x, _BOOL).value
+
+
+def _logical(op_class):
+    """logical_and/or/xor: operands tested for non-zero, then combined."""
+
+    def build_op(dtype, values):
+        return build(op_class, *(_as_bool(v, dtype) for v in values)).result
+
+    return build_op
+
+
+def _splat_for(values, dtype, value):
+    shape = Tracer(values[0]).shape
+    return _core.splat_like(shape, dtype, value).value
+
+
+def _logical_not(dtype, values):
+    true = _splat_for(values, _BOOL, True)
+    return build(_ml.XorOp, _as_bool(values[0], dtype), true).result
+
+
+def _invert(dtype, values):
+    # ~x: flips every bit; on booleans that is `not`.
+    ones = _splat_for(values, dtype, True if dtype == _np.bool_ else -1)
+    return build(_ml.XorOp, values[0], ones).result
+
+
+def _absolute(dtype, values):
+    return values[0] if dtype == _np.bool_ else build(_ml.AbsOp, *values).result
+
+
+def _square(dtype, values):
+    op = _ml.MinimumOp if dtype == _np.bool_ else _ml.MulOp
+    return build(op, values[0], values[0]).result
+
+
+def _reciprocal(dtype, values):
+    x = values[0]
+    if dtype.kind == "f":
+        return build(_ml.DivOp, _splat_for(values, dtype, 1), x).result
+    # NumPy computes (T)(1.0 / x): 1 for 1, -1 for -1, 0 otherwise, and for 0
+    # what x86 makes of (T)inf: the 32-bit "integer indefinite" 0x80000000,
+    # truncated (so 0 for int8) or INT64_MIN for int64.
+    def where(condition, a, b):
+        return build(_ml.SelectOp, condition, a, b).result
+
+    def equals(value):
+        return build(_ml.CompareOp, _Dir.EQ, x, _splat_for(values, dtype, value)).result
+
+    minimum = _splat_for(values, dtype, _np.iinfo(dtype).min if dtype.itemsize >= 4 else 0)
+    zero, one, minus_one = (_splat_for(values, dtype, v) for v in (0, 1, -1))
+    result = where(equals(0), minimum, zero)
+    result = where(equals(-1), minus_one, result)
+    return where(equals(1), one, result)
+
+
+def _isnan(dtype, values):
+    if dtype.kind != "f":
+        return _splat_for(values, _BOOL, False)
+    return build(_ml.CompareOp, _Dir.NE, values[0], values[0]).result
+
+
+def _infinity_test(direction, integer_answer):
+    """isinf: |x| == inf; isfinite: |x| < inf (false for NaN)."""
+
+    def build_op(dtype, values):
+        if dtype.kind != "f":
+            return _splat_for(values, _BOOL, integer_answer)
+        magnitude = build(_ml.AbsOp, values[0]).result
+        infinity = _splat_for(values, dtype, _np.inf)
+        return build(_ml.CompareOp, direction, magnitude, infinity).result
+
+    return build_op
+
+
+def _nan_ignoring(op_class):
+    """fmax/fmin: like maximum/minimum, but a NaN operand loses."""
+
+    def build_op(dtype, values):
+        result = build(op_class, *values).result
+        if dtype.kind != "f":
+            return result
+        a, b = values
+        a_nan = build(_ml.CompareOp, _Dir.NE, a, a).result
+        b_nan = build(_ml.CompareOp, _Dir.NE, b, b).result
+        result = build(_ml.SelectOp, b_nan, a, result).result
+        return build(_ml.SelectOp, a_nan, b, result).result
+
+    return build_op
+
+
+def _ufunc(numpy_ufunc, build_op):
+    def function(*args, dtype=None):
+        if len(args) != numpy_ufunc.nin:
+            raise TypeError(f"{numpy_ufunc.__name__}() takes {numpy_ufunc.nin} positional "
+                            f"arguments but {len(args)} were given")
+        return apply_ufunc(numpy_ufunc, build_op, *args, dtype=dtype)
+
+    function.__name__ = numpy_ufunc.__name__
+    function.__qualname__ = numpy_ufunc.__name__
+    function.__doc__ = f"NumPy's `{numpy_ufunc.__name__}` on traced arrays."
+    return function
+
+
+_IMPLEMENTATIONS = {
+    # arithmetic
+    _np.add: _op(_ml.AddOp, _ml.MaximumOp),
+    _np.subtract: _op(_ml.SubOp),
+    _np.multiply: _op(_ml.MulOp, _ml.MinimumOp),
+    _np.true_divide: _op(_ml.DivOp),
+    _np.floor_divide: _op(_ml.FloorDivOp),
+    _np.remainder: _op(_ml.RemOp),
+    _np.power: _op(_ml.PowOp),
+    _np.maximum: _op(_ml.MaximumOp),
+    _np.minimum: _op(_ml.MinimumOp),
+    _np.fmax: _nan_ignoring(_ml.MaximumOp),
+    _np.fmin: _nan_ignoring(_ml.MinimumOp),
+    _np.arctan2: _op(_ml.Atan2Op),
+    _np.negative: _op(_ml.NegOp),
+    _np.positive: lambda dtype, values: values[0],
+    _np.absolute: _absolute,
+    _np.fabs: _op(_ml.AbsOp),
+    _np.sign: _op(_ml.SignOp),
+    _np.square: _square,
+    _np.reciprocal: _reciprocal,
+    # exponents, logarithms, roots, trigonometry
+    _np.exp: _op(_ml.ExpOp),
+    _np.expm1: _op(_ml.Expm1Op),
+    _np.exp2: _op(_ml.Exp2Op),
+    _np.log: _op(_ml.LogOp),
+    _np.log1p: _op(_ml.Log1pOp),
+    _np.log2: _op(_ml.Log2Op),
+    _np.log10: _op(_ml.Log10Op),
+    _np.sqrt: _op(_ml.SqrtOp),
+    _np.cbrt: _op(_ml.CbrtOp),
+    _np.sin: _op(_ml.SinOp),
+    _np.cos: _op(_ml.CosOp),
+    _np.tan: _op(_ml.TanOp),
+    _np.arcsin: _op(_ml.AsinOp),
+    _np.arccos: _op(_ml.AcosOp),
+    _np.arctan: _op(_ml.AtanOp),
+    _np.sinh: _op(_ml.SinhOp),
+    _np.cosh: _op(_ml.CoshOp),
+    _np.tanh: _op(_ml.TanhOp),
+    # rounding
+    _np.floor: _float_op(_ml.FloorOp),
+    _np.ceil: _float_op(_ml.CeilOp),
+    _np.trunc: _float_op(_ml.TruncOp),
+    _np.rint: _float_op(_ml.RintOp),
+    # comparisons and logic
+    _np.equal: _compare(_Dir.EQ),
+    _np.not_equal: _compare(_Dir.NE),
+    _np.less: _compare(_Dir.LT),
+    _np.less_equal: _compare(_Dir.LE),
+    _np.greater: _compare(_Dir.GT),
+    _np.greater_equal: _compare(_Dir.GE),
+    _np.logical_and: _logical(_ml.AndOp),
+    _np.logical_or: _logical(_ml.OrOp),
+    _np.logical_xor: _logical(_ml.XorOp),
+    _np.logical_not: _logical_not,
+    _np.isnan: _isnan,
+    _np.isinf: _infinity_test(_Dir.EQ, False),
+    _np.isfinite: _infinity_test(_Dir.LT, True),
+    # bits
+    _np.bitwise_and: _op(_ml.AndOp),
+    _np.bitwise_or: _op(_ml.OrOp),
+    _np.bitwise_xor: _op(_ml.XorOp),
+    _np.invert: _invert,
+    _np.left_shift: _op(_ml.ShiftLeftOp),
+    _np.right_shift: _op(_ml.ShiftRightOp),
+}
+
+# NumPy ufunc -> mljit function of the same name and signature.
+UFUNCS = {ufunc: _ufunc(ufunc, op) for ufunc, op in _IMPLEMENTATIONS.items()}
+
+# Each under NumPy's name (add, divide, ...), plus NumPy's aliases.
+globals().update({ufunc.__name__: function for ufunc, function in UFUNCS.items()})
+true_divide = UFUNCS[_np.true_divide]
+mod = UFUNCS[_np.remainder]
+abs = UFUNCS[_np.absolute]
+bitwise_not = bitwise_invert = UFUNCS[_np.invert]
+
+
+def rsqrt(x):
+    """`1 / sqrt(x)` (not a NumPy function; dtype as `np.sqrt`)."""
+    if not _core.traced(x):
+        return 1 / _np.sqrt(x)
+    return apply_ufunc(_np.sqrt, _op(_ml.RsqrtOp), x)
+
+
+def where(condition, x=None, y=None, /):
+    """`np.where(condition, x, y)`: elementwise choice, NumPy's dtype rules."""
+    if x is None and y is None:
+        raise _core.unsupported(
+            "numpy.where with one argument (its result shape depends on the data; "
+            "use the three-argument form)")
+    if x is None or y is None:
+        raise ValueError("either both or neither of x and y should be given")
+    if not _core.traced(condition, x, y):
+        return _np.where(condition, x, y)
+    dtype = _core.result_type(x, y)
+    shape = _np.broadcast_shapes(*(_core.shape_of(v) for v in (condition, x, y)))
+    values = [
+        _core.operand(condition, _BOOL, shape),
+        _core.operand(x, dtype, shape),
+        _core.operand(y, dtype, shape),
+    ]
+    return Tracer(build(_ml.SelectOp, *values).result)
+
+
+def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None, **kwargs):
+    """`np.clip`: max(a, a_min) then min(., a_max), NumPy's promotion."""
+    if out is not None or kwargs:
+        raise _core.unsupported("numpy.clip with out= or ufunc keywords")
+    low = a_min if a_min is not None else min
+    high = a_max if a_max is not None else max
+    if low is not None:
+        a = UFUNCS[_np.maximum](a, low)
+    if high is not None:
+        a = UFUNCS[_np.minimum](a, high)
+    return a
+
+
+def round(a, decimals=0, out=None):
+    """`np.round`: half to even, as NumPy, via rint(a * 10**d) / 10**d."""
+    if out is not None:
+        raise _core.unsupported("numpy.round with out=")
+    if not _core.traced(a):
+        return _np.round(a, decimals)
+    a = _core.asarray(a)
+    if a.dtype.kind in "bi":
+        if decimals >= 0:
+            return a
+        raise _core.unsupported("numpy.round of integers with negative decimals")
+    if decimals == 0:
+        return UFUNCS[_np.rint](a)
+    scale = 10.0 ** decimals
+    return UFUNCS[_np.true_divide](UFUNCS[_np.rint](UFUNCS[_np.multiply](a, scale)), scale)
+
+
+around = round
