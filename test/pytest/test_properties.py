@@ -97,3 +97,50 @@ def test_basic_indexing(data, shape):
     x = np.arange(int(np.prod(shape)), dtype=np.int32).reshape(shape)
     index = data.draw(hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True))
     assert_same(mljit.jit(lambda x: x[index])(x), np.asarray(x[index]), what=str(index))
+
+
+@SETTINGS
+@given(data=st.data(), dtype=dtypes,
+       shapes=hnp.mutually_broadcastable_shapes(signature="(m?,n),(n,p?)->(m?,p?)", max_dims=4,
+                                                max_side=4))
+def test_matmul(data, dtype, shapes):
+    a = data.draw(arrays(dtype, shapes.input_shapes[0]))
+    b = data.draw(arrays(dtype, shapes.input_shapes[1]))
+    expected = np.asarray(np.matmul(a, b))
+    got = mljit.jit(np.matmul)(a, b)
+    rtol = {np.dtype(np.float16): 1e-2, np.dtype(np.float32): 1e-5, np.dtype(np.float64): 1e-12}
+    assert_same(got, expected, rtol=rtol.get(expected.dtype),
+                atol=1.0 if expected.dtype == np.float16 else 1e-6)
+
+
+@SETTINGS
+@given(data=st.data(), dtype=dtypes,
+       shape=hnp.array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=4))
+def test_shape_functions(data, dtype, shape):
+    x = data.draw(arrays(dtype, shape))
+    ndim = len(shape)
+    permutation = data.draw(st.permutations(range(ndim)))
+    axis = data.draw(st.integers(-ndim, ndim - 1))
+    other = data.draw(st.integers(-ndim, ndim - 1))
+    sections = data.draw(st.sampled_from([d for d in range(1, 5) if shape[axis] % d == 0]
+                                         or [1]))
+    new_shape = data.draw(st.sampled_from([(-1,), (int(np.prod(shape)),), shape[::-1],
+                                           (1,) + shape, shape + (1,)]))
+    if np.prod(new_shape) != np.prod(shape) and -1 not in new_shape:
+        new_shape = (-1,)
+
+    def shapes(x):
+        return [np.transpose(x, permutation), np.reshape(x, new_shape),
+                np.swapaxes(x, axis, other), np.moveaxis(x, axis, other),
+                np.expand_dims(x, axis), np.squeeze(x), np.concatenate([x, x], axis=axis),
+                np.stack([x, x], axis=other), *np.split(x, sections, axis=axis),
+                np.flip(x, axis), np.flip(x), np.cumsum(x, axis=axis)]
+
+    with np.errstate(all="ignore"):
+        expected = shapes(x)
+    got = mljit.jit(shapes)(x)
+    rtol = {np.dtype(np.float16): 1e-2, np.dtype(np.float32): 1e-5}
+    for i, (g, e) in enumerate(zip(got, expected)):
+        e = np.asarray(e)
+        assert_same(g, e, rtol=rtol.get(e.dtype), atol=1e-2 if e.dtype == np.float16 else 0,
+                    what=f"result {i}")

@@ -17,7 +17,7 @@ from ._reductions import (
 )
 from ._shapes import (
     array_split, atleast_1d, atleast_2d, broadcast_to, concatenate, copy, empty_like,
-    expand_dims, full_like, hstack, matrix_transpose, moveaxis, ones_like, ravel, reshape,
+    expand_dims, flip, full_like, hstack, matrix_transpose, moveaxis, ones_like, ravel, reshape,
     split, squeeze, stack, swapaxes, tril, transpose, triu, vstack, zeros_like,
 )
 from ._ufuncs import UFUNCS, abs, around, bitwise_invert, bitwise_not, clip, mod, round, rsqrt

@@ -46,6 +46,7 @@ FUNCTIONS = {
     _np.reshape: _shapes.reshape,
     _np.ravel: _shapes.ravel,
     _np.squeeze: _shapes.squeeze,
+    _np.flip: _shapes.flip,
     _np.expand_dims: _shapes.expand_dims,
     _np.broadcast_to: _shapes.broadcast_to,
     _np.atleast_1d: _shapes.atleast_1d,

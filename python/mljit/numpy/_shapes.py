@@ -120,6 +120,15 @@ def matrix_transpose(x):
     return swapaxes(x, -1, -2)
 
 
+def flip(m, axis=None):
+    """`np.flip`: the elements along `axis` (every axis for None) reversed."""
+    if not isinstance(m, Tracer):
+        return _np.flip(m, axis)
+    axes = range(m.ndim) if axis is None else normalize_axis_tuple(axis, m.ndim)
+    key = tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(m.ndim))
+    return m[key]
+
+
 def squeeze(a, axis=None):
     if not isinstance(a, Tracer):
         return _np.squeeze(a, axis)
