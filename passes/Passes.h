@@ -7,9 +7,11 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
 
 namespace mlir::ml {
 
@@ -19,9 +21,17 @@ namespace mlir::ml {
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
 
+/// Options of `ml-cpu-pipeline`.
+struct MLCPUPipelineOptions : PassPipelineOptions<MLCPUPipelineOptions> {
+  Option<bool> blas{*this, "blas",
+                    llvm::cl::desc("Hand large f32/f64 matmuls to the runtime's "
+                                   "BLAS (ml-matmul-to-blas)"),
+                    llvm::cl::init(false)};
+};
+
 /// Appends the passes that take `ml` IR to the LLVM dialect for the host CPU.
 LogicalResult
-buildMLCPUPipeline(OpPassManager &pm,
+buildMLCPUPipeline(OpPassManager &pm, const MLCPUPipelineOptions &options,
                    function_ref<LogicalResult(const Twine &)> onError);
 
 /// Registers every mljit pass and the `ml-cpu-pipeline` pipeline.

@@ -54,4 +54,41 @@ def ConvertMLToLinalg : Pass<"convert-ml-to-linalg"> {
   ];
 }
 
+def MatmulToBlas : Pass<"ml-matmul-to-blas", "ModuleOp"> {
+  let summary = "Call a BLAS gemm for large f32/f64 matmuls on buffers";
+  let description = [{
+    Replaces `linalg.matmul` and `linalg.batch_matmul` on memrefs of f32 or
+    f64 whose work (M*N*K per batch, times the batch) reaches `min-flops`
+    with calls to the mljit runtime, `mljit_gemm_<type>(A, B, C, beta)` and
+    `mljit_batch_gemm_<type>`, which compute `C = A @ B + beta * C` with the
+    BLAS the runtime was given (NumPy's OpenBLAS when called from Python) and
+    read any strided layout. A zero fill of C right before the product
+    becomes beta = 0. Smaller or mixed-precision products stay loops.
+
+    Example:
+
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<256x512xf32>, memref<512x128xf32>)
+                  outs(%c : memref<256x128xf32>)
+    ```
+
+    becomes
+
+    ```mlir
+    %0 = memref.cast %a : memref<256x512xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+    ...
+    call @mljit_gemm_f32(%0, %1, %2, %beta) : (...) -> ()
+    ```
+  }];
+  let options = [
+    Option<"minFlops", "min-flops", "int64_t", /*default=*/"1 << 18",
+           "Smallest M*N*K (times the batch) worth a library call">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 #endif // MLJIT_PASSES_TD

@@ -15,11 +15,10 @@
 using namespace mlir;
 
 namespace {
-// ml -> fused linalg on tensors -> buffers -> loops -> LLVM. Results become
-// caller-allocated out-params: the caller owns every returned buffer and the
-// kernel frees everything else. Copies between strided buffers call
-// `memrefCopy` (runtime/MemrefCopy.c).
-constexpr const char *kCPUPipeline[] = {
+// ml -> fused linalg on tensors -> buffers. Results become caller-allocated
+// out-params: the caller owns every returned buffer and the kernel frees
+// everything else.
+constexpr const char *kCPUToBuffers[] = {
     "convert-ml-to-linalg",
     "canonicalize",
     "linalg-fuse-elementwise-ops",
@@ -30,6 +29,11 @@ constexpr const char *kCPUPipeline[] = {
     "modify-public-functions}",
     "canonicalize",
     "buffer-deallocation-pipeline",
+};
+
+// Buffers -> loops -> LLVM. Copies between strided buffers call `memrefCopy`
+// (runtime/MemrefCopy.c).
+constexpr const char *kCPUToLLVM[] = {
     "convert-linalg-to-loops",
     "convert-bufferization-to-memref",
     "expand-strided-metadata",
@@ -54,13 +58,16 @@ constexpr const char *kCPUPipeline[] = {
 } // namespace
 
 LogicalResult
-ml::buildMLCPUPipeline(OpPassManager &pm,
+ml::buildMLCPUPipeline(OpPassManager &pm, const MLCPUPipelineOptions &options,
                        function_ref<LogicalResult(const Twine &)> onError) {
-  std::string text = llvm::join(std::begin(kCPUPipeline),
-                                std::end(kCPUPipeline), ",");
+  SmallVector<StringRef> passes(std::begin(kCPUToBuffers),
+                                std::end(kCPUToBuffers));
+  if (options.blas)
+    passes.push_back("ml-matmul-to-blas");
+  passes.append(std::begin(kCPUToLLVM), std::end(kCPUToLLVM));
   std::string errors;
   llvm::raw_string_ostream errorStream(errors);
-  if (failed(parsePassPipeline(text, pm, errorStream)))
+  if (failed(parsePassPipeline(llvm::join(passes, ","), pm, errorStream)))
     return onError("ml-cpu-pipeline: " + errors);
   return success();
 }
@@ -71,11 +78,16 @@ void ml::registerMLJITPassesAndPipelines() {
       "ml-cpu-pipeline",
       "Lower ml IR to the LLVM dialect for the host CPU (ml -> linalg, "
       "fusion, bufferization with caller-allocated results, loops, LLVM)",
-      [](OpPassManager &pm, StringRef options,
+      [](OpPassManager &pm, StringRef text,
          function_ref<LogicalResult(const Twine &)> onError) {
-        if (!options.empty())
-          return onError("ml-cpu-pipeline takes no options");
-        return buildMLCPUPipeline(pm, onError);
+        MLCPUPipelineOptions options;
+        std::string errors;
+        llvm::raw_string_ostream errorStream(errors);
+        if (failed(options.parseFromString(text, errorStream)))
+          return onError(errors);
+        return buildMLCPUPipeline(pm, options, onError);
       },
-      [](function_ref<void(const detail::PassOptions &)>) {});
+      [](function_ref<void(const detail::PassOptions &)> printOptions) {
+        printOptions(MLCPUPipelineOptions());
+      });
 }

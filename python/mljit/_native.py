@@ -7,9 +7,11 @@ against the bindings' own MLIR library, so one MLIR serves the whole process;
 """
 
 import ctypes
+import glob
 import os
 import sys
 
+import numpy
 from mlir import ir
 
 
@@ -50,3 +52,24 @@ def new_context() -> ir.Context:
     pointer = _get_capsule_pointer(context._CAPIPtr, b"mlir.ir.Context._CAPIPtr")
     _capi.mljitRegisterAll(_MlirContext(pointer))
     return context
+
+
+def _install_blas() -> bool:
+    """Gives the runtime library NumPy's own OpenBLAS (ILP64 CBLAS), so large
+    matmuls run as fast as NumPy's; False if NumPy's BLAS is not found."""
+    runtime = ctypes.CDLL(RUNTIME_LIBRARY)
+    libs = os.path.join(os.path.dirname(os.path.dirname(numpy.__file__)), "numpy.libs")
+    for path in sorted(glob.glob(os.path.join(libs, "*openblas*.so*"))):
+        library = ctypes.CDLL(path)
+        for prefix in ("scipy_cblas_", "cblas_"):
+            single = getattr(library, prefix + "sgemm64_", None)
+            double = getattr(library, prefix + "dgemm64_", None)
+            if single and double:
+                runtime.mljit_set_blas(ctypes.cast(single, ctypes.c_void_p),
+                                       ctypes.cast(double, ctypes.c_void_p))
+                return True
+    return False
+
+
+# Whether large f32/f64 matmuls go to BLAS (ml-cpu-pipeline{blas}).
+BLAS = _install_blas()

@@ -10,10 +10,12 @@ from __future__ import annotations
 from mlir import ir
 from mlir.passmanager import PassManager
 
+from . import _native
 from .errors import CompileError
 from .tracing import TracedFunction
 
-CPU_PIPELINE = "ml-cpu-pipeline"
+# Large f32/f64 matmuls call NumPy's BLAS when the runtime has it.
+CPU_PIPELINE = "ml-cpu-pipeline{blas=true}" if _native.BLAS else "ml-cpu-pipeline"
 
 
 def lower_to_llvm(traced: TracedFunction, pipeline: str = CPU_PIPELINE) -> ir.Module:

@@ -1,6 +1,9 @@
 // ml-cpu-pipeline takes ml IR to the LLVM dialect only, and the result runs.
 // RUN: ml-opt %s --ml-cpu-pipeline | FileCheck %s
 // RUN: ml-opt %s --pass-pipeline='builtin.module(ml-cpu-pipeline)' | FileCheck %s
+// With blas=true, large f32/f64 products call the runtime's gemm.
+// RUN: ml-opt %s --pass-pipeline='builtin.module(ml-cpu-pipeline{blas=true})' | FileCheck %s --check-prefix=BLAS
+// BLAS: llvm.call @_mlir_ciface_mljit_gemm_f32
 // RUN: ml-opt %s --ml-cpu-pipeline \
 // RUN:   | mlir-runner -e main -entry-point-result=void \
 // RUN:       -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so \
@@ -29,6 +32,11 @@ func.func @divide(%a: tensor<4xi32>, %b: tensor<4xi32>) -> (tensor<4xi32>, tenso
   %q = ml.floordiv %a, %b : tensor<4xi32>
   %r = ml.rem %a, %b : tensor<4xi32>
   return %q, %r : tensor<4xi32>, tensor<4xi32>
+}
+
+func.func @large_matmul(%a: tensor<128x256xf32>, %b: tensor<256x64xf32>) -> tensor<128x64xf32> {
+  %0 = ml.matmul %a, %b : (tensor<128x256xf32>, tensor<256x64xf32>) -> tensor<128x64xf32>
+  return %0 : tensor<128x64xf32>
 }
 
 func.func private @printMemrefF32(tensor<*xf32>)

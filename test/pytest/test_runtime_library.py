@@ -52,3 +52,22 @@ def test_truncate_float_to_half_rounds_to_nearest_even(rng):
             assert (got & 0x7C00) == 0x7C00 and (got & 0x3FF), f"{value!r} -> {got:#06x}"
         else:
             assert got == int(want.view(np.uint16)), f"{value!r} -> {got:#06x}, want {want!r}"
+
+
+def test_gemm_without_blas_falls_back_to_loops(rng):
+    import mljit
+
+    a = rng.standard_normal((70, 80)).astype(np.float32)
+    b = rng.standard_normal((80, 90)).astype(np.float32)
+    c = rng.standard_normal((3, 80, 40))
+    f = mljit.jit(lambda a, b, c: (a @ b, a.T.T @ b[:, ::-1], c.transpose(0, 2, 1) @ c))
+    runtime.mljit_set_blas(None, None)
+    try:
+        assert not runtime.mljit_has_blas()
+        got = f(a, b, c)
+    finally:
+        _native._install_blas()
+    assert runtime.mljit_has_blas() == _native.BLAS
+    np.testing.assert_allclose(got[0], a @ b, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got[1], a @ b[:, ::-1], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got[2], c.transpose(0, 2, 1) @ c, rtol=1e-12)

@@ -35,7 +35,7 @@
 
 // RUN: not ml-opt %t/good.mlir --pass-pipeline='builtin.module(ml-cpu-pipeline{fast})' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=OPTION
-// OPTION: ml-cpu-pipeline takes no options
+// OPTION: no such option fast
 
 //--- good.mlir
 func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {

@@ -1,0 +1,60 @@
+// ml-matmul-to-blas hands large f32/f64 products on buffers to the runtime.
+// RUN: ml-opt %s -ml-matmul-to-blas -split-input-file | FileCheck %s
+// Products it must leave alone are left alone, without diagnostics.
+// RUN: ml-opt %s -ml-matmul-to-blas -split-input-file -verify-diagnostics > /dev/null
+// RUN: ml-opt %s -ml-matmul-to-blas=min-flops=1 -split-input-file | FileCheck %s --check-prefix=ALL
+
+// A zero fill right before the product becomes beta = 0 and disappears.
+// CHECK-LABEL: func.func @large(
+// CHECK-SAME: %[[A:.*]]: memref<256x512xf32>, %[[B:.*]]: memref<512x128xf32>, %[[C:.*]]: memref<256x128xf32>
+// CHECK-NOT: linalg.fill
+// CHECK: %[[CA:.*]] = memref.cast %[[A]] : memref<256x512xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK-NEXT: %[[CB:.*]] = memref.cast %[[B]]
+// CHECK-NEXT: %[[CC:.*]] = memref.cast %[[C]]
+// CHECK-NEXT: %[[BETA:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: call @mljit_gemm_f32(%[[CA]], %[[CB]], %[[CC]], %[[BETA]])
+// CHECK-NOT: linalg.matmul
+// CHECK: func.func private @mljit_gemm_f32(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, f32) attributes {llvm.emit_c_interface}
+func.func @large(%a: memref<256x512xf32>, %b: memref<512x128xf32>, %c: memref<256x128xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<256x128xf32>)
+  linalg.matmul ins(%a, %b : memref<256x512xf32>, memref<512x128xf32>) outs(%c : memref<256x128xf32>)
+  return
+}
+
+// -----
+
+// Accumulating into existing values keeps beta = 1; batches too.
+// CHECK-LABEL: func.func @batched(
+// CHECK: %[[BETA:.*]] = arith.constant 1.000000e+00 : f64
+// CHECK: call @mljit_batch_gemm_f64(%{{.*}}, %{{.*}}, %{{.*}}, %[[BETA]]) : (memref<?x?x?xf64, strided<[?, ?, ?], offset: ?>>
+func.func @batched(%a: memref<8x128x64xf64>, %b: memref<8x64x128xf64>, %c: memref<8x128x128xf64>) {
+  linalg.batch_matmul ins(%a, %b : memref<8x128x64xf64>, memref<8x64x128xf64>) outs(%c : memref<8x128x128xf64>)
+  return
+}
+
+// -----
+
+// Small products are cheaper as loops (unless min-flops says otherwise).
+// CHECK-LABEL: func.func @small(
+// CHECK: linalg.matmul
+// ALL-LABEL: func.func @small(
+// ALL: call @mljit_gemm_f32
+func.func @small(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<4x4xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x4xf32>, memref<4x4xf32>) outs(%c : memref<4x4xf32>)
+  return
+}
+
+// -----
+
+// Mixed precision, integers and tensors have no BLAS routine here.
+// CHECK-LABEL: func.func @unsupported(
+// CHECK-COUNT-3: linalg.matmul
+// ALL-LABEL: func.func @unsupported(
+// ALL-COUNT-3: linalg.matmul
+func.func @unsupported(%h: memref<256x256xf16>, %f: memref<256x256xf32>, %i: memref<256x256xi32>, %t: tensor<256x256xf32>) -> tensor<256x256xf32> {
+  linalg.matmul ins(%h, %h : memref<256x256xf16>, memref<256x256xf16>) outs(%f : memref<256x256xf32>)
+  linalg.matmul ins(%i, %i : memref<256x256xi32>, memref<256x256xi32>) outs(%i : memref<256x256xi32>)
+  %r = linalg.matmul ins(%t, %t : tensor<256x256xf32>, tensor<256x256xf32>) outs(%t : tensor<256x256xf32>) -> tensor<256x256xf32>
+  return %r : tensor<256x256xf32>
+}
