@@ -91,4 +91,106 @@ def MatmulToBlas : Pass<"ml-matmul-to-blas", "ModuleOp"> {
   ];
 }
 
+def GeneralizeNamedOps : Pass<"ml-generalize-named-ops"> {
+  let summary = "Turn named linalg ops into linalg.generic, except contractions";
+  let description = [{
+    Like `linalg-generalize-named-ops`, so elementwise fusion can merge
+    broadcasts, transposes, fills and reductions with their neighbours, but
+    matmuls (named contractions) keep their names for `ml-matmul-to-blas`.
+
+    Example: `linalg.broadcast` becomes a `linalg.generic` with a projected
+    input map; `linalg.matmul` stays.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def DistinctResults : Pass<"ml-distinct-results", "::mlir::func::FuncOp"> {
+  let summary = "Give every tensor a function returns a value of its own";
+  let description = [{
+    A value returned twice is returned once and copied for its other
+    positions (`bufferization.alloc_tensor() copy(...)`), so that after
+    bufferization each result has its own buffer and
+    `buffer-results-to-out-params{hoist-static-allocs}` can compute every
+    result straight into its out-parameter (that option does not handle one
+    buffer returned twice).
+
+    Example:
+
+    ```mlir
+    return %0, %0 : tensor<4xf32>, tensor<4xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %1 = bufferization.alloc_tensor() copy(%0) : tensor<4xf32>
+    return %0, %1 : tensor<4xf32>, tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
+def TileAndFuse : Pass<"ml-tile-and-fuse", "::mlir::func::FuncOp"> {
+  let summary = "Tile the ends of elementwise/reduction chains into parallel "
+                "loops and fuse their producers in";
+  let description = [{
+    A chain of fusible linalg ops (anything but contractions) on tensors is
+    tiled at its last op, along the outermost parallel dimension, with an
+    `scf.forall`; its producers (elementwise ops, reductions, broadcasts,
+    fills) are fused into the loop, recomputed per tile. A tile is about
+    `tile-elements` iterations and there are at least two per thread, so its
+    intermediates stay in cache and the loop spreads over the threads.
+    Chains smaller than `min-elements` are left alone.
+
+    Example: softmax's final division over `tensor<4096x1024xf32>` becomes an
+    `scf.forall` over 16-row tiles, each computing its rows' max, sum of
+    exponentials and quotients.
+  }];
+  let options = [
+    Option<"tileElements", "tile-elements", "int64_t", /*default=*/"16384",
+           "Iterations per tile to aim for">,
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"65536",
+           "Smallest iteration space worth tiling">,
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "Threads the tiles will be spread over">
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def LowerMath : Pass<"ml-lower-math"> {
+  let summary = "Choose how each math function is computed: polynomial, "
+                "libm or LLVM intrinsic";
+  let description = [{
+    The f32 math functions listed in `approximate` become MLIR's polynomial
+    approximations: plain arithmetic that the LLVM vectorizer turns into SIMD
+    code, where a libm call would keep the loop scalar (the default list
+    holds functions whose approximation stays within a few ULP of NumPy).
+    Functions LLVM has no accurate lowering for (expm1 and log1p, which
+    `convert-math-to-llvm` computes as exp(x) - 1 and log(1 + x); tanh, cbrt,
+    erf, erfc) become libm calls. The rest is left for
+    `convert-math-to-llvm` (sqrt, floor, fma, ... are instructions there).
+
+    Example:
+
+    ```mlir
+    %y = math.tanh %x : f32   // approximated: arith ops only
+    %z = math.expm1 %w : f64  // call @expm1
+    ```
+  }];
+  let options = [
+    ListOption<"approximate", "approximate", "std::string",
+               "Math functions (without `math.`) to approximate for f32">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // MLJIT_PASSES_TD

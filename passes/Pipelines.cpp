@@ -15,14 +15,20 @@
 using namespace mlir;
 
 namespace {
-// ml -> fused linalg on tensors -> buffers. Results become caller-allocated
-// out-params: the caller owns every returned buffer and the kernel frees
-// everything else.
+// ml -> linalg on tensors, fused into tiled parallel loops -> buffers.
+// Results become caller-allocated out-params: the caller owns every returned
+// buffer and the kernel frees everything else.
 constexpr const char *kCPUToBuffers[] = {
     "convert-ml-to-linalg",
     "canonicalize",
+    "ml-generalize-named-ops",
     "linalg-fuse-elementwise-ops",
     "canonicalize",
+    "cse",
+};
+constexpr const char *kCPUBufferize[] = {
+    "canonicalize",
+    "func.func(ml-distinct-results)",
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map}",
     "buffer-results-to-out-params{hoist-static-allocs "
@@ -31,23 +37,28 @@ constexpr const char *kCPUToBuffers[] = {
     "buffer-deallocation-pipeline",
 };
 
-// Buffers -> loops -> LLVM. Copies between strided buffers call `memrefCopy`
-// (runtime/MemrefCopy.c).
+// Buffers -> loops (tile loops on threads through OpenMP, inner loops left
+// to LLVM's vectorizer) -> LLVM. Copies between strided buffers call
+// `memrefCopy` (runtime/MemrefCopy.c).
 constexpr const char *kCPUToLLVM[] = {
+    "scf-forall-to-parallel",
     "convert-linalg-to-loops",
     "convert-bufferization-to-memref",
+    // Vectorizable f32 approximations whose error stays within a few ULP;
+    // libm where LLVM has no accurate lowering.
+    "ml-lower-math{approximate=tanh,exp,expm1,log,log1p,log2}",
+    "convert-scf-to-openmp",
     "expand-strided-metadata",
     "lower-affine",
+    // Before scf-to-cf: the OpenMP loop bodies sit in memref.alloca_scope,
+    // which must still hold a single block when it is lowered.
+    // aligned_alloc rather than realigned malloc: the pointer keeps its
+    // provenance, so LLVM knows temporaries alias nothing and can keep
+    // reduction accumulators in registers (and vectorize them).
+    "finalize-memref-to-llvm{use-aligned-alloc=true}",
     "convert-scf-to-cf",
-    // bf16 conversions as integer ops: no compiler-rt calls needed.
-    "arith-expand{include-bf16}",
-    "finalize-memref-to-llvm",
-    // libm for every math op: convert-math-to-llvm computes log1p and expm1
-    // as log(1 + x) and exp(x) - 1, which lose all precision near zero.
-    // LLVM turns the libm calls it knows (sqrtf, floorf, ...) into
-    // instructions.
-    "convert-math-to-libm",
     "convert-math-to-llvm",
+    "convert-openmp-to-llvm",
     "convert-arith-to-llvm",
     "convert-func-to-llvm",
     "convert-cf-to-llvm",
@@ -60,8 +71,12 @@ constexpr const char *kCPUToLLVM[] = {
 LogicalResult
 ml::buildMLCPUPipeline(OpPassManager &pm, const MLCPUPipelineOptions &options,
                        function_ref<LogicalResult(const Twine &)> onError) {
+  std::string tile = "func.func(ml-tile-and-fuse{threads=" +
+                     std::to_string(options.threads) + "})";
   SmallVector<StringRef> passes(std::begin(kCPUToBuffers),
                                 std::end(kCPUToBuffers));
+  passes.push_back(tile);
+  passes.append(std::begin(kCPUBufferize), std::end(kCPUBufferize));
   if (options.blas)
     passes.push_back("ml-matmul-to-blas");
   passes.append(std::begin(kCPUToLLVM), std::end(kCPUToLLVM));

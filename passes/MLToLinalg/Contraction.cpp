@@ -222,32 +222,32 @@ TypedAttr reductionIdentity(OpBuilder &b, ReduceKind kind, Type type,
   llvm_unreachable("unknown reduce kind");
 }
 
-/// acc <- combine(acc, x), as NumPy's reduction loop calls its ufunc: max is
-/// `acc > x || isnan(acc) ? acc : x`, so NaN wins and ties take x. Booleans
-/// arrive as i8 0/1, where signed max/min are or/and.
+/// acc <- combine(acc, x). Booleans arrive as i8 0/1, where signed max/min
+/// are or/and.
 Value combine(OpBuilder &b, Location loc, ReduceKind kind, Value acc,
               Value x) {
   Type type = acc.getType();
   bool isFloat = isa<FloatType>(type);
+  // Float sums may be reassociated (NumPy itself sums pairwise): that is
+  // what lets them vectorize.
+  auto reassoc = arith::FastMathFlags::reassoc;
   switch (kind) {
   case ReduceKind::Sum:
-    return isFloat ? arith::AddFOp::create(b, loc, acc, x).getResult()
+    return isFloat ? arith::AddFOp::create(b, loc, acc, x, reassoc).getResult()
                    : arith::AddIOp::create(b, loc, acc, x).getResult();
   case ReduceKind::Prod:
-    return isFloat ? arith::MulFOp::create(b, loc, acc, x).getResult()
+    return isFloat ? arith::MulFOp::create(b, loc, acc, x, reassoc).getResult()
                    : arith::MulIOp::create(b, loc, acc, x).getResult();
   case ReduceKind::Max:
   case ReduceKind::Min:
     break;
   }
   bool isMax = kind == ReduceKind::Max;
-  if (isFloat) {
-    using P = arith::CmpFPredicate;
-    Value keep = arith::CmpFOp::create(b, loc, isMax ? P::OGT : P::OLT, acc, x);
-    Value accIsNan = arith::CmpFOp::create(b, loc, P::UNO, acc, acc);
-    keep = arith::OrIOp::create(b, loc, keep, accIsNan);
-    return arith::SelectOp::create(b, loc, keep, acc, x);
-  }
+  // NaN-propagating IEEE maximum/minimum (NumPy's result, up to which zero
+  // wins a tie of -0.0 and 0.0), which LLVM vectorizes as a reduction.
+  if (isFloat)
+    return isMax ? arith::MaximumFOp::create(b, loc, acc, x).getResult()
+                 : arith::MinimumFOp::create(b, loc, acc, x).getResult();
   return isMax ? arith::MaxSIOp::create(b, loc, acc, x).getResult()
                : arith::MinSIOp::create(b, loc, acc, x).getResult();
 }

@@ -118,9 +118,21 @@ Value lowerScalar(DivOp, Scalar &s, ValueRange a) {
 Value lowerScalar(FloorDivOp, Scalar &s, ValueRange a) {
   Value x = a[0], y = a[1];
   if (!Scalar::isFloat(x)) {
+    // Truncating division, one less when the remainder and the divisor
+    // differ in sign (what arith.floordivsi means, spelled out so no
+    // arith-expand is needed).
+    using P = arith::CmpIPredicate;
     auto [divisor, isZero] = s.safeDivisor(x, y);
-    Value quotient = arith::FloorDivSIOp::create(s.b, s.loc, x, divisor);
-    Value zero = s.constant(x.getType(), 0);
+    Value zero = s.constant(x.getType(), 0), one = s.constant(x.getType(), 1);
+    Value quotient = arith::DivSIOp::create(s.b, s.loc, x, divisor);
+    Value rem = arith::RemSIOp::create(s.b, s.loc, x, divisor);
+    Value remNegative = s.cmpi(P::slt, rem, zero);
+    Value divisorNegative = s.cmpi(P::slt, divisor, zero);
+    Value signsDiffer = s.xori(remNegative, divisorNegative);
+    Value remNonZero = s.cmpi(P::ne, rem, zero);
+    Value adjust = s.andi(remNonZero, signsDiffer);
+    Value lower = arith::SubIOp::create(s.b, s.loc, quotient, one);
+    quotient = s.select(adjust, lower, quotient);
     return s.select(isZero, zero, quotient);
   }
   using P = arith::CmpFPredicate;
@@ -458,14 +470,10 @@ struct ArithmeticToGeneric : OpConversionPattern<OpTy> {
                llvm::zip_equal(elements, op->getOperands())) {
             Value arg = loadScalar(b, loc, element,
                                    getElementTypeOrSelf(operand.getType()));
-            Type wide = computeType(arg.getType());
-            args.push_back(wide == arg.getType()
-                               ? arg
-                               : arith::ExtFOp::create(b, loc, wide, arg));
+            args.push_back(convertScalar(b, loc, arg, computeType(arg.getType())));
           }
           Value value = lowerScalar(op, s, args);
-          if (value.getType() != type.getElementType())
-            value = arith::TruncFOp::create(b, loc, type.getElementType(), value);
+          value = convertScalar(b, loc, value, type.getElementType());
           return storeScalar(b, loc, value);
         });
     rewriter.replaceOp(op, result);
@@ -543,10 +551,28 @@ Value ml::addElements(OpBuilder &b, Location loc, Value x, Value y) {
   Scalar s{b, loc};
   if (wide == type)
     return lowerScalar(AddOp(), s, {x, y});
-  Value wideX = arith::ExtFOp::create(b, loc, wide, x);
-  Value wideY = arith::ExtFOp::create(b, loc, wide, y);
+  Value wideX = convertScalar(b, loc, x, wide);
+  Value wideY = convertScalar(b, loc, y, wide);
   Value sum = s.addf(wideX, wideY);
-  return arith::TruncFOp::create(b, loc, type, sum);
+  return convertScalar(b, loc, sum, type);
+}
+
+/// f32 -> bf16 rounded to nearest even with integer ops (LLVM would call
+/// compiler-rt's __truncsfbf2 on CPUs without AVX512-BF16); NaN stays NaN.
+static Value roundF32ToBF16(OpBuilder &b, Location loc, Value value) {
+  Scalar s{b, loc};
+  Type i32 = b.getI32Type();
+  Value bits = arith::BitcastOp::create(b, loc, i32, value);
+  Value sixteen = s.constant(i32, 16), one = s.constant(i32, 1);
+  Value high = arith::ShRUIOp::create(b, loc, bits, sixteen);
+  Value lowestKept = s.andi(high, one);
+  Value bias = s.addi(s.constant(i32, 0x7FFF), lowestKept);
+  Value rounded = arith::ShRUIOp::create(b, loc, s.addi(bits, bias), sixteen);
+  Value quietNan = s.ori(high, s.constant(i32, 0x40));
+  Value isNan = s.cmpf(arith::CmpFPredicate::UNO, value, value);
+  Value result = s.select(isNan, quietNan, rounded);
+  Value half = arith::TruncIOp::create(b, loc, b.getI16Type(), result);
+  return arith::BitcastOp::create(b, loc, b.getBF16Type(), half);
 }
 
 Type ml::computeType(Type elementType) {
@@ -579,6 +605,8 @@ Value ml::convertScalar(OpBuilder &b, Location loc, Value value,
     // correctly (and needs no compiler-rt call).
     if (fromFloat.isF64() && toFloat.getWidth() == 16)
       value = truncateToOddF32(b, loc, value);
+    if (toFloat.isBF16())
+      return roundF32ToBF16(b, loc, value);
     return arith::TruncFOp::create(b, loc, elementType, value);
   }
   if (fromFloat) {

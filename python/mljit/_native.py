@@ -73,3 +73,16 @@ def _install_blas() -> bool:
 
 # Whether large f32/f64 matmuls go to BLAS (ml-cpu-pipeline{blas}).
 BLAS = _install_blas()
+
+
+def _thread_count() -> int:
+    """Threads the runtime's parallel loops use: the usable cores, capped by
+    MLJIT_NUM_THREADS (the runtime reads the same variable)."""
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    limit = os.environ.get("MLJIT_NUM_THREADS", "")
+    if limit.isdigit() and 0 < int(limit) < count:
+        count = int(limit)
+    return max(count or 1, 1)
+
+
+THREADS = _thread_count()

@@ -14,8 +14,10 @@ from . import _native
 from .errors import CompileError
 from .tracing import TracedFunction
 
-# Large f32/f64 matmuls call NumPy's BLAS when the runtime has it.
-CPU_PIPELINE = "ml-cpu-pipeline{blas=true}" if _native.BLAS else "ml-cpu-pipeline"
+# Large f32/f64 matmuls call NumPy's BLAS when the runtime has it; parallel
+# loops are tiled for the threads the runtime will use.
+CPU_PIPELINE = (f"ml-cpu-pipeline{{blas={str(_native.BLAS).lower()} "
+                f"threads={_native.THREADS}}}")
 
 
 def lower_to_llvm(traced: TracedFunction, pipeline: str = CPU_PIPELINE) -> ir.Module:

@@ -29,8 +29,16 @@ func.func @add(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
 // CHECK:   %[[OVF:.*]] = arith.andi %[[XMIN]], %[[YM1]]
 // CHECK:   %[[BAD:.*]] = arith.ori %[[YZERO]], %[[OVF]]
 // CHECK:   %[[SAFE:.*]] = arith.select %[[BAD]], %[[ONE]], %[[Y]]
-// CHECK:   %[[Q:.*]] = arith.floordivsi %[[X]], %[[SAFE]]
-// CHECK:   %[[R:.*]] = arith.select %[[YZERO]], %[[ZERO]], %[[Q]]
+// CHECK:   %[[Q:.*]] = arith.divsi %[[X]], %[[SAFE]]
+// CHECK:   %[[REM:.*]] = arith.remsi %[[X]], %[[SAFE]]
+// CHECK:   %[[RNEG:.*]] = arith.cmpi slt, %[[REM]], %[[ZERO]]
+// CHECK:   %[[DNEG:.*]] = arith.cmpi slt, %[[SAFE]], %[[ZERO]]
+// CHECK:   %[[DIFF:.*]] = arith.xori %[[RNEG]], %[[DNEG]]
+// CHECK:   %[[RNZ:.*]] = arith.cmpi ne, %[[REM]], %[[ZERO]]
+// CHECK:   %[[ADJ:.*]] = arith.andi %[[RNZ]], %[[DIFF]]
+// CHECK:   %[[LOW:.*]] = arith.subi %[[Q]], %[[ONE]]
+// CHECK:   %[[FQ:.*]] = arith.select %[[ADJ]], %[[LOW]], %[[Q]]
+// CHECK:   %[[R:.*]] = arith.select %[[YZERO]], %[[ZERO]], %[[FQ]]
 // CHECK:   linalg.yield %[[R]]
 func.func @floordiv_int(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
   %0 = ml.floordiv %a, %b : tensor<4xi32>
@@ -136,7 +144,12 @@ func.func @select(%c: tensor<3xi1>, %a: tensor<3xf32>, %b: tensor<3xf32>) -> ten
 // CHECK: arith.fptosi %{{.*}} : f32 to i32
 // CHECK: arith.trunci %{{.*}} : i32 to i8
 // CHECK: arith.extf %{{.*}} : f16 to f32
-// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// f32 -> bf16 rounds to nearest even in integer arithmetic, NaN kept quiet.
+// CHECK: %[[BITS:.*]] = arith.bitcast %{{.*}} : f32 to i32
+// CHECK: arith.addi %[[BITS]]
+// CHECK: arith.cmpf uno
+// CHECK: arith.trunci %{{.*}} : i32 to i16
+// CHECK: arith.bitcast %{{.*}} : i16 to bf16
 func.func @casts(%f: tensor<2xf32>, %b: tensor<2xi1>, %h: tensor<2xf16>) -> (tensor<2xi1>, tensor<2xf64>, tensor<2xi8>, tensor<2xbf16>) {
   %0 = ml.cast %f : tensor<2xf32> to tensor<2xi1>
   %1 = ml.cast %b : tensor<2xi1> to tensor<2xf64>
