@@ -104,6 +104,37 @@ def GeneralizeNamedOps : Pass<"ml-generalize-named-ops"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def FuseElementwise : Pass<"ml-fuse-elementwise"> {
+  let summary = "Fuse elementwise producers into their consumers where no "
+                "work is repeated";
+  let description = [{
+    The patterns of `linalg-fuse-elementwise-ops` (producer-consumer fusion of
+    generics, reshape propagation by expansion, constant folding) under a
+    cost rule: a producer is fused only into its single user, only where that
+    user reads each produced element once (a permutation indexing map, as in
+    elementwise ops and reductions), and never into a contraction. A matmul
+    thus keeps its named form and its operands stay materialized, so it can
+    be handed to BLAS, while chains such as softmax's `exp(x - max)` fuse
+    into the sum that consumes them.
+
+    Example:
+
+    ```mlir
+    %e = linalg.generic ... { math.exp } -> tensor<64x128xf32>
+    %s = linalg.generic {iterator_types = ["parallel", "reduction"]}
+        ins(%e : ...) { arith.addf } -> tensor<64xf32>
+    ```
+
+    becomes one reduction generic whose body computes `exp` then adds, while
+    an elementwise producer of a `linalg.matmul` operand is left alone.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def DistinctResults : Pass<"ml-distinct-results", "::mlir::func::FuncOp"> {
   let summary = "Give every tensor a function returns a value of its own";
   let description = [{
@@ -128,6 +159,33 @@ def DistinctResults : Pass<"ml-distinct-results", "::mlir::func::FuncOp"> {
     ```
   }];
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
+def MarkAllocatorsNoAlias : Pass<"ml-mark-allocators-noalias", "ModuleOp"> {
+  let summary = "Tell LLVM that the runtime's allocation functions return "
+                "fresh memory";
+  let description = [{
+    Adds `llvm.noalias` to the result of the generic allocation functions
+    that `finalize-memref-to-llvm{use-generic-functions}` declares
+    (`_mlir_memref_to_llvm_alloc`, `_mlir_memref_to_llvm_aligned_alloc`),
+    which the mljit runtime implements with a caching allocator. LLVM then
+    treats them as it treats `malloc`: temporaries alias nothing, so loops
+    over them vectorize and accumulators stay in registers.
+
+    Example:
+
+    ```mlir
+    llvm.func @_mlir_memref_to_llvm_aligned_alloc(i64, i64) -> !llvm.ptr
+    ```
+
+    becomes
+
+    ```mlir
+    llvm.func @_mlir_memref_to_llvm_aligned_alloc(i64, i64)
+        -> (!llvm.ptr {llvm.noalias})
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def TileAndFuse : Pass<"ml-tile-and-fuse", "::mlir::func::FuncOp"> {

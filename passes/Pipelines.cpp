@@ -19,10 +19,11 @@ namespace {
 // Results become caller-allocated out-params: the caller owns every returned
 // buffer and the kernel frees everything else.
 constexpr const char *kCPUToBuffers[] = {
+    "canonicalize",
     "convert-ml-to-linalg",
     "canonicalize",
     "ml-generalize-named-ops",
-    "linalg-fuse-elementwise-ops",
+    "ml-fuse-elementwise",
     "canonicalize",
     "cse",
 };
@@ -52,10 +53,11 @@ constexpr const char *kCPUToLLVM[] = {
     "lower-affine",
     // Before scf-to-cf: the OpenMP loop bodies sit in memref.alloca_scope,
     // which must still hold a single block when it is lowered.
-    // aligned_alloc rather than realigned malloc: the pointer keeps its
-    // provenance, so LLVM knows temporaries alias nothing and can keep
-    // reduction accumulators in registers (and vectorize them).
-    "finalize-memref-to-llvm{use-aligned-alloc=true}",
+    // Temporaries come from the runtime's caching allocator; marked noalias,
+    // its pointers are as good as malloc's to LLVM.
+    "finalize-memref-to-llvm{use-aligned-alloc=true "
+    "use-generic-functions=true}",
+    "ml-mark-allocators-noalias",
     "convert-scf-to-cf",
     "convert-math-to-llvm",
     "convert-openmp-to-llvm",

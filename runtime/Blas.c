@@ -1,19 +1,29 @@
 /*===- Blas.c - matrix products for ml-matmul-to-blas ---------------------===
  *
  * `_mlir_ciface_mljit_gemm_<t>(A, B, C, beta)` computes C = A @ B + beta * C
- * on strided 2-D memrefs (and the batch_ variants on 3-D ones). They call the CBLAS
- * gemm given to `mljit_set_blas` (Python passes NumPy's own OpenBLAS, ILP64
- * interface), or fall back to plain loops when none was given.
+ * on strided 2-D memrefs (and the batch_ variants on 3-D ones). They call the
+ * CBLAS gemm given to `mljit_set_blas` (Python passes NumPy's own OpenBLAS,
+ * ILP64 interface), or fall back to plain loops when none was given.
+ *
+ * Products are split over the runtime's thread pool (Parallel.h) by rows,
+ * columns or batch entries, each piece one single-threaded BLAS call: two
+ * pools on the same cores (OpenBLAS's threads spin for a long while after
+ * each call) slow each other down several times over. OpenBLAS's own thread
+ * count is set to one while a product runs and restored afterwards.
  *
  *===----------------------------------------------------------------------===*/
 
+#include "Parallel.h"
+
+#include <pthread.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 
 #define EXPORT __attribute__((visibility("default")))
 
 enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
+
+/* Below this many multiply-adds a product runs on one thread. */
+#define PARALLEL_MIN_WORK (1 << 18)
 
 typedef void (*SgemmFn)(int, int, int, int64_t, int64_t, int64_t, float,
                         const float *, int64_t, const float *, int64_t, float,
@@ -21,17 +31,51 @@ typedef void (*SgemmFn)(int, int, int, int64_t, int64_t, int64_t, float,
 typedef void (*DgemmFn)(int, int, int, int64_t, int64_t, int64_t, double,
                         const double *, int64_t, const double *, int64_t,
                         double, double *, int64_t);
+typedef int (*GetThreadsFn)(void);
+typedef void (*SetThreadsFn)(int);
 
 static SgemmFn sgemm;
 static DgemmFn dgemm;
+static GetThreadsFn get_blas_threads;
+static SetThreadsFn set_blas_threads;
 
-/* Installs the CBLAS (ILP64) gemm functions; null restores the fallback. */
-EXPORT void mljit_set_blas(void *single, void *double_) {
+/* Installs the CBLAS (ILP64) gemm functions and the library's thread-count
+ * getter and setter (either may be null); null gemms restore the fallback. */
+EXPORT void mljit_set_blas(void *single, void *double_, void *get_threads,
+                           void *set_threads) {
   sgemm = (SgemmFn)single;
   dgemm = (DgemmFn)double_;
+  get_blas_threads = (GetThreadsFn)get_threads;
+  set_blas_threads = (SetThreadsFn)set_threads;
 }
 
 EXPORT int mljit_has_blas(void) { return sgemm != 0 && dgemm != 0; }
+
+/* The BLAS's thread count is one while any product runs (products may run
+ * from several Python threads at once); the last to finish restores it. */
+static pthread_mutex_t blas_threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static int products_running, saved_blas_threads;
+
+static void begin_product(void) {
+  if (!get_blas_threads || !set_blas_threads)
+    return;
+  pthread_mutex_lock(&blas_threads_lock);
+  if (products_running++ == 0) {
+    saved_blas_threads = get_blas_threads();
+    if (saved_blas_threads != 1)
+      set_blas_threads(1);
+  }
+  pthread_mutex_unlock(&blas_threads_lock);
+}
+
+static void end_product(void) {
+  if (!get_blas_threads || !set_blas_threads)
+    return;
+  pthread_mutex_lock(&blas_threads_lock);
+  if (--products_running == 0 && saved_blas_threads != 1)
+    set_blas_threads(saved_blas_threads);
+  pthread_mutex_unlock(&blas_threads_lock);
+}
 
 #define DEFINE_GEMM(T, SUFFIX, BLAS)                                           \
   typedef struct {                                                             \
@@ -79,8 +123,10 @@ EXPORT int mljit_has_blas(void) { return sgemm != 0 && dgemm != 0; }
       }                                                                        \
   }                                                                            \
                                                                                \
-  EXPORT void _mlir_ciface_mljit_gemm_##SUFFIX(                                \
-      Matrix_##SUFFIX *a, Matrix_##SUFFIX *b, Matrix_##SUFFIX *c, T beta) {    \
+  /* C = A @ B + beta * C on the calling thread. */                            \
+  static void product_##SUFFIX(const Matrix_##SUFFIX *a,                       \
+                               const Matrix_##SUFFIX *b, Matrix_##SUFFIX *c,   \
+                               T beta) {                                       \
     int64_t m = c->sizes[0], n = c->sizes[1], k = a->sizes[1];                 \
     if (m == 0 || n == 0)                                                      \
       return;                                                                  \
@@ -98,23 +144,91 @@ EXPORT int mljit_has_blas(void) { return sgemm != 0 && dgemm != 0; }
          leadC);                                                               \
   }                                                                            \
                                                                                \
+  /* A product split along rows (of A and C) or columns (of B and C). */       \
+  typedef struct {                                                             \
+    const Matrix_##SUFFIX *a, *b;                                              \
+    Matrix_##SUFFIX *c;                                                        \
+    T beta;                                                                    \
+    int by_rows;                                                               \
+  } Split_##SUFFIX;                                                            \
+                                                                               \
+  static void split_part_##SUFFIX(int64_t begin, int64_t end, void *context) { \
+    const Split_##SUFFIX *s = context;                                         \
+    Matrix_##SUFFIX a = *s->a, b = *s->b, c = *s->c;                           \
+    if (s->by_rows) {                                                          \
+      a.offset += begin * a.strides[0];                                        \
+      a.sizes[0] = end - begin;                                                \
+      c.offset += begin * c.strides[0];                                        \
+      c.sizes[0] = end - begin;                                                \
+    } else {                                                                   \
+      b.offset += begin * b.strides[1];                                        \
+      b.sizes[1] = end - begin;                                                \
+      c.offset += begin * c.strides[1];                                        \
+      c.sizes[1] = end - begin;                                                \
+    }                                                                          \
+    product_##SUFFIX(&a, &b, &c, s->beta);                                     \
+  }                                                                            \
+                                                                               \
+  static void parallel_product_##SUFFIX(const Matrix_##SUFFIX *a,              \
+                                        const Matrix_##SUFFIX *b,              \
+                                        Matrix_##SUFFIX *c, T beta) {          \
+    int64_t m = c->sizes[0], n = c->sizes[1], k = a->sizes[1];                 \
+    if (m * n * k < PARALLEL_MIN_WORK) {                                       \
+      product_##SUFFIX(a, b, c, beta);                                         \
+      return;                                                                  \
+    }                                                                          \
+    Split_##SUFFIX split = {a, b, c, beta, m >= n};                            \
+    mljit_parallel_for(m >= n ? m : n, split_part_##SUFFIX, &split);           \
+  }                                                                            \
+                                                                               \
+  EXPORT void _mlir_ciface_mljit_gemm_##SUFFIX(                                \
+      Matrix_##SUFFIX *a, Matrix_##SUFFIX *b, Matrix_##SUFFIX *c, T beta) {    \
+    begin_product();                                                           \
+    parallel_product_##SUFFIX(a, b, c, beta);                                  \
+    end_product();                                                             \
+  }                                                                            \
+                                                                               \
+  static Matrix_##SUFFIX batch_entry_##SUFFIX(const Batch_##SUFFIX *x,         \
+                                              int64_t i) {                     \
+    Matrix_##SUFFIX entry = {x->allocated, x->aligned,                         \
+                             x->offset + i * x->strides[0],                    \
+                             {x->sizes[1], x->sizes[2]},                       \
+                             {x->strides[1], x->strides[2]}};                  \
+    return entry;                                                              \
+  }                                                                            \
+                                                                               \
+  typedef struct {                                                             \
+    const Batch_##SUFFIX *a, *b;                                               \
+    Batch_##SUFFIX *c;                                                         \
+    T beta;                                                                    \
+  } Batches_##SUFFIX;                                                          \
+                                                                               \
+  static void batch_part_##SUFFIX(int64_t begin, int64_t end, void *context) { \
+    const Batches_##SUFFIX *s = context;                                       \
+    for (int64_t i = begin; i < end; ++i) {                                    \
+      Matrix_##SUFFIX a = batch_entry_##SUFFIX(s->a, i),                       \
+                      b = batch_entry_##SUFFIX(s->b, i),                       \
+                      c = batch_entry_##SUFFIX(s->c, i);                       \
+      product_##SUFFIX(&a, &b, &c, s->beta);                                   \
+    }                                                                          \
+  }                                                                            \
+                                                                               \
   EXPORT void _mlir_ciface_mljit_batch_gemm_##SUFFIX(                          \
       Batch_##SUFFIX *a, Batch_##SUFFIX *b, Batch_##SUFFIX *c, T beta) {       \
-    for (int64_t i = 0; i < c->sizes[0]; ++i) {                                \
-      Matrix_##SUFFIX pa = {a->allocated, a->aligned,                          \
-                            a->offset + i * a->strides[0],                     \
-                            {a->sizes[1], a->sizes[2]},                        \
-                            {a->strides[1], a->strides[2]}};                   \
-      Matrix_##SUFFIX pb = {b->allocated, b->aligned,                          \
-                            b->offset + i * b->strides[0],                     \
-                            {b->sizes[1], b->sizes[2]},                        \
-                            {b->strides[1], b->strides[2]}};                   \
-      Matrix_##SUFFIX pc = {c->allocated, c->aligned,                          \
-                            c->offset + i * c->strides[0],                     \
-                            {c->sizes[1], c->sizes[2]},                        \
-                            {c->strides[1], c->strides[2]}};                   \
-      _mlir_ciface_mljit_gemm_##SUFFIX(&pa, &pb, &pc, beta);                   \
+    int64_t batch = c->sizes[0];                                               \
+    begin_product();                                                           \
+    if (batch >= mljit_pool_threads()) {                                       \
+      Batches_##SUFFIX batches = {a, b, c, beta};                              \
+      mljit_parallel_for(batch, batch_part_##SUFFIX, &batches);                \
+    } else {                                                                   \
+      for (int64_t i = 0; i < batch; ++i) {                                    \
+        Matrix_##SUFFIX pa = batch_entry_##SUFFIX(a, i),                       \
+                        pb = batch_entry_##SUFFIX(b, i),                       \
+                        pc = batch_entry_##SUFFIX(c, i);                       \
+        parallel_product_##SUFFIX(&pa, &pb, &pc, beta);                        \
+      }                                                                        \
     }                                                                          \
+    end_product();                                                             \
   }
 
 DEFINE_GEMM(float, f32, sgemm)

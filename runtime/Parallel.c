@@ -6,24 +6,32 @@
  * __kmpc_global_thread_num, __kmpc_for_static_fini. No OpenMP runtime ships
  * in the wheels we build against, so this is that subset, on a small pool of
  * persistent threads: one worker per extra core (MLJIT_NUM_THREADS caps it),
- * spinning briefly between parallel loops, then sleeping.
+ * spinning briefly between parallel loops, then sleeping. Runtime functions
+ * use the same pool through mljit_parallel_for (Parallel.h).
  *
  *===----------------------------------------------------------------------===*/
 
 #define _GNU_SOURCE
+#include "Parallel.h"
+
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default")))
 #define MAX_ARGS 16
 #define MAX_CALL_ARGS 4
 #define MAX_THREADS 256
-#define SPINS 200000
+/* How long an idle worker polls for the next region before sleeping: long
+ * enough to span the serial code between a kernel's loops and between
+ * back-to-back calls, short enough not to compete for long with whatever the
+ * process runs next on that core. */
+#define SPIN_NANOSECONDS 200000
 
 typedef struct Ident Ident;
 typedef void (*Microtask)(int32_t *, int32_t *, ...);
@@ -63,6 +71,12 @@ static void call(Microtask task, int argc, void **a, int32_t index) {
 #undef P
 }
 
+static int64_t now_nanoseconds(void) {
+  struct timespec time;
+  clock_gettime(CLOCK_MONOTONIC, &time);
+  return (int64_t)time.tv_sec * 1000000000 + time.tv_nsec;
+}
+
 static void run_task(int32_t index) { call(job.task, job.argc, job.args, index); }
 
 static void *worker(void *argument) {
@@ -71,11 +85,11 @@ static void *worker(void *argument) {
    * may only get to run after it: reading `generation` here could miss it. */
   unsigned seen = 0;
   for (;;) {
-    for (int spin = 0; atomic_load(&generation) == seen; ++spin) {
-      if (spin < SPINS) {
-        __builtin_ia32_pause();
+    int64_t deadline = now_nanoseconds() + SPIN_NANOSECONDS;
+    for (int spin = 1; atomic_load(&generation) == seen; ++spin) {
+      __builtin_ia32_pause();
+      if (spin % 1024 != 0 || now_nanoseconds() < deadline)
         continue;
-      }
       pthread_mutex_lock(&lock);
       while (atomic_load(&generation) == seen)
         pthread_cond_wait(&wake, &lock);
@@ -232,4 +246,38 @@ DEFINE_STATIC_INIT(__kmpc_for_static_init_8u, uint64_t)
 EXPORT void __kmpc_for_static_fini(Ident *location, int32_t gtid) {
   (void)location;
   (void)gtid;
+}
+
+/* --- mljit_parallel_for ---------------------------------------------------- */
+
+typedef struct {
+  int64_t count;
+  RangeBody body;
+  void *context;
+} Range;
+
+static void run_range(int32_t *gtid, int32_t *btid, void *argument) {
+  (void)btid;
+  const Range *range = argument;
+  int64_t threads = team_threads(), index = threads == 1 ? 0 : *gtid;
+  int64_t base = range->count / threads, extra = range->count % threads;
+  int64_t begin = index * base + (index < extra ? index : extra);
+  int64_t end = begin + base + (index < extra ? 1 : 0);
+  if (begin < end)
+    range->body(begin, end, range->context);
+}
+
+int mljit_pool_threads(void) {
+  pthread_once(&started, start_pool);
+  return in_region ? 1 : pool_size;
+}
+
+void mljit_parallel_for(int64_t count, RangeBody body, void *context) {
+  Range range = {count, body, context};
+  if (count <= 1 || mljit_pool_threads() == 1) {
+    if (count > 0)
+      body(0, count, context);
+    return;
+  }
+  __kmpc_fork_call(0, 1, (Microtask)run_range, &range);
 }

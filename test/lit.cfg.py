@@ -37,6 +37,8 @@ tool_dirs = [
 config.environment["PATH"] = os.pathsep.join(tool_dirs + [config.environment.get("PATH", "")])
 mlir_lib_dir = os.path.dirname(installed("mlir", "lib", "libmlir_runner_utils.so"))
 config.substitutions.append(("%mlir_lib_dir", mlir_lib_dir))
+# The functions compiled kernels call (allocator, BLAS, OpenMP entry points).
+config.substitutions.append(("%mljit_runtime", installed("mljit", "_lib", "libmljit_runtime.so")))
 config.substitutions.append(("%python", sys.executable))
 # Python tests must see the same environment (and mljit) as this lit run.
 for name in ("PYTHONPATH", "HOME", "TMPDIR"):

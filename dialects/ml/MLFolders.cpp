@@ -30,9 +30,18 @@ Attribute foldBinary(ArrayRef<Attribute> operands, Type type, FloatFn floatFn,
   return constFoldBinaryOp<IntegerAttr, APInt, void>(operands, intFn);
 }
 
-/// True if `attr` is a splat of the float `f` (bitwise, so -0.0 != 0.0) or,
-/// for integer tensors, of the integer `i`.
-bool isSplatOf(Attribute attr, double f, int64_t i) {
+/// op(op(x)) == op(x) for broadcast and reshape: reads through the inner op.
+template <typename OpTy>
+OpFoldResult foldThroughProducer(OpTy op) {
+  auto inner = op.getOperand().template getDefiningOp<OpTy>();
+  if (!inner)
+    return {};
+  op.getOperandMutable().assign(inner.getOperand());
+  return op.getResult();
+}
+} // namespace
+
+bool mlir::ml::isSplatOf(Attribute attr, double f, int64_t i) {
   auto splat = dyn_cast_if_present<SplatElementsAttr>(attr);
   if (!splat)
     return false;
@@ -47,17 +56,6 @@ bool isSplatOf(Attribute attr, double f, int64_t i) {
   return splat.getSplatValue<APInt>() ==
          APInt(elementType.getIntOrFloatBitWidth(), i, /*isSigned=*/true);
 }
-
-/// op(op(x)) == op(x) for broadcast and reshape: reads through the inner op.
-template <typename OpTy>
-OpFoldResult foldThroughProducer(OpTy op) {
-  auto inner = op.getOperand().template getDefiningOp<OpTy>();
-  if (!inner)
-    return {};
-  op.getOperandMutable().assign(inner.getOperand());
-  return op.getResult();
-}
-} // namespace
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 

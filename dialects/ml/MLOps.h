@@ -14,4 +14,10 @@
 #define GET_OP_CLASSES
 #include "dialects/ml/MLOps.h.inc"
 
+namespace mlir::ml {
+/// True if `attr` is a splat of the float `f` (bitwise, so -0.0 != 0.0) or,
+/// for integer elements, of the integer `i`.
+bool isSplatOf(Attribute attr, double f, int64_t i);
+} // namespace mlir::ml
+
 #endif // MLJIT_DIALECTS_ML_MLOPS_H

@@ -61,12 +61,16 @@ def _install_blas() -> bool:
     libs = os.path.join(os.path.dirname(os.path.dirname(numpy.__file__)), "numpy.libs")
     for path in sorted(glob.glob(os.path.join(libs, "*openblas*.so*"))):
         library = ctypes.CDLL(path)
-        for prefix in ("scipy_cblas_", "cblas_"):
-            single = getattr(library, prefix + "sgemm64_", None)
-            double = getattr(library, prefix + "dgemm64_", None)
+        for prefix in ("scipy_", ""):
+            single = getattr(library, prefix + "cblas_sgemm64_", None)
+            double = getattr(library, prefix + "cblas_dgemm64_", None)
+            # The runtime splits products over its own threads and runs
+            # OpenBLAS single-threaded meanwhile.
+            get_threads = getattr(library, prefix + "openblas_get_num_threads64_", None)
+            set_threads = getattr(library, prefix + "openblas_set_num_threads64_", None)
             if single and double:
-                runtime.mljit_set_blas(ctypes.cast(single, ctypes.c_void_p),
-                                       ctypes.cast(double, ctypes.c_void_p))
+                runtime.mljit_set_blas(*(ctypes.cast(f, ctypes.c_void_p) if f else None
+                                         for f in (single, double, get_threads, set_threads)))
                 return True
     return False
 

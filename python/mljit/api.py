@@ -52,6 +52,20 @@ def _hashable(value, name) -> Any:
     return value
 
 
+def _result_form(tree: pytree.TreeDef) -> Any:
+    """How the kernel returns results of this structure (runtime.Executable):
+    the array itself, a tuple of them, or a rebuilt pytree."""
+    if tree == pytree.LEAF:
+        return 0
+    if tree.kind is tuple and all(child == pytree.LEAF for child in tree.children):
+        return 1
+    return functools.partial(pytree.unflatten, tree)
+
+
+def _no_fast_path(args) -> Any:
+    return NotImplemented
+
+
 class Compiled:
     """Machine code for one signature; call it with arguments of that signature."""
 
@@ -62,16 +76,19 @@ class Compiled:
         module = compiler.lower_to_llvm(self._traced)
         self._llvm_text = str(module)
         self._executable = runtime.Executable(
-            module, self._traced.name, lowered._in_specs, self._traced.out_specs
+            module, self._traced.name, lowered._in_specs, self._traced.out_specs,
+            _result_form(self._traced.out_tree),
         )
+        # `kernel.call_exact(args)` is the whole call when `args` are exactly
+        # the signature's arrays, passed positionally; NotImplemented if not.
+        self.call_exact = self._executable.kernel.call_exact
 
     def as_text(self) -> str:
         """The LLVM-dialect IR that was JIT-compiled."""
         return self._llvm_text
 
     def call_flat(self, leaves) -> Any:
-        outputs = self._executable(leaves)
-        return pytree.unflatten(self._traced.out_tree, outputs)
+        return self._executable(leaves)
 
     def __call__(self, *args, **kwargs):
         key, leaves = self._function._signature(args, kwargs)
@@ -136,6 +153,9 @@ class JitFunction:
         self._location = (code.co_filename, code.co_firstlineno, 1) if code else None
         self._cache: dict = {}
         self._lock = threading.Lock()
+        # The cache-hit path for the signature called last, when its
+        # arguments are all arrays passed positionally (see __call__).
+        self._fast = _no_fast_path
 
     # -- signatures --------------------------------------------------------
 
@@ -237,6 +257,10 @@ class JitFunction:
         return Lowered(self, key, self._trace(key, args, kwargs), list(key[1]))
 
     def __call__(self, *args, **kwargs):
+        if not kwargs:
+            result = self._fast(args)
+            if result is not NotImplemented:
+                return result
         key, leaves = self._signature(args, kwargs)
         compiled = self._cache.get(key)
         if compiled is None:
@@ -246,7 +270,19 @@ class JitFunction:
                     self._log_compile(key)
                     compiled = self.lower(*args, **kwargs).compile()
                     self._cache[key] = compiled
+        if self._takes_fast_path(key, kwargs):
+            self._fast = compiled.call_exact
         return compiled.call_flat(leaves)
+
+    def _takes_fast_path(self, key, kwargs) -> bool:
+        """Whether calls of this signature can be recognized in C from the
+        positional arguments alone: no static arguments and no keywords, no
+        nesting, no Python scalars (whose weak type an array would not have)."""
+        tree, specs, static = key
+        return (not static and not kwargs and not self._static_argnums
+                and tree.children[0].kind is tuple
+                and all(child == pytree.LEAF for child in tree.children[0].children)
+                and all(spec.weak_type is None for spec in specs))
 
     def _cache_size(self) -> int:
         """How many signatures have been compiled."""

@@ -8,10 +8,15 @@
 // RUN:   | mlir-runner -e main -entry-point-result=void \
 // RUN:       -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so \
 // RUN:       -shared-libs=%mlir_lib_dir/libmlir_c_runner_utils.so \
+// RUN:       -shared-libs=%mljit_runtime \
 // RUN:   | FileCheck %s --check-prefix=OUT
 
 // Nothing but the LLVM dialect is left.
 // CHECK-NOT: {{ (ml|linalg|tensor|bufferization|memref|arith|math|scf|cf|func|affine)\.}}
+// Temporaries come from the runtime's allocator, which LLVM knows returns
+// fresh memory.
+// CHECK-DAG: llvm.func @_mlir_memref_to_llvm_aligned_alloc(i64, i64) -> (!llvm.ptr {llvm.noalias})
+// CHECK-DAG: llvm.func @_mlir_memref_to_llvm_free(!llvm.ptr)
 // Results became caller-allocated out-params: three inputs, two outputs, each
 // a memref descriptor (ptr, ptr, offset, sizes, strides).
 // CHECK: llvm.func @layer(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64

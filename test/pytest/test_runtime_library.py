@@ -6,6 +6,7 @@ import ctypes
 import struct
 
 import numpy as np
+import pytest
 
 from mljit import _native
 
@@ -61,7 +62,7 @@ def test_gemm_without_blas_falls_back_to_loops(rng):
     b = rng.standard_normal((80, 90)).astype(np.float32)
     c = rng.standard_normal((3, 80, 40))
     f = mljit.jit(lambda a, b, c: (a @ b, a.T.T @ b[:, ::-1], c.transpose(0, 2, 1) @ c))
-    runtime.mljit_set_blas(None, None)
+    runtime.mljit_set_blas(None, None, None, None)
     try:
         assert not runtime.mljit_has_blas()
         got = f(a, b, c)
@@ -71,3 +72,38 @@ def test_gemm_without_blas_falls_back_to_loops(rng):
     np.testing.assert_allclose(got[0], a @ b, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(got[1], a @ b[:, ::-1], rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(got[2], c.transpose(0, 2, 1) @ c, rtol=1e-12)
+
+
+def _openblas_threads():
+    import glob
+    import os
+
+    libs = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
+    for path in glob.glob(os.path.join(libs, "*openblas*.so*")):
+        library = ctypes.CDLL(path)
+        getter = getattr(library, "scipy_openblas_get_num_threads64_", None)
+        if getter:
+            return getter
+    pytest.skip("NumPy's OpenBLAS exposes no thread-count getter")
+
+
+@pytest.mark.skipif(not _native.BLAS, reason="no BLAS installed in the runtime")
+def test_split_products_match_numpy_and_restore_blas_threads(rng):
+    """Large products are split by rows, by columns and by batch entries over
+    the runtime's threads; OpenBLAS's own thread count is untouched after."""
+    import mljit
+
+    threads = _openblas_threads()
+    before = threads()
+    tall = rng.standard_normal((300, 200)).astype(np.float32)
+    wide = rng.standard_normal((200, 500)).astype(np.float32)
+    heads = rng.standard_normal((5, 64, 96))
+    one_head = rng.standard_normal((1, 300, 300))
+    f = mljit.jit(lambda t, w, h, o: (t @ w, t[:8] @ w, w.T @ t.T, h @ h.transpose(0, 2, 1),
+                                      o @ o))
+    got = f(tall, wide, heads, one_head)
+    want = (tall @ wide, tall[:8] @ wide, wide.T @ tall.T, heads @ heads.transpose(0, 2, 1),
+            one_head @ one_head)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-3)
+    assert threads() == before

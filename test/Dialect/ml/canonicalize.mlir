@@ -147,3 +147,34 @@ func.func @slice_concat(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32
   // CHECK: return %[[X]], %[[X]], %[[S]]
   return %0, %1, %2 : tensor<2x3xf32>, tensor<2x3xf32>, tensor<1x3xf32>
 }
+
+// -----
+
+// Small constant exponents become multiplications; others stay pow.
+// CHECK-LABEL: func.func @small_powers
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf32>, %[[I:.*]]: tensor<4xi64>)
+// CHECK: %[[SQ:.*]] = ml.mul %[[X]], %[[X]] : tensor<4xf32>
+// CHECK: %[[SQ3:.*]] = ml.mul %[[X]], %[[X]] : tensor<4xf32>
+// CHECK: %[[CUBE:.*]] = ml.mul %[[SQ3]], %[[X]] : tensor<4xf32>
+// CHECK: %[[SQ4:.*]] = ml.mul %[[X]], %[[X]] : tensor<4xf32>
+// CHECK: %[[FOURTH:.*]] = ml.mul %[[SQ4]], %[[SQ4]] : tensor<4xf32>
+// CHECK: %[[ISQ:.*]] = ml.mul %[[I]], %[[I]] : tensor<4xi64>
+// CHECK: %[[ICUBE:.*]] = ml.mul %[[ISQ]], %[[I]] : tensor<4xi64>
+// CHECK: %[[HALF:.*]] = ml.pow %[[X]], %{{.*}} : tensor<4xf32>
+// CHECK: %[[FIVE:.*]] = ml.pow %[[X]], %{{.*}} : tensor<4xf32>
+// CHECK: return %[[SQ]], %[[CUBE]], %[[FOURTH]], %[[ICUBE]], %[[HALF]], %[[FIVE]]
+func.func @small_powers(%x: tensor<4xf32>, %i: tensor<4xi64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xi64>, tensor<4xf32>, tensor<4xf32>) {
+  %two = ml.constant dense<2.0> : tensor<4xf32>
+  %three = ml.constant dense<3.0> : tensor<4xf32>
+  %four = ml.constant dense<4.0> : tensor<4xf32>
+  %ithree = ml.constant dense<3> : tensor<4xi64>
+  %half = ml.constant dense<0.5> : tensor<4xf32>
+  %five = ml.constant dense<5.0> : tensor<4xf32>
+  %0 = ml.pow %x, %two : tensor<4xf32>
+  %1 = ml.pow %x, %three : tensor<4xf32>
+  %2 = ml.pow %x, %four : tensor<4xf32>
+  %3 = ml.pow %i, %ithree : tensor<4xi64>
+  %4 = ml.pow %x, %half : tensor<4xf32>
+  %5 = ml.pow %x, %five : tensor<4xf32>
+  return %0, %1, %2, %3, %4, %5 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xi64>, tensor<4xf32>, tensor<4xf32>
+}
