@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/Contractions.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -23,13 +24,9 @@ namespace mlir::ml {
 } // namespace mlir::ml
 
 using namespace mlir;
+using mlir::ml::isContraction;
 
 namespace {
-
-bool isContraction(Operation *op) {
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  return linalgOp && linalg::isaContractionOpInterface(linalgOp);
-}
 
 /// Fuse the producer of `operand` into its user only when that removes a
 /// tensor without repeating work: the producer has no other user, the user

@@ -1,5 +1,6 @@
 //===- GeneralizeNamedOps.cpp - the ml-generalize-named-ops pass ---------===//
 
+#include "passes/Contractions.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -20,8 +21,8 @@ struct GeneralizeNamedOps
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> named;
     getOperation()->walk([&](linalg::LinalgOp op) {
-      if (!isa<linalg::GenericOp>(op) &&
-          !linalg::isaContractionOpInterface(op))
+      if (!isa<linalg::GenericOp>(op) && !ml::isContraction(op) &&
+          !(isa<linalg::FillOp>(op) && ml::onlyInitializesContractions(op)))
         named.push_back(op);
     });
     IRRewriter rewriter(&getContext());

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/StringExtras.h"
 
 namespace mlir::ml {
 #define GEN_PASS_DEF_LOWERMATH
@@ -16,10 +17,23 @@ using namespace mlir;
 
 namespace {
 
+/// The functions MLIR has polynomial approximations of.
+constexpr StringLiteral kApproximable[] = {
+    "acos", "asin", "atan", "atan2", "cbrt", "cos",   "erf", "erfc",
+    "exp",  "expm1", "log", "log1p", "log2", "sin", "tanh"};
+
 struct LowerMath : ml::impl::LowerMathBase<LowerMath> {
   using LowerMathBase::LowerMathBase;
 
   void runOnOperation() override {
+    for (const std::string &name : approximate)
+      if (!llvm::is_contained(kApproximable, name)) {
+        getOperation()->emitError()
+            << "ml-lower-math: there is no polynomial approximation of 'math."
+            << name << "' (approximable: "
+            << llvm::join(ArrayRef<StringLiteral>(kApproximable), ", ") << ")";
+        return signalPassFailure();
+      }
     MLIRContext *ctx = &getContext();
     RewritePatternSet approximations(ctx);
     populateMathPolynomialApproximationPatterns(

@@ -96,10 +96,12 @@ def GeneralizeNamedOps : Pass<"ml-generalize-named-ops"> {
   let description = [{
     Like `linalg-generalize-named-ops`, so elementwise fusion can merge
     broadcasts, transposes, fills and reductions with their neighbours, but
-    matmuls (named contractions) keep their names for `ml-matmul-to-blas`.
+    matmuls (named contractions) and the fills of their accumulators keep
+    their names for `ml-matmul-to-blas` (which turns a zero fill into
+    beta = 0).
 
     Example: `linalg.broadcast` becomes a `linalg.generic` with a projected
-    input map; `linalg.matmul` stays.
+    input map; `linalg.matmul` and the `linalg.fill` of its output stay.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
@@ -196,16 +198,18 @@ def TileAndFuse : Pass<"ml-tile-and-fuse", "::mlir::func::FuncOp"> {
     tiled at its last op, along the outermost parallel dimension, with an
     `scf.forall`; its producers (elementwise ops, reductions, broadcasts,
     fills) are fused into the loop, recomputed per tile. A tile is about
-    `tile-elements` iterations and there are at least two per thread, so its
-    intermediates stay in cache and the loop spreads over the threads.
-    Chains smaller than `min-elements` are left alone.
+    `tile-elements` iterations (whole rows at least) and there are at least
+    two per thread, so its intermediates stay in the L1 cache and the loop
+    spreads over the threads. A tile of one row also leaves LLVM no constant
+    row loop to unroll, which keeps the machine code (and its compile time)
+    small. Chains smaller than `min-elements` are left alone.
 
     Example: softmax's final division over `tensor<4096x1024xf32>` becomes an
-    `scf.forall` over 16-row tiles, each computing its rows' max, sum of
+    `scf.forall` over rows, each computing its row's max, sum of
     exponentials and quotients.
   }];
   let options = [
-    Option<"tileElements", "tile-elements", "int64_t", /*default=*/"16384",
+    Option<"tileElements", "tile-elements", "int64_t", /*default=*/"1024",
            "Iterations per tile to aim for">,
     Option<"minElements", "min-elements", "int64_t", /*default=*/"65536",
            "Smallest iteration space worth tiling">,

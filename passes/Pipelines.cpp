@@ -28,7 +28,9 @@ constexpr const char *kCPUToBuffers[] = {
     "cse",
 };
 constexpr const char *kCPUBufferize[] = {
+    // A producer used twice in a tile is fused twice; CSE keeps one copy.
     "canonicalize",
+    "cse",
     "func.func(ml-distinct-results)",
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map}",

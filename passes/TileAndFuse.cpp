@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/Contractions.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -26,13 +27,13 @@ using namespace mlir;
 
 namespace {
 
-/// Ops this pass tiles and fuses: linalg ops on tensors that are not
-/// contractions (those are left whole, for BLAS or their own tiling).
+/// Ops this pass tiles and fuses: linalg ops on tensors that are neither
+/// contractions nor their accumulators' fills (those are left whole, for
+/// BLAS or their own tiling).
 bool isFusible(Operation *op) {
   auto linalgOp = dyn_cast_if_present<linalg::LinalgOp>(op);
   return linalgOp && linalgOp.hasPureTensorSemantics() &&
-         !linalg::isaContractionOpInterface(linalgOp) &&
-         !isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op);
+         !ml::isContraction(op) && !ml::onlyInitializesContractions(op);
 }
 
 /// A chain ends at an op whose result leaves the chain: returned, or used

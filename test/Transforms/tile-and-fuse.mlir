@@ -1,0 +1,103 @@
+// ml-tile-and-fuse tiles the last op of each chain into a parallel loop over
+// its outer dimension and fuses the chain's producers into it.
+// RUN: ml-opt %s -pass-pipeline='builtin.module(func.func(ml-tile-and-fuse{threads=2}),cse)' -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: ml-opt %s -pass-pipeline='builtin.module(func.func(ml-tile-and-fuse{threads=2 tile-elements=4096}),cse)' -split-input-file | FileCheck %s --check-prefix=ROWS4
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// Softmax: one parallel loop over rows, each computing its row's sum and
+// quotients from the input alone.
+// CHECK-LABEL: func.func @softmax_tail
+// CHECK: scf.forall (%[[I:.*]]) in (4096) shared_outs(%[[OUT:.*]] = %{{.*}})
+// CHECK: %[[ROW:.*]] = tensor.extract_slice %{{.*}}[%[[I]], 0] [1, 1024] [1, 1]
+// CHECK: %[[E:.*]] = linalg.generic {{.*}}ins(%[[ROW]] : tensor<1x1024xf32>)
+// CHECK: math.exp
+// CHECK: %[[S:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]{{.*}}ins(%[[E]] : tensor<1x1024xf32>)
+// CHECK: linalg.generic {{.*}}ins(%[[E]], %[[S]] : tensor<1x1024xf32>, tensor<1xf32>)
+// CHECK: arith.divf
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %[[OUT]][%[[I]], 0] [1, 1024] [1, 1]
+// ROWS4-LABEL: func.func @softmax_tail
+// ROWS4: scf.forall (%{{.*}}) = (0) to (4096) step (4)
+// ROWS4: tensor.extract_slice %{{.*}} [4, 1024] [1, 1]
+func.func @softmax_tail(%x: tensor<4096x1024xf32>) -> tensor<4096x1024xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<4096x1024xf32>
+  %e = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4096x1024xf32>) outs(%empty : tensor<4096x1024xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4096x1024xf32>
+  %rows = tensor.empty() : tensor<4096xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%rows : tensor<4096xf32>) -> tensor<4096xf32>
+  %s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%e : tensor<4096x1024xf32>) outs(%init : tensor<4096xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %r = arith.addf %acc, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4096xf32>
+  %q = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%e, %s : tensor<4096x1024xf32>, tensor<4096xf32>) outs(%empty : tensor<4096x1024xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %r = arith.divf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<4096x1024xf32>
+  return %q : tensor<4096x1024xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// Chains smaller than min-elements are not worth a parallel loop.
+// CHECK-LABEL: func.func @small
+// CHECK-NOT: scf.forall
+func.func @small(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %empty = tensor.empty() : tensor<64x64xf32>
+  %e = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<64x64xf32>) outs(%empty : tensor<64x64xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  } -> tensor<64x64xf32>
+  return %e : tensor<64x64xf32>
+}
+
+// -----
+
+// Matmuls and the fills of their accumulators are left for BLAS; the
+// elementwise op after the product is tiled on its own.
+// CHECK-LABEL: func.func @matmul_left_whole
+// CHECK: %[[F:.*]] = linalg.fill
+// CHECK-NEXT: %[[M:.*]] = linalg.matmul {{.*}}outs(%[[F]] : tensor<512x512xf32>)
+// CHECK: scf.forall (%{{.*}}) = (0) to (512) step (2)
+// CHECK: math.tanh
+func.func @matmul_left_whole(%a: tensor<512x512xf32>, %b: tensor<512x512xf32>) -> tensor<512x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<512x512xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<512x512xf32>) -> tensor<512x512xf32>
+  %m = linalg.matmul ins(%a, %b : tensor<512x512xf32>, tensor<512x512xf32>) outs(%init : tensor<512x512xf32>) -> tensor<512x512xf32>
+  %t = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%m : tensor<512x512xf32>) outs(%empty : tensor<512x512xf32>) {
+  ^bb0(%x: f32, %out: f32):
+    %r = math.tanh %x : f32
+    linalg.yield %r : f32
+  } -> tensor<512x512xf32>
+  return %t : tensor<512x512xf32>
+}
+
+// -----
+
+// Dynamic shapes are left alone, without diagnostics.
+// CHECK-LABEL: func.func @dynamic
+// CHECK-NOT: scf.forall
+func.func @dynamic(%x: tensor<?x1024xf32>, %init: tensor<?x1024xf32>) -> tensor<?x1024xf32> {
+  %e = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<?x1024xf32>) outs(%init : tensor<?x1024xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  } -> tensor<?x1024xf32>
+  return %e : tensor<?x1024xf32>
+}
