@@ -190,6 +190,37 @@ def MarkAllocatorsNoAlias : Pass<"ml-mark-allocators-noalias", "ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def PromoteSmallBuffers : Pass<"ml-promote-small-buffers",
+                                "::mlir::func::FuncOp"> {
+  let summary = "Put small temporaries on the stack where it is released "
+                "per iteration";
+  let description = [{
+    Replaces `memref.alloc` of statically shaped buffers of at most
+    `max-bytes` with `memref.alloca`, where the stack is released in time: at
+    function level and in the bodies of `scf.parallel`/`scf.forall` (each
+    iteration of the OpenMP loop they become has its own
+    `memref.alloca_scope`), never inside a sequential loop. Run after
+    bufferization and before deallocation; buffers already freed
+    explicitly, returned or stored are left alone.
+
+    Example: a row's sum in a tiled softmax,
+
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+      %acc = memref.alloc() : memref<1xf32>
+      ...
+    }
+    ```
+
+    becomes `%acc = memref.alloca() : memref<1xf32>`.
+  }];
+  let options = [
+    Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"16384",
+           "Largest buffer put on the stack">
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def TileAndFuse : Pass<"ml-tile-and-fuse", "::mlir::func::FuncOp"> {
   let summary = "Tile the ends of elementwise/reduction chains into parallel "
                 "loops and fuse their producers in";

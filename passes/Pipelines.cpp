@@ -24,6 +24,9 @@ constexpr const char *kCPUToBuffers[] = {
     "canonicalize",
     "ml-generalize-named-ops",
     "ml-fuse-elementwise",
+    // keepdims reductions leave unit dimensions behind; without them the
+    // result of a chain is written straight into the caller's array.
+    "linalg-fold-unit-extent-dims",
     "canonicalize",
     "cse",
 };
@@ -36,6 +39,7 @@ constexpr const char *kCPUBufferize[] = {
     "function-boundary-type-conversion=identity-layout-map}",
     "buffer-results-to-out-params{hoist-static-allocs "
     "modify-public-functions}",
+    "func.func(ml-promote-small-buffers)",
     "canonicalize",
     "buffer-deallocation-pipeline",
 };

@@ -39,9 +39,11 @@ func.func @divide(%a: tensor<4xi32>, %b: tensor<4xi32>) -> (tensor<4xi32>, tenso
   return %q, %r : tensor<4xi32>, tensor<4xi32>
 }
 
-func.func @large_matmul(%a: tensor<128x256xf32>, %b: tensor<256x64xf32>) -> tensor<128x64xf32> {
+// The first product is a 32 KiB temporary: too large for the stack.
+func.func @large_matmul(%a: tensor<128x256xf32>, %b: tensor<256x64xf32>, %c: tensor<64x64xf32>) -> tensor<128x64xf32> {
   %0 = ml.matmul %a, %b : (tensor<128x256xf32>, tensor<256x64xf32>) -> tensor<128x64xf32>
-  return %0 : tensor<128x64xf32>
+  %1 = ml.matmul %0, %c : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  return %1 : tensor<128x64xf32>
 }
 
 func.func private @printMemrefF32(tensor<*xf32>)

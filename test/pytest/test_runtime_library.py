@@ -3,7 +3,11 @@ conversions, used on CPUs without F16C (memrefCopy is covered by
 test_jit.py::test_strided_result_of_an_argument_is_copied)."""
 
 import ctypes
+import glob
+import os
 import struct
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -75,9 +79,6 @@ def test_gemm_without_blas_falls_back_to_loops(rng):
 
 
 def _openblas_threads():
-    import glob
-    import os
-
     libs = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
     for path in glob.glob(os.path.join(libs, "*openblas*.so*")):
         library = ctypes.CDLL(path)
@@ -107,3 +108,41 @@ def test_split_products_match_numpy_and_restore_blas_threads(rng):
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-3)
     assert threads() == before
+
+
+def test_large_results_are_reused_only_once_dropped(rng):
+    """Results of 64 KiB and more come from the runtime's caching allocator:
+    a result the caller still holds is never handed out again, a dropped one
+    is reused by the next call instead of being faulted in afresh."""
+    import mljit
+    from mljit import _call
+
+    f = mljit.jit(lambda x: x * 2)
+    x = rng.standard_normal(100_000).astype(np.float32)
+    first = f(x)
+    second = f(x + 1)
+    assert first.ctypes.data != second.ctypes.data
+    np.testing.assert_array_equal(first, x * 2)
+    np.testing.assert_array_equal(second, (x + 1) * 2)
+    address = first.ctypes.data
+    del first
+    assert _call.cached_bytes() >= x.nbytes
+    third = f(x)
+    assert third.ctypes.data == address
+    np.testing.assert_array_equal(third, x * 2)
+    np.testing.assert_array_equal(second, (x + 1) * 2)
+
+
+def test_result_cache_can_be_disabled():
+    """MLJIT_CACHE_BYTES bounds what the allocator keeps; 0 keeps nothing."""
+    code = (
+        "import numpy as np, mljit; from mljit import _call\n"
+        "f = mljit.jit(lambda x: x + 1)\n"
+        "r = f(np.zeros(100_000, np.float32)); del r\n"
+        "print(_call.cached_bytes())\n"
+    )
+    for limit, expect_cached in (("0", False), ("", True)):
+        env = dict(os.environ, MLJIT_CACHE_BYTES=limit)
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True).stdout
+        assert (int(out) > 0) == expect_cached, (limit, out)

@@ -1,0 +1,52 @@
+// ml-promote-small-buffers: small temporaries of parallel loop bodies and of
+// the function itself go on the stack; nothing in a sequential loop does.
+// RUN: ml-opt %s -pass-pipeline='builtin.module(func.func(ml-promote-small-buffers))' -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: ml-opt %s -pass-pipeline='builtin.module(func.func(ml-promote-small-buffers{max-bytes=4}))' -split-input-file | FileCheck %s --check-prefix=TINY
+
+// CHECK-LABEL: func.func @parallel_body
+// CHECK: scf.parallel
+// CHECK: %[[ACC:.*]] = memref.alloca() {alignment = 64 : i64} : memref<1xf32>
+// CHECK: %[[ROW:.*]] = memref.alloca() {alignment = 64 : i64} : memref<1x1024xf32>
+// CHECK-NOT: memref.alloc()
+// TINY-LABEL: func.func @parallel_body
+// TINY: memref.alloca() {alignment = 64 : i64} : memref<1xf32>
+// TINY: memref.alloc() {alignment = 64 : i64} : memref<1x1024xf32>
+func.func @parallel_body(%n: index, %x: memref<?x1024xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    %acc = memref.alloc() {alignment = 64 : i64} : memref<1xf32>
+    memref.store %zero, %acc[%c0] : memref<1xf32>
+    %row = memref.alloc() {alignment = 64 : i64} : memref<1x1024xf32>
+    %src = memref.subview %x[%i, 0] [1, 1024] [1, 1] : memref<?x1024xf32> to memref<1x1024xf32, strided<[1024, 1], offset: ?>>
+    memref.copy %src, %row : memref<1x1024xf32, strided<[1024, 1], offset: ?>> to memref<1x1024xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// In a sequential loop an alloca would stay until the function returns, once
+// per iteration: left on the heap. So are large, dynamic and freed buffers.
+// CHECK-LABEL: func.func @left_alone
+// CHECK: scf.for
+// CHECK-NEXT: memref.alloc() : memref<4xf32>
+// CHECK: memref.alloc() : memref<8192xf32>
+// CHECK: memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK: memref.alloc() : memref<2xf32>
+// CHECK-NOT: memref.alloca
+func.func @left_alone(%n: index, %m: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %n step %c1 {
+    %a = memref.alloc() : memref<4xf32>
+    memref.copy %m, %a : memref<4xf32> to memref<4xf32>
+  }
+  %big = memref.alloc() : memref<8192xf32>
+  %dynamic = memref.alloc(%n) : memref<?xf32>
+  %freed = memref.alloc() : memref<2xf32>
+  memref.dealloc %freed : memref<2xf32>
+  return
+}
