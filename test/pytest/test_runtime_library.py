@@ -1,6 +1,7 @@
-"""The runtime library compiled kernels may call: its half-precision
-conversions, used on CPUs without F16C (memrefCopy is covered by
-test_jit.py::test_strided_result_of_an_argument_is_copied)."""
+"""The runtime library compiled kernels call: half-precision conversions
+(used on CPUs without F16C), gemm through BLAS split over the thread pool
+and its fallback loops, and the caching allocator behind large results
+(memrefCopy is covered by test_jit.py::test_strided_result_of_an_argument_is_copied)."""
 
 import ctypes
 import glob
