@@ -114,18 +114,25 @@ def worker(system: str, names: list) -> dict:
     if system == "numpy":
         results["copy_limit"] = {"median": _copy_limit()}
     for name in names:
-        args = workloads.inputs(name, np.random.default_rng(0))
-        function = workloads.FUNCTIONS[name]
-        compiled = compile_fn(function)
-        call_args = compiled.prepare(args) if hasattr(compiled, "prepare") else args
-        start = time.perf_counter()
-        output = compiled(*call_args)
-        first_call = time.perf_counter() - start
+        compiled, call_args, first_call, error = first_call_of(compile_fn, to_numpy, name)
         entry = {"median": _time_calls(compiled, call_args), "first_call": first_call}
         if system != "numpy":
-            entry["error"] = _relative_error(to_numpy(output), function(*args))
+            entry["error"] = error
         results[name] = entry
     return results
+
+
+def first_call_of(compile_fn, to_numpy, name: str):
+    """(compiled workload, its arguments, seconds of its first call, error of
+    that call's result against NumPy)."""
+    args = workloads.inputs(name, np.random.default_rng(0))
+    function = workloads.FUNCTIONS[name]
+    compiled = compile_fn(function)
+    call_args = compiled.prepare(args) if hasattr(compiled, "prepare") else args
+    start = time.perf_counter()
+    output = compiled(*call_args)
+    seconds = time.perf_counter() - start
+    return compiled, call_args, seconds, _relative_error(to_numpy(output), function(*args))
 
 
 # --- the driver -----------------------------------------------------------

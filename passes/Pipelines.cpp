@@ -10,15 +10,16 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/StringExtras.h"
+#include <string>
+#include <vector>
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
 namespace {
-// ml -> linalg on tensors, fused into tiled parallel loops -> buffers.
-// Results become caller-allocated out-params: the caller owns every returned
-// buffer and the kernel frees everything else.
-constexpr const char *kCPUToBuffers[] = {
+// ml -> linalg on tensors, fused; appendToLinalg adds the tiling into
+// parallel loops.
+constexpr const char *kCPUToLinalg[] = {
     "canonicalize",
     "convert-ml-to-linalg",
     "canonicalize",
@@ -30,6 +31,8 @@ constexpr const char *kCPUToBuffers[] = {
     "canonicalize",
     "cse",
 };
+// Tensors -> buffers. Results become caller-allocated out-params: the caller
+// owns every returned buffer and the kernel frees everything else.
 constexpr const char *kCPUBufferize[] = {
     // A producer used twice in a tile is fused twice; CSE keeps one copy.
     "canonicalize",
@@ -76,41 +79,88 @@ constexpr const char *kCPUToLLVM[] = {
 };
 } // namespace
 
-LogicalResult
-ml::buildMLCPUPipeline(OpPassManager &pm, const MLCPUPipelineOptions &options,
-                       function_ref<LogicalResult(const Twine &)> onError) {
-  std::string tile = "func.func(ml-tile-and-fuse{threads=" +
-                     std::to_string(options.threads) + "})";
-  SmallVector<StringRef> passes(std::begin(kCPUToBuffers),
-                                std::end(kCPUToBuffers));
-  passes.push_back(tile);
+namespace {
+using StageBuilder = void (*)(const ml::MLCPUPipelineOptions &,
+                              SmallVectorImpl<std::string> &);
+
+void appendToLinalg(const ml::MLCPUPipelineOptions &options,
+                    SmallVectorImpl<std::string> &passes) {
+  passes.append(std::begin(kCPUToLinalg), std::end(kCPUToLinalg));
+  passes.push_back("func.func(ml-tile-and-fuse{threads=" +
+                   std::to_string(options.threads) + "})");
+}
+
+void appendBufferize(const ml::MLCPUPipelineOptions &options,
+                     SmallVectorImpl<std::string> &passes) {
   passes.append(std::begin(kCPUBufferize), std::end(kCPUBufferize));
   if (options.blas)
     passes.push_back("ml-matmul-to-blas");
+}
+
+void appendToLLVM(const ml::MLCPUPipelineOptions &,
+                  SmallVectorImpl<std::string> &passes) {
   passes.append(std::begin(kCPUToLLVM), std::end(kCPUToLLVM));
+}
+
+LogicalResult build(ArrayRef<StageBuilder> stages, StringRef name,
+                    OpPassManager &pm,
+                    const ml::MLCPUPipelineOptions &options,
+                    function_ref<LogicalResult(const Twine &)> onError) {
+  SmallVector<std::string> passes;
+  for (StageBuilder stage : stages)
+    stage(options, passes);
   std::string errors;
   llvm::raw_string_ostream errorStream(errors);
   if (failed(parsePassPipeline(llvm::join(passes, ","), pm, errorStream)))
-    return onError("ml-cpu-pipeline: " + errors);
+    return onError(name + ": " + errors);
   return success();
 }
 
-void ml::registerMLJITPassesAndPipelines() {
-  registerMLJITPasses();
+/// Registers a pipeline made of `stages`, taking ml-cpu-pipeline's options.
+void registerStages(StringRef name, StringRef description,
+                    std::vector<StageBuilder> stages) {
   registerPassPipeline(
-      "ml-cpu-pipeline",
-      "Lower ml IR to the LLVM dialect for the host CPU (ml -> linalg, "
-      "fusion, bufferization with caller-allocated results, loops, LLVM)",
-      [](OpPassManager &pm, StringRef text,
-         function_ref<LogicalResult(const Twine &)> onError) {
-        MLCPUPipelineOptions options;
+      name, description,
+      [name, stages](OpPassManager &pm, StringRef text,
+                     function_ref<LogicalResult(const Twine &)> onError) {
+        ml::MLCPUPipelineOptions options;
         std::string errors;
         llvm::raw_string_ostream errorStream(errors);
         if (failed(options.parseFromString(text, errorStream)))
           return onError(errors);
-        return buildMLCPUPipeline(pm, options, onError);
+        return build(stages, name, pm, options, onError);
       },
       [](function_ref<void(const detail::PassOptions &)> printOptions) {
-        printOptions(MLCPUPipelineOptions());
+        printOptions(ml::MLCPUPipelineOptions());
       });
+}
+} // namespace
+
+LogicalResult
+ml::buildMLCPUPipeline(OpPassManager &pm, const MLCPUPipelineOptions &options,
+                       function_ref<LogicalResult(const Twine &)> onError) {
+  return build({appendToLinalg, appendBufferize, appendToLLVM},
+               "ml-cpu-pipeline", pm, options, onError);
+}
+
+void ml::registerMLJITPassesAndPipelines() {
+  registerMLJITPasses();
+  // The stages one after the other are ml-cpu-pipeline; each alone lets
+  // ml-opt and `Lowered.as_text(stage)` stop where a researcher wants to look.
+  registerStages("ml-cpu-to-linalg",
+                 "Stage 1 of ml-cpu-pipeline: ml -> linalg on tensors, fused "
+                 "and tiled into parallel loops",
+                 {appendToLinalg});
+  registerStages("ml-cpu-bufferize",
+                 "Stage 2 of ml-cpu-pipeline: tensors -> buffers with "
+                 "caller-allocated results; large matmuls to BLAS if `blas`",
+                 {appendBufferize});
+  registerStages("ml-cpu-to-llvm",
+                 "Stage 3 of ml-cpu-pipeline: buffers -> loops, OpenMP, "
+                 "vectorizable math -> the LLVM dialect",
+                 {appendToLLVM});
+  registerStages("ml-cpu-pipeline",
+                 "Lower ml IR to the LLVM dialect for the host CPU "
+                 "(ml-cpu-to-linalg, ml-cpu-bufferize, ml-cpu-to-llvm)",
+                 {appendToLinalg, appendBufferize, appendToLLVM});
 }

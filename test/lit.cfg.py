@@ -33,14 +33,19 @@ tool_dirs = [
     os.path.dirname(installed("mljit", "_bin", "ml-opt")),
     os.path.dirname(installed("llvm", "bin", "FileCheck")),
     os.path.dirname(installed("mlir", "bin", "mlir-runner")),
+    # Console scripts (ml-compile) of the environment running lit.
+    os.path.dirname(sys.executable),
 ]
 config.environment["PATH"] = os.pathsep.join(tool_dirs + [config.environment.get("PATH", "")])
 mlir_lib_dir = os.path.dirname(installed("mlir", "lib", "libmlir_runner_utils.so"))
 config.substitutions.append(("%mlir_lib_dir", mlir_lib_dir))
 # The functions compiled kernels call (allocator, BLAS, OpenMP entry points).
-config.substitutions.append(("%mljit_runtime", installed("mljit", "_lib", "libmljit_runtime.so")))
+# (%mljit_runtime_dir before %mljit_runtime: lit substitutes in order.)
+runtime_library = installed("mljit", "_lib", "libmljit_runtime.so")
+config.substitutions.append(("%mljit_runtime_dir", os.path.dirname(runtime_library)))
+config.substitutions.append(("%mljit_runtime", runtime_library))
 config.substitutions.append(("%python", sys.executable))
 # Python tests must see the same environment (and mljit) as this lit run.
-for name in ("PYTHONPATH", "HOME", "TMPDIR"):
+for name in ("PYTHONPATH", "HOME", "TMPDIR", "MLJIT_CACHE_DIR"):
     if name in os.environ:
         config.environment[name] = os.environ[name]

@@ -6,19 +6,43 @@
     @mljit.jit
     def layer(x, w, b):
         return mnp.tanh(x @ w + b)
+
+The compiler (and with it MLIR) is imported on first use of `jit`,
+`export` and friends: `mljit.load` runs exported functions without it.
 """
 
-from . import numpy
-from .api import Compiled, JitFunction, Lowered, jit
+import importlib
+
 from .errors import (
     CompileError,
     ConcretizationError,
     MljitError,
+    RecompileError,
     TraceError,
     UnsupportedError,
 )
+from .loader import load
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Compiled": "api",
+    "JitFunction": "api",
+    "Lowered": "api",
+    "jit": "api",
+    "export": "aot",
+    "numpy": None,
+}
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'mljit' has no attribute {name!r}")
+    module = importlib.import_module(f".{_LAZY[name] or name}", __name__)
+    value = module if _LAZY[name] is None else getattr(module, name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Compiled",
@@ -27,8 +51,11 @@ __all__ = [
     "JitFunction",
     "Lowered",
     "MljitError",
+    "RecompileError",
     "TraceError",
     "UnsupportedError",
+    "export",
     "jit",
+    "load",
     "numpy",
 ]

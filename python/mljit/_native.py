@@ -7,12 +7,12 @@ against the bindings' own MLIR library, so one MLIR serves the whole process;
 """
 
 import ctypes
-import glob
 import os
 import sys
 
-import numpy
 from mlir import ir
+
+from . import loader
 
 
 def _installed_file(*parts: str) -> str:
@@ -32,51 +32,49 @@ ML_OPT = _installed_file("_bin", "ml-opt")
 RUNTIME_LIBRARY = _installed_file("_lib", "libmljit_runtime.so")
 
 
-class _MlirContext(ctypes.Structure):
+class _Handle(ctypes.Structure):
+    """An MLIR C API handle (MlirContext, MlirOperation): one pointer."""
     _fields_ = [("ptr", ctypes.c_void_p)]
 
 
-_capi = ctypes.CDLL(_installed_file("_lib", "libMLJITCAPI.so"))
-_capi.mljitRegisterAll.argtypes = [_MlirContext]
-_capi.mljitRegisterAll.restype = None
+class MlirStringRef(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_void_p), ("length", ctypes.c_size_t)]
+
 
 _get_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
 _get_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
 _get_capsule_pointer.restype = ctypes.c_void_p
 
 
+def _handle(obj, kind: str) -> _Handle:
+    return _Handle(_get_capsule_pointer(obj._CAPIPtr, f"mlir.ir.{kind}._CAPIPtr".encode()))
+
+
+def operation_handle(operation: ir.Operation) -> _Handle:
+    return _handle(operation, "Operation")
+
+
+# python/capi/MLJITCAPI.cpp
+CAPI_LIBRARY = _installed_file("_lib", "libMLJITCAPI.so")
+capi = ctypes.CDLL(CAPI_LIBRARY)
+capi.mljitRegisterAll.argtypes = [_Handle]
+capi.mljitRegisterAll.restype = None
+capi.mljitTranslateToLLVMIR.argtypes = [_Handle, ctypes.c_void_p, ctypes.c_void_p]
+capi.mljitTranslateToLLVMIR.restype = ctypes.c_bool
+capi.mljitHostCPU.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+capi.mljitHostCPU.restype = None
+
+
 def new_context() -> ir.Context:
     """A context with every upstream dialect plus `ml`, and our passes
     registered (so `PassManager.parse` knows `ml-cpu-pipeline`)."""
     context = ir.Context()
-    pointer = _get_capsule_pointer(context._CAPIPtr, b"mlir.ir.Context._CAPIPtr")
-    _capi.mljitRegisterAll(_MlirContext(pointer))
+    capi.mljitRegisterAll(_handle(context, "Context"))
     return context
 
 
-def _install_blas() -> bool:
-    """Gives the runtime library NumPy's own OpenBLAS (ILP64 CBLAS), so large
-    matmuls run as fast as NumPy's; False if NumPy's BLAS is not found."""
-    runtime = ctypes.CDLL(RUNTIME_LIBRARY)
-    libs = os.path.join(os.path.dirname(os.path.dirname(numpy.__file__)), "numpy.libs")
-    for path in sorted(glob.glob(os.path.join(libs, "*openblas*.so*"))):
-        library = ctypes.CDLL(path)
-        for prefix in ("scipy_", ""):
-            single = getattr(library, prefix + "cblas_sgemm64_", None)
-            double = getattr(library, prefix + "cblas_dgemm64_", None)
-            # The runtime splits products over its own threads and runs
-            # OpenBLAS single-threaded meanwhile.
-            get_threads = getattr(library, prefix + "openblas_get_num_threads64_", None)
-            set_threads = getattr(library, prefix + "openblas_set_num_threads64_", None)
-            if single and double:
-                runtime.mljit_set_blas(*(ctypes.cast(f, ctypes.c_void_p) if f else None
-                                         for f in (single, double, get_threads, set_threads)))
-                return True
-    return False
-
-
 # Whether large f32/f64 matmuls go to BLAS (ml-cpu-pipeline{blas}).
-BLAS = _install_blas()
+BLAS = loader.install_blas(ctypes.CDLL(RUNTIME_LIBRARY))
 
 
 def _thread_count() -> int:

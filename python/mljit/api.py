@@ -11,14 +11,17 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import os
 import re
 import threading
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from . import compiler, dtypes, pytree, runtime, tracing
-from .errors import UnsupportedError
+from . import compiler, diskcache, dtypes, pytree, runtime, tracing
+# Importing mljit.numpy gives tracers NumPy's operators and functions.
+from . import numpy as _numpy_api  # noqa: F401
+from .errors import RecompileError, UnsupportedError
 from .tracing import ArgSpec
 
 logger = logging.getLogger("mljit")
@@ -67,24 +70,47 @@ def _no_fast_path(args) -> Any:
 
 
 class Compiled:
-    """Machine code for one signature; call it with arguments of that signature."""
+    """Machine code for one signature; call it with arguments of that signature.
+
+    The code comes from the disk cache when this signature was compiled
+    before (by any process), else from running the pipeline and LLVM.
+    """
 
     def __init__(self, lowered: "Lowered"):
         self._function = lowered._function
         self._key = lowered._key
         self._traced = lowered._traced
-        module = compiler.lower_to_llvm(self._traced)
-        self._llvm_text = str(module)
-        self._executable = runtime.Executable(
-            module, self._traced.name, lowered._in_specs, self._traced.out_specs,
-            _result_form(self._traced.out_tree),
-        )
+        self._pipeline = lowered._pipeline
+        self._llvm_text = None
+        specs = (lowered._in_specs, self._traced.out_specs,
+                 _result_form(self._traced.out_tree))
+        self._executable = self._load_or_compile(lowered._dump_ir, specs)
         # `kernel.call_exact(args)` is the whole call when `args` are exactly
         # the signature's arrays, passed positionally; NotImplemented if not.
         self.call_exact = self._executable.kernel.call_exact
 
+    def _load_or_compile(self, dump_ir, specs) -> runtime.Executable:
+        traced = self._traced
+        # Dumping the IR means running the passes, so it bypasses the cache.
+        root = None if dump_ir else diskcache.directory()
+        self._from_disk = False
+        if root:
+            entry_key = diskcache.key(traced.as_text(), self._pipeline)
+            executable = diskcache.load(root, entry_key, traced.name, specs)
+            if executable is not None:
+                self._from_disk = True
+                return executable
+        module = compiler.lower(traced, self._pipeline, dump_ir)
+        self._llvm_text = str(module)
+        executable = runtime.Executable.from_module(module, traced.name, *specs)
+        if root:
+            diskcache.store(root, entry_key, traced.name, executable)
+        return executable
+
     def as_text(self) -> str:
-        """The LLVM-dialect IR that was JIT-compiled."""
+        """The LLVM-dialect IR of the compiled code."""
+        if self._llvm_text is None:  # loaded from disk: run the pipeline now
+            self._llvm_text = str(compiler.lower(self._traced, self._pipeline))
         return self._llvm_text
 
     def call_flat(self, leaves) -> Any:
@@ -101,7 +127,8 @@ class Compiled:
 
 
 class Lowered:
-    """The traced `ml` IR of a function for one signature (`jitted.lower(...)`)."""
+    """A function traced for one signature (`jitted.lower(...)`): its IR at
+    every stage of the pipeline, and `compile()`."""
 
     def __init__(self, function: "JitFunction", key, traced: tracing.TracedFunction,
                  in_specs: list):
@@ -109,11 +136,15 @@ class Lowered:
         self._key = key
         self._traced = traced
         self._in_specs = in_specs
+        self._pipeline = function._pipeline
+        self._dump_ir = function._dump_ir or os.environ.get("MLJIT_DUMP_IR") or None
 
-    def as_text(self, debug_info: bool = False) -> str:
-        """The traced function in the `ml` dialect; with `debug_info`, every
+    def as_text(self, stage: str = "ml", *, debug_info: bool = False) -> str:
+        """The IR after `stage`: "ml" (as traced), "linalg" (linalg on tensors,
+        fused and tiled), "bufferized" (on buffers), "llvm" (the LLVM dialect)
+        or "llvm-ir" (LLVM IR). With `debug_info`, the MLIR stages show every
         op's `loc(file:line:column)` in the user's code."""
-        return self._traced.as_text(debug_info)
+        return compiler.stage_text(self._traced, stage, debug_info)
 
     def compile(self) -> Compiled:
         return Compiled(self)
@@ -123,9 +154,18 @@ class JitFunction:
     """A function compiled on first call per signature (see `mljit.jit`)."""
 
     def __init__(self, fun: Callable, static_argnums: Iterable[int] = (),
-                 static_argnames: Iterable[str] = (), explain: bool = False):
+                 static_argnames: Iterable[str] = (), explain: bool = False,
+                 max_recompiles: int | None = None, pipeline: str | None = None,
+                 dump_ir: str | None = None):
         functools.update_wrapper(self, fun)
         self._explain = explain
+        if max_recompiles is not None and (not isinstance(max_recompiles, int)
+                                           or max_recompiles < 0):
+            raise ValueError(f"max_recompiles must be a non-negative int or None, "
+                             f"not {max_recompiles!r}")
+        self._max_recompiles = max_recompiles
+        self._pipeline = pipeline or compiler.CPU_PIPELINE
+        self._dump_ir = dump_ir
         self._fun = fun
         static_argnums = {static_argnums} if isinstance(static_argnums, int) else set(static_argnums)
         static_argnames = {static_argnames} if isinstance(static_argnames, str) else set(static_argnames)
@@ -234,15 +274,24 @@ class JitFunction:
         return changes
 
     def _log_compile(self, key) -> None:
+        """Logs why `key` is compiled; past `max_recompiles`, raises instead."""
         name = getattr(self._fun, "__qualname__", self._name)
         if not self._cache:
             logger.debug("%s: compiling for its first signature", name)
             return
         # Explain against the compiled signature closest to this one.
-        reasons = min((self._differences(old, key) for old in self._cache), key=len)
+        reasons = "; ".join(min((self._differences(old, key) for old in self._cache),
+                                key=len)) or "new signature"
+        if self._max_recompiles is not None and len(self._cache) > self._max_recompiles:
+            raise RecompileError(
+                f"{name}: a new signature would be compilation {len(self._cache) + 1}, "
+                f"past max_recompiles={self._max_recompiles}: {reasons}. Keep shapes and "
+                "dtypes fixed (pad or bucket the inputs), mark arguments that select "
+                "code static_argnums/static_argnames, or raise max_recompiles"
+            )
         logger.log(logging.WARNING if self._explain else logging.INFO,
                    "%s: recompiling for a new signature (%d compiled so far): %s",
-                   name, len(self._cache), "; ".join(reasons) or "new signature")
+                   name, len(self._cache), reasons)
 
     def _trace(self, key, args, kwargs) -> tracing.TracedFunction:
         _, specs, _ = key
@@ -290,7 +339,8 @@ class JitFunction:
 
 
 def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
-        explain: bool = False):
+        explain: bool = False, max_recompiles: int | None = None,
+        pipeline: str | None = None, dump_ir: str | None = None):
     """Compiles `fun` with MLIR on its first call for each signature.
 
     Usable as `@mljit.jit` or `@mljit.jit(static_argnums=...)`. Array
@@ -300,9 +350,17 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
 
     Every recompilation is logged on the `mljit` logger (INFO) with the
     argument that changed and how; `explain=True` logs it as a WARNING, so
-    it shows without configuring logging.
+    it shows without configuring logging. `max_recompiles=N` raises
+    RecompileError instead of compiling a signature past the first N + 1.
+
+    `pipeline` replaces `ml-cpu-pipeline` by any pass pipeline from `ml` to
+    the LLVM dialect (what `ml-opt --pass-pipeline` accepts inside
+    `builtin.module(...)`). `dump_ir=<dir>` (or the environment variable
+    MLJIT_DUMP_IR) writes the IR after every pass under `<dir>`.
     """
+    options = dict(static_argnums=static_argnums, static_argnames=static_argnames,
+                   explain=explain, max_recompiles=max_recompiles, pipeline=pipeline,
+                   dump_ir=dump_ir)
     if fun is None:
-        return functools.partial(jit, static_argnums=static_argnums,
-                                 static_argnames=static_argnames, explain=explain)
-    return JitFunction(fun, static_argnums, static_argnames, explain)
+        return functools.partial(jit, **options)
+    return JitFunction(fun, **options)

@@ -2,10 +2,20 @@
 
 The pipelines themselves are defined once, in C++ (passes/Pipelines.cpp), and
 run here by name, so `ml-opt --ml-cpu-pipeline` reproduces exactly what the
-JIT does.
+JIT does. `ml-cpu-pipeline` is its three stages in a row; running a prefix of
+them gives the IR of each stage (`Lowered.as_text(stage)`).
 """
 
 from __future__ import annotations
+
+import ctypes
+import glob
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import tempfile
 
 from mlir import ir
 from mlir.passmanager import PassManager
@@ -16,25 +26,157 @@ from .tracing import TracedFunction
 
 # Large f32/f64 matmuls call NumPy's BLAS when the runtime has it; parallel
 # loops are tiled for the threads the runtime will use.
-CPU_PIPELINE = (f"ml-cpu-pipeline{{blas={str(_native.BLAS).lower()} "
-                f"threads={_native.THREADS}}}")
+_OPTIONS = f"{{blas={str(_native.BLAS).lower()} threads={_native.THREADS}}}"
+CPU_PIPELINE = f"ml-cpu-pipeline{_OPTIONS}"
+
+# What `Lowered.as_text(stage)` shows, and the pipeline that produces it.
+STAGE_PIPELINES = {
+    "linalg": f"ml-cpu-to-linalg{_OPTIONS}",
+    "bufferized": f"ml-cpu-to-linalg{_OPTIONS},ml-cpu-bufferize{_OPTIONS}",
+    "llvm": CPU_PIPELINE,
+}
+STAGES = ("ml", *STAGE_PIPELINES, "llvm-ir")
 
 
-def lower_to_llvm(traced: TracedFunction, pipeline: str = CPU_PIPELINE) -> ir.Module:
-    """A copy of the traced module lowered to the LLVM dialect."""
+def input_text(traced: TracedFunction) -> str:
+    """The traced module as the pipeline's input: with locations, so that
+    errors and reproducers point at the user's lines."""
+    return traced.module.operation.get_asm(enable_debug_info=True)
+
+
+def lower(traced: TracedFunction, pipeline: str = CPU_PIPELINE,
+          dump_dir: str | None = None) -> ir.Module:
+    """A copy of the traced module run through `pipeline`.
+
+    With `dump_dir`, the IR after every pass is written under it, one
+    numbered file per pass, named by the pass.
+    """
+    text = input_text(traced)
     with traced.context:
-        # Printed with locations and parsed back: an independent copy whose ops
-        # still point at the user's lines.
-        text = traced.module.operation.get_asm(enable_debug_info=True)
         module = ir.Module.parse(text)
-        manager = PassManager.parse(f"builtin.module({pipeline})")
+        try:
+            manager = PassManager.parse(f"builtin.module({pipeline})")
+        except ValueError as error:
+            raise CompileError(f"invalid pipeline '{pipeline}': {error}") from None
+        directory = None
+        if dump_dir:
+            directory = _dump_directory(dump_dir, traced.name, text, pipeline)
+            manager.enable_ir_printing(print_after_all=True, enable_debug_info=True,
+                                       tree_printing_dir_path=directory)
         try:
             manager.run(module.operation)
         except ir.MLIRError as error:
-            details = "\n".join(
-                f"{d.location}: {d.message}" for d in error.error_diagnostics
-            )
-            raise CompileError(
-                f"compiling '{traced.name}' with {pipeline} failed:\n{details}"
-            ) from None
+            raise _failure(traced, text, pipeline, error, directory) from None
     return module
+
+
+def _dump_directory(root: str, name: str, text: str, pipeline: str) -> str:
+    """`<root>/<function>-<hash of its IR and pipeline>/`, holding `input.mlir`; the pass
+    manager writes one `<n>_<pass>.mlir` per pass below it."""
+    digest = hashlib.sha256(f"{pipeline}\0{text}".encode()).hexdigest()[:10]
+    directory = os.path.join(root, f"{name}-{digest}")
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, "input.mlir"), "w") as file:
+        file.write(text)
+    return directory
+
+
+_LOCATION = re.compile(r'^loc\("(.*)":(\d+):(\d+)\)$')
+
+
+def _where(location: ir.Location) -> str:
+    """`file:line:column` of a file location, else MLIR's own spelling."""
+    match = _LOCATION.match(str(location))
+    return ":".join(match.groups()) if match else str(location)
+
+
+def _describe(diagnostics) -> str:
+    lines = []
+    for diagnostic in diagnostics:
+        lines.append(f"{_where(diagnostic.location)}: error: {diagnostic.message}")
+        lines.extend(f"  {_where(note.location)}: note: {note.message}"
+                     for note in diagnostic.notes)
+    return "\n".join(lines)
+
+
+def _failure(traced: TracedFunction, text: str, pipeline: str, error: ir.MLIRError,
+             directory: str | None) -> CompileError:
+    """The error for a pipeline failure: the failing pass, the diagnostics at
+    the user's lines, the input saved and the `ml-opt` command reproducing it."""
+    if directory is None:
+        directory = tempfile.mkdtemp(prefix=f"mljit-{traced.name}-")
+        with open(os.path.join(directory, "input.mlir"), "w") as file:
+            file.write(text)
+    failed_pass, at_failure = _failing_pass(traced, text, pipeline,
+                                            os.path.join(directory, "at-failure"))
+    input_path = os.path.join(directory, "input.mlir")
+    ml_opt = "ml-opt" if shutil.which("ml-opt") else _native.ML_OPT
+    command = " ".join(shlex.quote(part) for part in (
+        ml_opt, input_path, f"--pass-pipeline=builtin.module({pipeline})"))
+    where = f" (the IR it failed on: {at_failure})" if at_failure else ""
+    return CompileError(
+        f"compiling '{traced.name}' failed in pass '{failed_pass}'{where}:\n"
+        f"{_describe(error.error_diagnostics)}\n"
+        f"The input IR is saved in {input_path}; reproduce the failure with:\n"
+        f"  {command}"
+    )
+
+
+def _failing_pass(traced: TracedFunction, text: str, pipeline: str,
+                  directory: str) -> tuple[str, str | None]:
+    """Runs the pipeline again, asking the pass manager to print the IR only
+    when a pass fails: the file it writes, `<n>_<pass>.mlir`, names the pass."""
+    with traced.context:
+        module = ir.Module.parse(text)
+        manager = PassManager.parse(f"builtin.module({pipeline})")
+        manager.enable_ir_printing(print_after_all=True, print_after_failure=True,
+                                   enable_debug_info=True, tree_printing_dir_path=directory)
+        try:
+            manager.run(module.operation)
+        except ir.MLIRError:
+            pass
+    dumps = glob.glob(os.path.join(directory, "**", "*.mlir"), recursive=True)
+    if not dumps:
+        return "unknown", None
+    name = re.sub(r"^\d+_", "", os.path.basename(dumps[0]))[: -len(".mlir")]
+    return name, dumps[0]
+
+
+def stage_text(traced: TracedFunction, stage: str, debug_info: bool = False) -> str:
+    """The IR of the traced function after `stage` (one of STAGES)."""
+    if stage == "ml":
+        return traced.as_text(debug_info)
+    if stage == "llvm-ir":
+        return translate_to_llvm_ir(lower(traced))
+    if stage not in STAGE_PIPELINES:
+        raise ValueError(f"unknown stage {stage!r}; the stages are "
+                         + ", ".join(repr(s) for s in STAGES))
+    module = lower(traced, STAGE_PIPELINES[stage])
+    return module.operation.get_asm(enable_debug_info=debug_info)
+
+
+_STRING_CALLBACK = ctypes.CFUNCTYPE(None, _native.MlirStringRef, ctypes.c_void_p)
+
+
+def _collect_string(call, *args) -> str | None:
+    """The string a C API function hands to its MlirStringCallback; None if
+    the function returns False (failure)."""
+    parts: list[bytes] = []
+    callback = _STRING_CALLBACK(lambda ref, _: parts.append(ctypes.string_at(ref.data, ref.length)))
+    if call(*args, callback, None) is False:
+        return None
+    return b"".join(parts).decode()
+
+
+def translate_to_llvm_ir(module: ir.Module) -> str:
+    """The LLVM IR of an LLVM-dialect module."""
+    text = _collect_string(_native.capi.mljitTranslateToLLVMIR,
+                           _native.operation_handle(module.operation))
+    if text is None:
+        raise CompileError("the LLVM dialect module could not be translated to LLVM IR")
+    return text
+
+
+def host_cpu() -> str:
+    """The CPU name and features LLVM generates code for on this machine."""
+    return _collect_string(_native.capi.mljitHostCPU)

@@ -26,3 +26,8 @@ class UnsupportedError(MljitError, TypeError):
 
 class CompileError(MljitError, RuntimeError):
     """Lowering the traced IR to machine code failed."""
+
+
+class RecompileError(MljitError, RuntimeError):
+    """A jitted function would compile more signatures than its
+    `max_recompiles` allows."""

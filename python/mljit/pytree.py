@@ -99,3 +99,20 @@ def leaf_paths(treedef: TreeDef, prefix: str = "") -> list:
     for step, child in zip(steps, treedef.children):
         paths.extend(leaf_paths(child, prefix + step))
     return paths
+
+
+def to_json(treedef: TreeDef) -> Any:
+    """The structure as JSON, as mljit's artifact loader reads it: "*" for a
+    leaf, null for None, {"tuple"|"list": [...]} and {"dict": [[key, ...]]};
+    namedtuples become tuples."""
+    if treedef.kind is None:
+        return "*"
+    if treedef.kind is type(None):
+        return None
+    children = [to_json(child) for child in treedef.children]
+    if treedef.keys is not None:
+        for key in treedef.keys:
+            if not isinstance(key, (str, int)):
+                raise TypeError(f"dict key {key!r} cannot be written to an artifact's manifest")
+        return {"dict": [[key, child] for key, child in zip(treedef.keys, children)]}
+    return {"list" if treedef.kind is list else "tuple": children}

@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pytest
 
-from mljit import _native
+from mljit import _native, loader
 
 runtime = ctypes.CDLL(_native.RUNTIME_LIBRARY)
 
@@ -72,7 +72,7 @@ def test_gemm_without_blas_falls_back_to_loops(rng):
         assert not runtime.mljit_has_blas()
         got = f(a, b, c)
     finally:
-        _native._install_blas()
+        loader.install_blas(runtime)
     assert runtime.mljit_has_blas() == _native.BLAS
     np.testing.assert_allclose(got[0], a @ b, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(got[1], a @ b[:, ::-1], rtol=1e-5, atol=1e-5)

@@ -1,0 +1,156 @@
+"""Ahead-of-time compilation: a function as a folder that runs without MLIR,
+LLVM or mljit (loader.py reads it).
+
+`export` does it for a Python function traced like `jit`; `ml-compile` (the
+`main` below) for a function of an `.mlir` file, for ml-opt users.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from typing import Callable, Sequence
+
+from mlir import ir
+from mlir.passmanager import PassManager
+
+from . import _native, compiler, dtypes, loader, pytree, runtime
+from .api import JitFunction, jit
+from .errors import CompileError, MljitError
+from .tracing import ArgSpec
+
+
+def write_artifact(path: str, module: ir.Module, name: str, in_specs: Sequence[ArgSpec],
+                   out_specs: Sequence[ArgSpec], in_tree, out_tree, pipeline: str,
+                   title: str) -> str:
+    """Writes the folder `path` for function `name` of the LLVM-dialect
+    `module`: its shared library, the runtime library, the loader and
+    `manifest.json` (signature and pytree structures, in loader.py's form)."""
+    executable = runtime.Executable.from_module(module, name, in_specs, out_specs)
+    os.makedirs(path, exist_ok=True)
+    shutil.copyfile(_native.RUNTIME_LIBRARY, os.path.join(path, loader.RUNTIME))
+    library = f"{name}.so"
+    with tempfile.TemporaryDirectory() as scratch:
+        object_path = os.path.join(scratch, "kernel.o")
+        executable.save_object(object_path)
+        runtime.link_shared_library(object_path, os.path.join(path, library), "$ORIGIN")
+    shutil.copyfile(loader.__file__, os.path.join(path, "mljit_loader.py"))
+
+    def describe(specs):
+        return [{"shape": list(s.shape), "dtype": s.dtype.name} for s in specs]
+
+    manifest = {
+        "format": loader.FORMAT,
+        "function": title,
+        "library": library,
+        "symbol": f"_mlir_ciface_{name}",
+        "inputs": describe(in_specs),
+        "outputs": describe(out_specs),
+        "in_tree": in_tree,
+        "out_tree": out_tree,
+        "pipeline": pipeline,
+        "cpu": compiler.host_cpu(),
+    }
+    with open(os.path.join(path, loader.MANIFEST), "w") as file:
+        json.dump(manifest, file, indent=1)
+    return path
+
+
+def export(fun: Callable, *args, path: str, **kwargs) -> str:
+    """Compiles `fun` for the signature of `args`/`kwargs` and writes it to
+    the folder `path`: the function as a shared library, the runtime library
+    it calls, `manifest.json` (its signature) and `mljit_loader.py`.
+
+    `mljit.load(path)` (or `mljit_loader.load(path)` where mljit is not
+    installed) returns a callable needing only NumPy and ctypes. Static
+    arguments are fixed at their values here; the loaded function takes the
+    other arguments, in the same structure.
+    """
+    jitted = fun if isinstance(fun, JitFunction) else jit(fun)
+    lowered = jitted.lower(*args, **kwargs)
+    traced = lowered._traced
+    in_tree, in_specs, _ = lowered._key
+    module = compiler.lower(traced, lowered._pipeline)
+    return write_artifact(path, module, traced.name, in_specs, traced.out_specs,
+                          pytree.to_json(in_tree), pytree.to_json(traced.out_tree),
+                          lowered._pipeline, getattr(jitted, "__qualname__", traced.name))
+
+
+def _specs(types, what: str) -> list:
+    specs = []
+    for index, type_ in enumerate(types):
+        try:
+            tensor = ir.RankedTensorType(type_)
+        except ValueError:
+            raise MljitError(f"{what} {index} has type {type_}; only ranked tensors can be "
+                             "passed to and from an exported function") from None
+        if not tensor.has_static_shape:
+            raise MljitError(f"{what} {index} has type {type_}; only static shapes can be "
+                             "exported")
+        try:
+            dtype = dtypes.from_mlir(tensor.element_type)
+        except KeyError:
+            raise MljitError(f"{what} {index} has element type {tensor.element_type}, "
+                             "which has no NumPy dtype mljit supports") from None
+        specs.append(ArgSpec(tuple(tensor.shape), dtype))
+    return specs
+
+
+def compile_file(source: str, path: str, function: str | None = None,
+                 pipeline: str = compiler.CPU_PIPELINE) -> str:
+    """The artifact of one function of the `ml` IR in file `source`."""
+    with open(source) as file:
+        text = file.read()
+    context = _native.new_context()
+    with context, ir.Location.unknown():
+        try:
+            module = ir.Module.parse(text)
+        except ir.MLIRError as error:
+            raise MljitError(f"{source}: {error}") from None
+        functions = [op for op in module.body.operations if op.operation.name == "func.func"
+                     and "sym_visibility" not in op.attributes]
+        if function is not None:
+            functions = [f for f in functions if f.attributes["sym_name"].value == function]
+        if len(functions) != 1:
+            names = [f.attributes["sym_name"].value for f in functions]
+            raise MljitError(f"{source}: name the function to export with --function "
+                             f"(public functions found: {names or 'none'})")
+        entry = functions[0]
+        name = entry.attributes["sym_name"].value
+        entry.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
+        signature = ir.FunctionType(ir.TypeAttr(entry.attributes["function_type"]).value)
+        in_specs = _specs(signature.inputs, f"argument of @{name}:")
+        out_specs = _specs(signature.results, f"result of @{name}:")
+        try:
+            PassManager.parse(f"builtin.module({pipeline})").run(module.operation)
+        except ValueError as error:
+            raise CompileError(f"invalid pipeline '{pipeline}': {error}") from None
+        except ir.MLIRError as error:
+            raise CompileError(f"{source}: {pipeline} failed:\n"
+                               f"{compiler._describe(error.error_diagnostics)}") from None
+        out_tree = "*" if len(out_specs) == 1 else {"tuple": ["*"] * len(out_specs)}
+        in_tree = {"tuple": [{"tuple": ["*"] * len(in_specs)}, {"dict": []}]}
+        return write_artifact(path, module, name, in_specs, out_specs, in_tree, out_tree,
+                              pipeline, name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`ml-compile`: an `.mlir` file's function as an artifact folder that
+    `mljit.load` (or the folder's own `mljit_loader.py`) runs."""
+    parser = argparse.ArgumentParser(prog="ml-compile", description=main.__doc__.split("\n")[0])
+    parser.add_argument("input", help="an .mlir file in the ml dialect")
+    parser.add_argument("-o", "--output", required=True, help="the artifact folder to write")
+    parser.add_argument("--function", help="the function to export (default: the only public one)")
+    parser.add_argument("--pipeline", default=compiler.CPU_PIPELINE,
+                        help="passes from ml to the LLVM dialect (default: %(default)s)")
+    options = parser.parse_args(argv)
+    try:
+        compile_file(options.input, options.output, options.function, options.pipeline)
+    except (MljitError, OSError) as error:
+        print(f"ml-compile: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,198 @@
+"""Running functions exported by `mljit.export`, with only NumPy and ctypes.
+
+This module imports nothing from mljit or MLIR: `mljit.export` copies it into
+every artifact (as `mljit_loader.py`), so an artifact runs where mljit is
+not installed:
+
+    import sys; sys.path.insert(0, "artifact")
+    import mljit_loader
+    f = mljit_loader.load("artifact")
+    y = f(x)
+
+An artifact is a folder holding `manifest.json` (the function's signature),
+the function as a shared library, and `libmljit_runtime.so`, which the
+library finds next to itself.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import glob
+import json
+import os
+
+import numpy as np
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+RUNTIME = "libmljit_runtime.so"
+
+
+def install_blas(runtime: ctypes.CDLL) -> bool:
+    """Gives the runtime library NumPy's own OpenBLAS (ILP64 CBLAS), so large
+    matmuls run as fast as NumPy's; False if NumPy's BLAS is not found (the
+    runtime then uses its own loops)."""
+    libs = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
+    for path in sorted(glob.glob(os.path.join(libs, "*openblas*.so*"))):
+        library = ctypes.CDLL(path)
+        for prefix in ("scipy_", ""):
+            single = getattr(library, prefix + "cblas_sgemm64_", None)
+            double = getattr(library, prefix + "cblas_dgemm64_", None)
+            # The runtime splits products over its own threads and runs
+            # OpenBLAS single-threaded meanwhile.
+            get_threads = getattr(library, prefix + "openblas_get_num_threads64_", None)
+            set_threads = getattr(library, prefix + "openblas_set_num_threads64_", None)
+            if single and double:
+                runtime.mljit_set_blas(*(ctypes.cast(f, ctypes.c_void_p) if f else None
+                                         for f in (single, double, get_threads, set_threads)))
+                return True
+    return False
+
+
+_descriptor_types: dict = {}
+
+
+def _descriptor_type(rank: int) -> type:
+    """MLIR's strided memref descriptor of `rank` dimensions."""
+    if rank not in _descriptor_types:
+        fields = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
+                  ("offset", ctypes.c_int64)]
+        if rank:
+            fields += [("sizes", ctypes.c_int64 * rank), ("strides", ctypes.c_int64 * rank)]
+        _descriptor_types[rank] = type(f"MemRef{rank}D", (ctypes.Structure,), {"_fields_": fields})
+    return _descriptor_types[rank]
+
+
+def _descriptor(array: np.ndarray):
+    descriptor = _descriptor_type(array.ndim)()
+    descriptor.allocated = descriptor.aligned = array.ctypes.data
+    descriptor.offset = 0
+    if array.ndim:
+        descriptor.sizes[:] = array.shape
+        descriptor.strides[:] = [stride // array.itemsize for stride in array.strides]
+    return descriptor
+
+
+def _leaves(value, tree, where: str, leaves: list) -> None:
+    """Appends the leaves of `value`, checking it has the structure `tree`
+    (the manifest's form of a pytree: "*", null, {"tuple"|"list": [...]},
+    {"dict": [[key, subtree], ...]})."""
+    if tree == "*":
+        leaves.append((where, value))
+    elif tree is None:
+        if value is not None:
+            raise TypeError(f"{where}: expected None, got {type(value).__name__}")
+    elif "dict" in tree:
+        keys = [key for key, _ in tree["dict"]]
+        if not isinstance(value, dict) or sorted(value, key=str) != sorted(keys, key=str):
+            raise TypeError(f"{where}: expected a dict with keys {keys}")
+        for key, subtree in tree["dict"]:
+            _leaves(value[key], subtree, f"{where}[{key!r}]", leaves)
+    else:
+        (kind, children), = tree.items()
+        if not isinstance(value, (tuple, list)) or len(value) != len(children):
+            raise TypeError(f"{where}: expected a {kind} of {len(children)} items")
+        for index, (item, subtree) in enumerate(zip(value, children)):
+            _leaves(item, subtree, f"{where}[{index}]", leaves)
+
+
+def _build(tree, leaves):
+    if tree == "*":
+        return next(leaves)
+    if tree is None:
+        return None
+    if "dict" in tree:
+        return {key: _build(subtree, leaves) for key, subtree in tree["dict"]}
+    (kind, children), = tree.items()
+    items = [_build(subtree, leaves) for subtree in children]
+    return tuple(items) if kind == "tuple" else items
+
+
+# x86 instruction sets the compiled code may use, as LLVM names them, and
+# as Linux's /proc/cpuinfo does.
+_CHECKED_FEATURES = {"sse4.1": "sse4_1", "sse4.2": "sse4_2", "ssse3": "ssse3", "avx": "avx",
+                     "avx2": "avx2", "fma": "fma", "f16c": "f16c", "bmi": "bmi1",
+                     "bmi2": "bmi2"}
+
+
+def _missing_features(cpu: str) -> list:
+    """Instruction sets the artifact was compiled for (`cpu`: LLVM's host CPU
+    name and features) that this CPU lacks; running it here would crash."""
+    try:
+        with open("/proc/cpuinfo") as file:
+            flags = next((line.split(":", 1)[1].split() for line in file
+                          if line.startswith("flags")), None)
+    except OSError:
+        return []
+    if flags is None:  # not x86: nothing to compare
+        return []
+    missing = []
+    for feature in cpu.split()[1:]:
+        name = feature[1:]
+        if name in _CHECKED_FEATURES:
+            spellings = {_CHECKED_FEATURES[name]}
+        elif name.startswith("avx512"):  # Linux spells some avx512_vnni
+            spellings = {name, "avx512_" + name[len("avx512"):]}
+        else:
+            continue
+        if feature.startswith("+") and not spellings & set(flags):
+            missing.append(name)
+    return missing
+
+
+class LoadedFunction:
+    """An exported function: call it with the example arguments' structure,
+    shapes and dtypes (static arguments were fixed at export)."""
+
+    def __init__(self, path: str):
+        with open(os.path.join(path, MANIFEST)) as file:
+            manifest = json.load(file)
+        if manifest.get("format") != FORMAT:
+            raise ValueError(f"{path}: artifact format {manifest.get('format')!r}, "
+                             f"this loader reads format {FORMAT}")
+        self.__name__ = manifest["function"]
+        missing = _missing_features(manifest.get("cpu", ""))
+        if missing:
+            raise RuntimeError(f"{path} was compiled for a CPU with {', '.join(missing)}, "
+                               "which this CPU lacks; export it again on a machine like this one")
+        self._manifest = manifest
+        # The library's RUNPATH is $ORIGIN: it finds this runtime next to it.
+        self._runtime = ctypes.CDLL(os.path.join(path, RUNTIME))
+        install_blas(self._runtime)
+        self._library = ctypes.CDLL(os.path.join(path, manifest["library"]))
+        self._inputs = [(tuple(s["shape"]), np.dtype(s["dtype"])) for s in manifest["inputs"]]
+        self._outputs = [(tuple(s["shape"]), np.dtype(s["dtype"])) for s in manifest["outputs"]]
+        self._entry = getattr(self._library, manifest["symbol"])
+        self._entry.argtypes = [ctypes.c_void_p] * (len(self._inputs) + len(self._outputs))
+        self._entry.restype = None
+
+    def __call__(self, *args, **kwargs):
+        leaves: list = []
+        positional, keywords = self._manifest["in_tree"]["tuple"]
+        expected = len(positional["tuple"])
+        if len(args) != expected:
+            raise TypeError(f"{self.__name__}() takes {expected} positional arguments (static "
+                            f"arguments were fixed at export) but {len(args)} were given")
+        _leaves(list(args), positional, f"{self.__name__}: arguments", leaves)
+        _leaves(kwargs, keywords, f"{self.__name__}: keyword arguments", leaves)
+        arrays = []
+        for (where, value), (shape, dtype) in zip(leaves, self._inputs):
+            if (isinstance(value, (np.ndarray, np.generic))
+                    and value.dtype.newbyteorder("=") != dtype):
+                raise TypeError(f"{where}: dtype {value.dtype}, but the function was "
+                                f"exported for {dtype}")
+            # Native byte order, C order, 0-d kept (ascontiguousarray makes 1-d).
+            array = np.asarray(value, dtype=dtype, order="C")
+            if array.shape != shape:
+                raise ValueError(f"{where}: shape {array.shape}, but the function was "
+                                 f"exported for shape {shape}")
+            arrays.append(array)
+        results = [np.empty(shape, dtype) for shape, dtype in self._outputs]
+        descriptors = [_descriptor(a) for a in arrays + results]
+        self._entry(*(ctypes.addressof(d) for d in descriptors))
+        return _build(self._manifest["out_tree"], iter(results))
+
+
+def load(path: str) -> LoadedFunction:
+    """The function exported to the folder `path`."""
+    return LoadedFunction(path)
