@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialects/ml/MLOps.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -42,10 +43,11 @@ struct PromoteSmallBuffers
     SmallVector<memref::AllocOp> promoted;
     getOperation().walk([&](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
+      // Compared in elements: the size in bits of a large buffer overflows.
       if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
-          !type.getElementType().isIntOrFloat() ||
-          type.getNumElements() * type.getElementTypeBitWidth() >
-              maxBytes * 8 ||
+          !type.getElementType().isIntOrFloat() || !ml::isCountable(type) ||
+          type.getNumElements() >
+              maxBytes * 8 / type.getElementTypeBitWidth() ||
           !releasedPerIteration(alloc))
         return;
       // A buffer that is freed explicitly, returned or stored somewhere is

@@ -14,6 +14,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include "Allocator.h"
+#include "Guard.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -138,14 +139,18 @@ EXPORT size_t mljit_cached_bytes(void) {
   return bytes;
 }
 
-/* The generic allocation functions of finalize-memref-to-llvm. */
-EXPORT void *_mlir_memref_to_llvm_alloc(size_t size) {
-  return mljit_alloc(size, 16);
-}
-
+/* The generic allocation functions of finalize-memref-to-llvm: compiled
+ * code never sees a null pointer. */
 EXPORT void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment,
                                                 size_t size) {
-  return mljit_alloc(size, alignment);
+  void *pointer = mljit_alloc(size, alignment);
+  if (!pointer)
+    mljit_out_of_memory(size);
+  return pointer;
+}
+
+EXPORT void *_mlir_memref_to_llvm_alloc(size_t size) {
+  return _mlir_memref_to_llvm_aligned_alloc(16, size);
 }
 
 EXPORT void _mlir_memref_to_llvm_free(void *pointer) { mljit_free(pointer); }

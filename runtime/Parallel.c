@@ -197,6 +197,8 @@ EXPORT int32_t __kmpc_global_thread_num(Ident *location) {
 
 static int team_threads(void) { return in_region ? team_size : 1; }
 
+int mljit_in_parallel_region(void) { return in_region; }
+
 EXPORT void __kmpc_barrier(Ident *location, int32_t gtid) {
   (void)location;
   (void)gtid;

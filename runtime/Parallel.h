@@ -19,4 +19,7 @@ void mljit_parallel_for(int64_t count, RangeBody body, void *context);
 /* Threads a parallel loop started now would get. */
 int mljit_pool_threads(void);
 
+/* Whether the calling thread is running a parallel loop's body. */
+int mljit_in_parallel_region(void);
+
 #endif

@@ -13,6 +13,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace mlir::ml;
@@ -34,6 +35,14 @@ std::string shapeString(ArrayRef<int64_t> shape) {
       },
       [&] { os << 'x'; });
   return text;
+}
+
+/// `value`'s type if it is a ranked tensor, else null. The verifier checks
+/// operand types before inferring result types, but builders infer from
+/// whatever they are given: inference fails on other types (and the builder
+/// says so) instead of asserting.
+RankedTensorType tensorType(Value value) {
+  return dyn_cast<RankedTensorType>(value.getType());
 }
 
 /// NumPy's rule for one pair of aligned dimensions; nullopt if incompatible.
@@ -67,6 +76,22 @@ LogicalResult verifyAxes(std::optional<Location> loc, StringRef opName,
 }
 } // namespace
 
+bool mlir::ml::isCountable(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasRank())
+    return true;
+  int64_t product = 1;
+  for (int64_t dim : shaped.getShape()) {
+    if (dim == 0 || ShapedType::isDynamic(dim))
+      continue;
+    std::optional<int64_t> next = llvm::checkedMul(product, dim);
+    if (!next)
+      return false;
+    product = *next;
+  }
+  return true;
+}
+
 //===----------------------------------------------------------------------===//
 // CompareOp
 //===----------------------------------------------------------------------===//
@@ -74,7 +99,9 @@ LogicalResult verifyAxes(std::optional<Location> loc, StringRef opName,
 LogicalResult CompareOp::inferReturnTypes(
     MLIRContext *context, std::optional<Location>, Adaptor adaptor,
     SmallVectorImpl<Type> &inferredReturnTypes) {
-  auto type = cast<RankedTensorType>(adaptor.getLhs().getType());
+  auto type = tensorType(adaptor.getLhs());
+  if (!type)
+    return failure();
   inferredReturnTypes.push_back(
       RankedTensorType::get(type.getShape(), IntegerType::get(context, 1)));
   return success();
@@ -139,7 +166,9 @@ LogicalResult ReshapeOp::verify() {
 LogicalResult TransposeOp::inferReturnTypes(
     MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
     SmallVectorImpl<Type> &inferredReturnTypes) {
-  auto type = cast<RankedTensorType>(adaptor.getOperand().getType());
+  auto type = tensorType(adaptor.getOperand());
+  if (!type)
+    return failure();
   ArrayRef<int64_t> perm = adaptor.getPermutation();
   if (static_cast<int64_t>(perm.size()) != type.getRank())
     return emitOptionalError(loc, "'ml.transpose' op permutation has ",
@@ -162,7 +191,9 @@ LogicalResult TransposeOp::inferReturnTypes(
 LogicalResult SliceOp::inferReturnTypes(
     MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
     SmallVectorImpl<Type> &inferredReturnTypes) {
-  auto type = cast<RankedTensorType>(adaptor.getOperand().getType());
+  auto type = tensorType(adaptor.getOperand());
+  if (!type)
+    return failure();
   ArrayRef<int64_t> start = adaptor.getStart(), limit = adaptor.getLimit(),
                     stride = adaptor.getStride();
   int64_t rank = type.getRank();
@@ -181,9 +212,10 @@ LogicalResult SliceOp::inferReturnTypes(
       return emitOptionalError(loc, "'ml.slice' op stride of dimension ", d,
                                " is zero");
     bool dynamic = ShapedType::isDynamic(size);
-    bool inBounds =
-        step > 0 ? 0 <= lo && lo <= hi && (dynamic || hi <= size)
-                 : -1 <= hi && hi <= lo && (dynamic || lo <= size - 1);
+    // A dynamic size is still an int64, which bounds the span below.
+    int64_t maxSize = dynamic ? std::numeric_limits<int64_t>::max() : size;
+    bool inBounds = step > 0 ? 0 <= lo && lo <= hi && hi <= maxSize
+                             : -1 <= hi && hi <= lo && lo <= maxSize - 1;
     if (!inBounds)
       return emitOptionalError(
           loc, "'ml.slice' op range ", lo, ":", hi, ":", step,
@@ -192,9 +224,11 @@ LogicalResult SliceOp::inferReturnTypes(
           step > 0 ? " (a positive stride needs 0 <= start <= limit <= size)"
                    : " (a negative stride needs -1 <= limit <= start <= "
                      "size - 1)");
-    int64_t span = step > 0 ? hi - lo : lo - hi;
-    int64_t absStep = step > 0 ? step : -step;
-    shape.push_back((span + absStep - 1) / absStep);
+    // Unsigned: |INT64_MIN| is a valid step, and the rounded-up quotient must
+    // not overflow for spans near INT64_MAX.
+    uint64_t span = step > 0 ? hi - lo : lo - hi;
+    uint64_t absStep = step > 0 ? step : 0 - static_cast<uint64_t>(step);
+    shape.push_back(span == 0 ? 0 : (span - 1) / absStep + 1);
   }
   inferredReturnTypes.push_back(
       RankedTensorType::get(shape, type.getElementType()));
@@ -248,10 +282,14 @@ LogicalResult ConcatenateOp::inferReturnTypes(
     MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
     SmallVectorImpl<Type> &inferredReturnTypes) {
   ValueRange inputs = adaptor.getInputs();
+  // The verifier never gets here without operands (SameOperandsElementType
+  // rejects them first); builders do, and get that trait's words.
   if (inputs.empty())
-    return emitOptionalError(loc, "'ml.concatenate' op needs at least one "
-                                  "operand");
-  auto first = cast<RankedTensorType>(inputs.front().getType());
+    return emitOptionalError(loc, "'ml.concatenate' op expected 1 or more "
+                                  "operands, but found 0");
+  auto first = tensorType(inputs.front());
+  if (!first)
+    return failure();
   int64_t rank = first.getRank();
   int64_t dim = adaptor.getDimension();
   if (dim < 0 || dim >= rank)
@@ -259,7 +297,9 @@ LogicalResult ConcatenateOp::inferReturnTypes(
                              " is out of range for operands of rank ", rank);
   SmallVector<int64_t> shape(first.getShape());
   for (auto [i, input] : llvm::enumerate(inputs.drop_front())) {
-    auto type = cast<RankedTensorType>(input.getType());
+    auto type = tensorType(input);
+    if (!type)
+      return failure();
     if (type.getRank() != rank)
       return emitOptionalError(loc, "'ml.concatenate' op operand ", i + 1,
                                " has rank ", type.getRank(),
@@ -267,9 +307,16 @@ LogicalResult ConcatenateOp::inferReturnTypes(
     for (int64_t d = 0; d < rank; ++d) {
       int64_t size = type.getDimSize(d);
       if (d == dim) {
-        shape[d] = ShapedType::isDynamic(shape[d]) || ShapedType::isDynamic(size)
-                       ? ShapedType::kDynamic
-                       : shape[d] + size;
+        if (ShapedType::isDynamic(shape[d]) || ShapedType::isDynamic(size)) {
+          shape[d] = ShapedType::kDynamic;
+          continue;
+        }
+        std::optional<int64_t> sum = llvm::checkedAdd(shape[d], size);
+        if (!sum)
+          return emitOptionalError(loc, "'ml.concatenate' op the sizes along "
+                                        "dimension ",
+                                   dim, " add up to more than 2^63 - 1");
+        shape[d] = *sum;
         continue;
       }
       if (ShapedType::isDynamic(shape[d]))
@@ -295,12 +342,15 @@ LogicalResult
 GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                            Adaptor adaptor,
                            SmallVectorImpl<Type> &inferredReturnTypes) {
-  auto type = cast<RankedTensorType>(adaptor.getOperand().getType());
-  auto indices = cast<RankedTensorType>(adaptor.getIndices().getType());
+  auto type = tensorType(adaptor.getOperand());
+  auto indices = tensorType(adaptor.getIndices());
+  if (!type || !indices)
+    return failure();
   int64_t axis = adaptor.getAxis();
   if (failed(verifyAxes(loc, "ml.gather", {axis}, type.getRank())))
     return failure();
-  if (type.getDimSize(axis) == 0 && indices.getNumElements() != 0)
+  if (type.getDimSize(axis) == 0 && indices.hasStaticShape() &&
+      indices.getNumElements() != 0)
     return emitOptionalError(loc, "'ml.gather' op gathers from axis ", axis,
                              " of size zero (shape ",
                              shapeString(type.getShape()),
@@ -330,8 +380,10 @@ LogicalResult
 MatmulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                            Adaptor adaptor,
                            SmallVectorImpl<Type> &inferredReturnTypes) {
-  auto lhs = cast<RankedTensorType>(adaptor.getLhs().getType());
-  auto rhs = cast<RankedTensorType>(adaptor.getRhs().getType());
+  auto lhs = tensorType(adaptor.getLhs());
+  auto rhs = tensorType(adaptor.getRhs());
+  if (!lhs || !rhs)
+    return failure();
   if (lhs.getRank() < 2 || rhs.getRank() < 2)
     return emitOptionalError(loc, "'ml.matmul' op operands need rank 2 or "
                                   "more, got shapes ",
@@ -386,7 +438,9 @@ LogicalResult
 ReduceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                            Adaptor adaptor,
                            SmallVectorImpl<Type> &inferredReturnTypes) {
-  auto type = cast<RankedTensorType>(adaptor.getOperand().getType());
+  auto type = tensorType(adaptor.getOperand());
+  if (!type)
+    return failure();
   ArrayRef<int64_t> axes = adaptor.getAxes();
   if (failed(verifyAxes(loc, "ml.reduce", axes, type.getRank())))
     return failure();
@@ -415,7 +469,9 @@ static LogicalResult inferArgReduce(StringRef opName,
                                     std::optional<Location> loc,
                                     AdaptorT adaptor,
                                     SmallVectorImpl<Type> &inferredReturnTypes) {
-  auto type = cast<RankedTensorType>(adaptor.getOperand().getType());
+  auto type = tensorType(adaptor.getOperand());
+  if (!type)
+    return failure();
   int64_t axis = adaptor.getAxis();
   if (failed(verifyAxes(loc, opName, {axis}, type.getRank())))
     return failure();

@@ -11,6 +11,13 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace mlir::ml {
+/// False if `type` is shaped and the product of its non-zero static
+/// dimensions overflows int64 (MLIR asserts on computing its element count or
+/// its strides); true otherwise.
+bool isCountable(Type type);
+} // namespace mlir::ml
+
 #define GET_OP_CLASSES
 #include "dialects/ml/MLOps.h.inc"
 

@@ -14,8 +14,16 @@ include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
+// Element counts (and the strides bufferization derives from shapes) are
+// int64: a shape whose product overflows would abort shape arithmetic in the
+// verifiers, the conversion and MLIR itself, so no ml op accepts one.
+def ML_CountableTensors : PredOpTrait<
+    "every tensor's non-zero sizes multiply to less than 2^63",
+    CPred<"::llvm::all_of($_op.getOperandTypes(), ::mlir::ml::isCountable) && "
+          "::llvm::all_of($_op.getResultTypes(), ::mlir::ml::isCountable)">>;
+
 class ML_Op<string mnemonic, list<Trait> traits = []>
-    : Op<ML_Dialect, mnemonic, traits>;
+    : Op<ML_Dialect, mnemonic, traits # [ML_CountableTensors]>;
 
 //===----------------------------------------------------------------------===//
 // Constants

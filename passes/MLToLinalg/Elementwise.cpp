@@ -16,6 +16,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/APInt.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::ml;
@@ -60,16 +61,17 @@ struct Scalar {
   Value subf(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
   Value addi(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
   Value muli(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  /// Whether the sign bit of float `y` is set (-0.0 and -NaN included).
+  Value signBit(Value y) {
+    Type bitsType = b.getIntegerType(cast<FloatType>(y.getType()).getWidth());
+    Value bits = arith::BitcastOp::create(b, loc, bitsType, y);
+    return cmpi(arith::CmpIPredicate::slt, bits, constant(bitsType, 0));
+  }
   /// 0.0 with the sign bit of `y` (copysign(0, y) without math.copysign,
   /// which convert-math-to-libm rejects).
   Value signedZero(Value y) {
-    auto type = cast<FloatType>(y.getType());
-    Type bitsType = b.getIntegerType(type.getWidth());
-    Value bits = arith::BitcastOp::create(b, loc, bitsType, y);
-    Value zeroBits = constant(bitsType, 0);
-    Value negative = cmpi(arith::CmpIPredicate::slt, bits, zeroBits);
-    Value plus = constant(type, 0.0), minus = constant(type, -0.0);
-    return select(negative, minus, plus);
+    Type type = y.getType();
+    return select(signBit(y), constant(type, -0.0), constant(type, 0.0));
   }
 
   /// NumPy's integer-division guard: the divisor to use so that neither a
@@ -374,8 +376,20 @@ Value lowerScalar(SinhOp, Scalar &s, ValueRange a) {
 Value lowerScalar(CoshOp, Scalar &s, ValueRange a) {
   return lowerMath<math::CoshOp>(s, a);
 }
+// atan2(±0, ±0) is chosen explicitly: ±0 for x = +0, ±π for x = -0 (C's
+// and NumPy's answer), where math.atan2's constant folder answers NaN.
 Value lowerScalar(Atan2Op, Scalar &s, ValueRange a) {
-  return math::Atan2Op::create(s.b, s.loc, a[0], a[1]);
+  Value y = a[0], x = a[1];
+  Type type = y.getType();
+  Value zero = s.constant(type, 0.0);
+  Value bothZero = s.andi(s.cmpf(arith::CmpFPredicate::OEQ, y, zero),
+                          s.cmpf(arith::CmpFPredicate::OEQ, x, zero));
+  Value angle =
+      s.select(s.signBit(x), s.constant(type, llvm::numbers::pi), zero);
+  Value negated = arith::NegFOp::create(s.b, s.loc, angle);
+  Value onZeros = s.select(s.signBit(y), negated, angle);
+  return s.select(bothZero, onZeros,
+                  math::Atan2Op::create(s.b, s.loc, y, x));
 }
 
 Value lowerScalar(AndOp, Scalar &s, ValueRange a) { return s.andi(a[0], a[1]); }

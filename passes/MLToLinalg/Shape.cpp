@@ -27,7 +27,8 @@ struct EmptyResultToEmptyTensor : ConversionPattern {
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value>,
                   ConversionPatternRewriter &rewriter) const override {
-    if (!isa<MLDialect>(op->getDialect()) || op->getNumResults() != 1)
+    if (!isa_and_present<MLDialect>(op->getDialect()) ||
+        op->getNumResults() != 1)
       return failure();
     auto type = dyn_cast<RankedTensorType>(
         getTypeConverter()->convertType(op->getResult(0).getType()));
@@ -126,7 +127,9 @@ struct SliceToTensor : ShapePattern<SliceOp> {
     for (auto [start, stride, count] :
          llvm::zip_equal(op.getStart(), op.getStride(), shape)) {
       offsets.push_back(stride > 0 ? start : start + (count - 1) * stride);
-      strides.push_back(stride > 0 ? stride : -stride);
+      // A single element needs no stride; -INT64_MIN would overflow into
+      // the dynamic-stride marker.
+      strides.push_back(count == 1 ? 1 : std::abs(stride));
     }
     MLIRContext *ctx = rewriter.getContext();
     Value result = tensor::ExtractSliceOp::create(
@@ -229,6 +232,10 @@ struct ConcatenateToTensor : ShapePattern<ConcatenateOp> {
                                       rewriter.getIndexAttr(1));
     for (Value input : adaptor.getInputs()) {
       auto inputType = cast<RankedTensorType>(input.getType());
+      // An empty input adds nothing, and its offset may be the result's end,
+      // which insert_slice rejects as out of bounds.
+      if (inputType.getNumElements() == 0)
+        continue;
       result = tensor::InsertSliceOp::create(
           rewriter, loc, input, result, getAsIndexOpFoldResult(ctx, offsets),
           getAsIndexOpFoldResult(ctx, inputType.getShape()), strides);

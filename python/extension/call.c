@@ -22,6 +22,7 @@
 #include <numpy/arrayobject.h>
 
 #include "runtime/Allocator.h"
+#include "runtime/Guard.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -36,7 +37,8 @@ typedef struct {
   PyArray_Descr *dtype;
   int rank;
   npy_intp *shape;
-  npy_intp bytes;
+  PyObject *shape_tuple; /* for messages */
+  npy_intp bytes;        /* -1 if more than memory can address */
   Py_ssize_t words; /* index of its descriptor in the word array */
 } Spec;
 
@@ -64,6 +66,7 @@ static int parse_specs(PyObject *list, Spec *specs, Py_ssize_t count,
     if (!PyArray_DescrConverter(dtype, &spec->dtype))
       return -1;
     spec->rank = (int)PyTuple_GET_SIZE(shape);
+    spec->shape_tuple = Py_NewRef(shape);
     spec->shape = PyMem_Calloc(spec->rank ? spec->rank : 1, sizeof(npy_intp));
     if (!spec->shape)
       return -1;
@@ -75,7 +78,9 @@ static int parse_specs(PyObject *list, Spec *specs, Py_ssize_t count,
           PyErr_SetString(PyExc_ValueError, "negative dimension");
         return -1;
       }
-      spec->bytes *= spec->shape[d];
+      if (spec->bytes >= 0 &&
+          __builtin_mul_overflow(spec->bytes, spec->shape[d], &spec->bytes))
+        spec->bytes = -1;
     }
     spec->words = *words;
     *words += 3 + 2 * spec->rank;
@@ -87,6 +92,7 @@ static void Kernel_dealloc(Kernel *self) {
   if (self->specs)
     for (Py_ssize_t i = 0; i < self->inputs + self->outputs; ++i) {
       Py_XDECREF(self->specs[i].dtype);
+      Py_XDECREF(self->specs[i].shape_tuple);
       PyMem_Free(self->specs[i].shape);
     }
   PyMem_Free(self->specs);
@@ -158,13 +164,19 @@ static void free_pooled(PyObject *capsule) {
 }
 
 static PyObject *new_result(const Spec *spec) {
+  if (spec->bytes < 0)
+    return PyErr_Format(PyExc_MemoryError,
+                        "a result of shape %S and dtype %S is too large to address",
+                        spec->shape_tuple, (PyObject *)spec->dtype);
   Py_INCREF(spec->dtype);
   if (spec->bytes < POOLED_RESULT_BYTES)
     return PyArray_Empty(spec->rank, spec->shape, spec->dtype, 0);
   void *data = mljit_alloc((size_t)spec->bytes, RESULT_ALIGNMENT);
   if (!data) {
     Py_DECREF(spec->dtype);
-    return PyErr_NoMemory();
+    return PyErr_Format(PyExc_MemoryError,
+                        "cannot allocate %zd bytes for a result of shape %S and dtype %S",
+                        spec->bytes, spec->shape_tuple, (PyObject *)spec->dtype);
   }
   PyObject *owner = PyCapsule_New(data, NULL, free_pooled);
   if (!owner) {
@@ -224,9 +236,17 @@ static PyObject *run(Kernel *self, PyArrayObject **arrays) {
     pointers[count + i] = descriptor;
     pointers[i] = &pointers[count + i];
   }
+  int failed;
+  size_t failed_bytes = 0;
   Py_BEGIN_ALLOW_THREADS
-  self->function(pointers);
+  failed = mljit_run_guarded(self->function, pointers, &failed_bytes);
   Py_END_ALLOW_THREADS
+  if (failed) {
+    PyErr_Format(PyExc_MemoryError,
+                 "the compiled function could not allocate a temporary of %zu "
+                 "bytes (memory its call had allocated before is lost)", failed_bytes);
+    goto done;
+  }
   if (PyLong_Check(self->result)) {
     value = PyLong_AsLong(self->result) == 0 ? Py_NewRef(PyTuple_GET_ITEM(results, 0))
                                              : Py_NewRef(results);

@@ -180,3 +180,32 @@ def translate_to_llvm_ir(module: ir.Module) -> str:
 def host_cpu() -> str:
     """The CPU name and features LLVM generates code for on this machine."""
     return _collect_string(_native.capi.mljitHostCPU)
+
+
+# LLVM 22 (the xtc 22.1.8 wheels) can SLP-vectorize loads into a masked
+# gather placed before the stores to the memory it gathers from, which then
+# reads stale values (found by test/fuzz; test_numpy_api.py,
+# test_gathers_of_an_array_just_computed). Tuned to prefer no gathers, it
+# vectorizes with plain loads instead. (Preferring no scatters as well makes
+# its instruction selection fail an assertion on some programs.)
+# Another miscompile there has no such cure: X86CompressEVEX folds
+# vpmov*2m + kmov into vmovmskps even where the mask register is read again
+# (llvm/llvm-project#198197, fixed upstream by #198220). Without AVX-512DQ
+# and BW (no vpmov*2m) LLVM 22 crashes, without AVX-512VL it miscompiles
+# int8 -> float16, and without AVX-512 GELU and softmax take a quarter longer.
+WORKAROUNDS = ("+prefer-no-gather",)
+
+
+def tune_for_host(module: ir.Module) -> None:
+    """Marks each LLVM function of `module` for the host CPU, its features
+    and WORKAROUNDS: a function's features replace the JIT's own, so all
+    of the host's are repeated."""
+    cpu, *features = host_cpu().split()
+    listed = ", ".join(f'"{feature}"' for feature in (*features, *WORKAROUNDS))
+    with module.context:
+        target_cpu = ir.StringAttr.get(cpu)
+        target_features = ir.Attribute.parse(f"#llvm.target_features<[{listed}]>")
+    for operation in module.body.operations:
+        if operation.operation.name == "llvm.func":
+            operation.attributes["target_cpu"] = target_cpu
+            operation.attributes["target_features"] = target_features

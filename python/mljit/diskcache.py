@@ -77,6 +77,7 @@ def _environment() -> str:
         "capi": _file_digest(_native.CAPI_LIBRARY),
         "runtime": _file_digest(_native.RUNTIME_LIBRARY),
         "cpu": compiler.host_cpu(),
+        "workarounds": compiler.WORKAROUNDS,
         "opt_level": runtime.OPT_LEVEL,
     }, sort_keys=True)
 

@@ -156,15 +156,22 @@ class LoadedFunction:
             raise RuntimeError(f"{path} was compiled for a CPU with {', '.join(missing)}, "
                                "which this CPU lacks; export it again on a machine like this one")
         self._manifest = manifest
-        # The library's RUNPATH is $ORIGIN: it finds this runtime next to it.
-        self._runtime = ctypes.CDLL(os.path.join(path, RUNTIME))
+        # The library's RUNPATH is $ORIGIN: it loads the runtime next to it,
+        # unless a process that runs mljit has one loaded already (same
+        # soname). Runtime functions are looked up through the library so
+        # that they are those of the runtime it is bound to.
+        self._library = self._runtime = ctypes.CDLL(os.path.join(path, manifest["library"]))
         install_blas(self._runtime)
-        self._library = ctypes.CDLL(os.path.join(path, manifest["library"]))
         self._inputs = [(tuple(s["shape"]), np.dtype(s["dtype"])) for s in manifest["inputs"]]
         self._outputs = [(tuple(s["shape"]), np.dtype(s["dtype"])) for s in manifest["outputs"]]
-        self._entry = getattr(self._library, manifest["symbol"])
-        self._entry.argtypes = [ctypes.c_void_p] * (len(self._inputs) + len(self._outputs))
-        self._entry.restype = None
+        # The packed form of the C interface, `void f(void **arguments)`, run
+        # by the runtime so that a temporary it cannot allocate comes back
+        # as MemoryError.
+        self._entry = ctypes.cast(getattr(self._library, "_mlir_" + manifest["symbol"]),
+                                  ctypes.c_void_p)
+        self._runtime.mljit_run_guarded.argtypes = [ctypes.c_void_p, ctypes.c_void_p,
+                                                    ctypes.POINTER(ctypes.c_size_t)]
+        self._runtime.mljit_run_guarded.restype = ctypes.c_int
 
     def __call__(self, *args, **kwargs):
         leaves: list = []
@@ -189,7 +196,14 @@ class LoadedFunction:
             arrays.append(array)
         results = [np.empty(shape, dtype) for shape, dtype in self._outputs]
         descriptors = [_descriptor(a) for a in arrays + results]
-        self._entry(*(ctypes.addressof(d) for d in descriptors))
+        pointers = (ctypes.c_void_p * len(descriptors))(*map(ctypes.addressof, descriptors))
+        arguments = (ctypes.c_void_p * len(descriptors))(
+            *(ctypes.addressof(pointers) + i * ctypes.sizeof(ctypes.c_void_p)
+              for i in range(len(descriptors))))
+        failed_bytes = ctypes.c_size_t()
+        if self._runtime.mljit_run_guarded(self._entry, arguments, ctypes.byref(failed_bytes)):
+            raise MemoryError(f"{self.__name__} could not allocate a temporary of "
+                              f"{failed_bytes.value} bytes")
         return _build(self._manifest["out_tree"], iter(results))
 
 

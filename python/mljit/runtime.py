@@ -13,16 +13,18 @@ compiler driver, as the disk cache and `mljit.export` store it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
+import signal
 import subprocess
 from typing import Any, Sequence
 
 from mlir import ir
 from mlir.execution_engine import ExecutionEngine
 
-from . import _call, _native
+from . import _call, _native, compiler
 from .errors import CompileError
 from .tracing import ArgSpec
 
@@ -56,6 +58,7 @@ class Executable:
     def from_module(cls, module: ir.Module, name: str, *specs) -> "Executable":
         """JIT-compiles an LLVM-dialect module; position-independent code, so
         that its object file can also become a shared library."""
+        compiler.tune_for_host(module)
         engine = ExecutionEngine(module, opt_level=OPT_LEVEL,
                                  shared_libs=[_native.RUNTIME_LIBRARY], enable_pic=True)
         # raw_lookup prefixes `_mlir_`.
@@ -78,11 +81,38 @@ class Executable:
 
     def save_object(self, path: str) -> None:
         """Writes the JIT-compiled object file (fresh compiles only)."""
-        self.owner.dump_to_object_file(path)
+        with _signal_handlers_kept():
+            self.owner.dump_to_object_file(path)
 
     def __call__(self, inputs: Sequence) -> Any:
         """The results for `inputs`, leaves matching the compiled signature."""
         return self.kernel.call(inputs)
+
+
+_libc = ctypes.CDLL(None)
+
+
+@contextlib.contextmanager
+def _signal_handlers_kept():
+    """Puts back every signal handler (and the alternate signal stack) as it
+    was: LLVM's object file writer installs its own, process-wide, after
+    which Ctrl-C would kill the process instead of raising KeyboardInterrupt
+    and crashes would print LLVM's stack dump in place of Python's."""
+    # struct sigaction and stack_t are kept as opaque bytes: no layout assumed.
+    saved = []
+    for number in range(1, signal.NSIG):
+        action = ctypes.create_string_buffer(512)
+        if _libc.sigaction(number, None, action) == 0:
+            saved.append((number, action))
+    stack = ctypes.create_string_buffer(64)
+    has_stack = _libc.sigaltstack(None, stack) == 0
+    try:
+        yield
+    finally:
+        for number, action in saved:
+            _libc.sigaction(number, action, None)
+        if has_stack:
+            _libc.sigaltstack(stack, None)
 
 
 def linker() -> str | None:
@@ -98,8 +128,11 @@ def link_shared_library(object_path: str, output: str, runtime_dir: str) -> None
         raise CompileError("linking compiled code into a shared library needs a C "
                            "compiler driver: install `cc` or set CC")
     search_dir = (os.path.dirname(output) if runtime_dir == "$ORIGIN" else runtime_dir)
-    command = [driver, "-shared", "-o", output, object_path,
-               f"-L{search_dir}", "-l:libmljit_runtime.so", f"-Wl,-rpath,{runtime_dir}", "-lm"]
+    # --no-as-needed: the runtime is always a dependency, even of code that
+    # calls none of it, so that its functions can be found through the library.
+    command = [driver, "-shared", "-o", output, object_path, f"-L{search_dir}",
+               "-Wl,--no-as-needed", "-l:libmljit_runtime.so", "-Wl,--as-needed",
+               f"-Wl,-rpath,{runtime_dir}", "-lm"]
     process = subprocess.run(command, capture_output=True, text=True)
     if process.returncode != 0:
         raise CompileError(f"linking {output} failed ({' '.join(command)}):\n"

@@ -192,8 +192,11 @@ class Tracer:
 
     def __array__(self, dtype=None, copy=None):
         raise self._concretization_error(
-            "converting it to a NumPy array (np.asarray, np.array([...]); to join "
-            "traced arrays use np.stack or np.concatenate)")
+            "converting it to a NumPy array (np.asarray, np.array([...]), or a list "
+            "or tuple of traced values passed where NumPy wants one array — a list "
+            "argument of a jitted function is a pytree of separate arrays, as in "
+            "jax.jit: pass np.asarray(the_list) instead; to join traced arrays use "
+            "np.stack or np.concatenate)")
 
 
 def check_same_trace(tracer: Tracer) -> None:

@@ -34,6 +34,8 @@ func.func @parallel_body(%n: index, %x: memref<?x1024xf32>) {
 // CHECK: scf.for
 // CHECK-NEXT: memref.alloc() : memref<4xf32>
 // CHECK: memref.alloc() : memref<8192xf32>
+// CHECK: memref.alloc() : memref<2305843009213693952xf32>
+// CHECK: memref.alloc() : memref<4611686018427387904x4xf32>
 // CHECK: memref.alloc(%{{.*}}) : memref<?xf32>
 // CHECK: memref.alloc() : memref<2xf32>
 // CHECK-NOT: memref.alloca
@@ -45,6 +47,10 @@ func.func @left_alone(%n: index, %m: memref<4xf32>) {
     memref.copy %m, %a : memref<4xf32> to memref<4xf32>
   }
   %big = memref.alloc() : memref<8192xf32>
+  // 2^61 elements: their size in bits (2^66) used to wrap to 0. 2^64
+  // elements: no element count at all.
+  %huge = memref.alloc() : memref<2305843009213693952xf32>
+  %uncountable = memref.alloc() : memref<4611686018427387904x4xf32>
   %dynamic = memref.alloc(%n) : memref<?xf32>
   %freed = memref.alloc() : memref<2xf32>
   memref.dealloc %freed : memref<2xf32>

@@ -194,3 +194,98 @@ def test_where_weak_scalar_keeps_dtype(rng):
     x = random_array(rng, (5,), np.float16)
     got = mljit.jit(lambda x: mnp.where(x > 0, x, 0.01 * x))(x)
     assert_same(got, np.where(x > 0, x, 0.01 * x), rtol=RTOL[np.dtype(np.float16)])
+
+
+def test_comparisons_with_python_ints_beyond_the_dtype_are_exact():
+    # Found by the fuzzer: `int8 <= 300` raised OverflowError; NumPy compares
+    # exactly (true everywhere).
+    x = np.array([-128, 0, 127], np.int8)
+
+    def compare(x):
+        return (x < 300, 300 <= x, np.equal(x, -1000), x != 2**70, np.greater(-300, x),
+                x >= -129)
+
+    for got, expected in zip(mljit.jit(compare)(x), compare(x)):
+        assert_same(got, expected)
+
+
+def test_where_wraps_python_ints_beyond_the_dtype():
+    # Found by the fuzzer: NumPy's where casts unsafely (300 is 44 in int8).
+    condition, x = np.array([True, False]), np.array([1, 2], np.int8)
+    f = lambda condition, x: np.where(condition, 300, x)  # noqa: E731
+    assert_same(mljit.jit(f)(condition, x), f(condition, x))
+
+
+def test_clip_dtype_and_python_int_bounds():
+    # Found by the fuzzer: the dtype comes from all three operands at once (as
+    # NumPy's clip ufunc), and Python int bounds beyond an integer dtype's
+    # range bound nothing instead of overflowing.
+    flags, small = np.array([True, False]), np.array([-100, 5, 100], np.int8)
+
+    def clip(flags, small):
+        return (np.clip(flags, 1e30, np.float16(2)), np.clip(small, -300, 300),
+                np.clip(small, 0, 300), small.clip(np.int64(-300), 50))
+
+    with np.errstate(over="ignore"):
+        for got, expected in zip(mljit.jit(clip)(flags, small), clip(flags, small)):
+            assert_same(got, expected)
+
+
+def test_round_of_booleans_is_float16():
+    # Found by the fuzzer: NumPy rounds booleans with rint (float16), and
+    # refuses decimals for them.
+    flags = np.array([True, False])
+    assert_same(mljit.jit(lambda flags: np.round(flags))(flags), np.round(flags))
+    with pytest.raises(TypeError):
+        np.round(flags, 1)
+    with pytest.raises(TypeError):
+        mljit.jit(lambda flags: np.round(flags, 1))(flags)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=str)
+def test_power_of_one_half_is_sqrt_where_numpy_makes_it(dtype):
+    # Found by the fuzzer: NumPy's x ** 0.5 (every float dtype) and its
+    # float32 and float64 loops given a scalar 0.5 take the square root,
+    # NaN at -inf where pow (an array of exponents) gives inf.
+    x = np.array([-np.inf, -4.0, -0.0, 2.0, np.inf], dtype)
+
+    def f(x):
+        return x ** 0.5, np.power(x, 0.5), np.power(x, np.full(5, 0.5, dtype)), x ** 1.5
+
+    with np.errstate(invalid="ignore"):
+        for got, expected in zip(mljit.jit(f)(x), f(x)):
+            assert_same(got, expected, rtol=RTOL[np.dtype(dtype)])
+
+
+def test_power_operator_fast_paths():
+    # Found by the fuzzer: ndarray.__pow__ squares for a Python int 2 (so
+    # booleans become int8, not np.power's int64) and takes reciprocals for -1.
+    flags, x = np.array([True, False]), np.array([0.5, -4.0, 0.0], np.float32)
+
+    def f(flags, x):
+        return flags ** 2, x ** 2, x ** -1, np.power(flags, 2)
+
+    with np.errstate(divide="ignore"):
+        for got, expected in zip(mljit.jit(f)(flags, x), f(flags, x)):
+            assert_same(got, expected)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES, ids=str)
+def test_arctan2_of_constant_zeros(dtype):
+    # Found by the fuzzer: math.atan2's constant folder makes atan2(±0, ±0)
+    # NaN; NumPy's (C's) answer is ±0 or ±π.
+    def f(x):
+        zero = np.zeros_like(x, dtype=dtype)
+        return tuple(np.arctan2(y, x) for y in (zero, -zero) for x in (zero, -zero))
+
+    x = np.ones(3, dtype)
+    for got, expected in zip(mljit.jit(f)(x), f(x)):
+        assert_same(got, expected)
+        assert (np.signbit(got) == np.signbit(expected)).all()
+
+
+def test_exp2_of_a_few_int8():
+    # Found by the fuzzer: without AVX-512VL (tried against another LLVM bug,
+    # see compiler.WORKAROUNDS) LLVM 22 miscompiles it into NaN and 1.0.
+    x = np.array([-2, -2, 6, -10], np.int8).reshape(1, 2, 2)
+    assert_same(mljit.jit(np.exp2)(x), np.exp2(x))

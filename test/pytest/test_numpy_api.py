@@ -157,6 +157,28 @@ def test_ndarray_on_the_left_dispatches(rng):
     assert_tree_same(f(x), (n + x, n * x, n @ x, n > x, np.float32(2) ** x, n - x))
 
 
+def test_numpy_ufuncs_of_python_scalars_are_strongly_typed(rng):
+    # Found by the fuzzer: np.exp(2.0) is a float64 NumPy scalar, so times
+    # float32 it is float64; only Python's own arithmetic (2.0 + 2.0) is weak.
+    x = random_array(rng, (3,), np.float32)
+
+    def f(s, x):
+        return np.exp(s) * x, np.add(s, s) * x, (s + s) * x, -s * x
+
+    for got, expected in zip(mljit.jit(f)(2.0, x), f(2.0, x)):
+        assert_same(got, expected, rtol=RTOL[expected.dtype])
+
+
+def test_comparing_python_scalar_arguments():
+    # Found by the fuzzer: two weak ints resolved np.equal to dtype object;
+    # NumPy compares Python scalars in their default dtypes.
+    def f(i, r):
+        return np.equal(i, i), np.not_equal(i, 3), np.less(i, r), np.add(i, i)
+
+    for got, expected in zip(mljit.jit(f)(2, 2.5), f(2, 2.5)):
+        assert_same(got, expected)
+
+
 def test_numpy_calls_without_traced_arguments_become_constants(rng):
     x = random_array(rng, (4,), np.float32)
 
@@ -174,6 +196,9 @@ ADVANCED_INDICES = [
     (0, [1, 2]), ([0, 2], [1, 5]), ([[0], [2]], [1, 5]), (slice(None), None, [0, 0, 3]),
     ([1, 2], slice(None), [0, 1]), (Ellipsis, [2, 0]), ([], slice(None)),
     (np.array([3, 0, 2]),), ([[0, 1], [2, 3]], 0),
+    # Found by the fuzzer: `...` keeps the indices apart even where it stands
+    # for no axis, so the indexed axes go first.
+    (slice(None), [0], Ellipsis, [1]), (slice(None), 0, Ellipsis, [1]),
 ]
 
 
@@ -181,6 +206,51 @@ ADVANCED_INDICES = [
 def test_integer_array_indexing_matches_numpy(index, rng):
     x = random_array(rng, (4, 6, 3), np.float32)
     assert_same(mljit.jit(lambda x: x[index])(x), x[index])
+
+
+def _take_own_remainders(x):
+    v = np.amax(x, axis=-1)
+    return np.take(v, v % 6, axis=None)
+
+
+def _mean_of_take(x):
+    v = _take_own_remainders(x)
+    return v.mean(axis=0).reshape(3, 1), x, v.mean(axis=0).reshape(3, 1)
+
+
+@pytest.mark.parametrize("program, values", [
+    (_take_own_remainders, [5, 7, 2, 1, 9, 4]),
+    pytest.param(_mean_of_take, [9, 10, 8, -4, 7, -5], marks=pytest.mark.xfail(
+        reason="LLVM 22 X86CompressEVEX bug, llvm/llvm-project#198197 (see "
+               "compiler.WORKAROUNDS); its result depends on register contents")),
+], ids=["gather_after_stores", "mask_register_kept"])
+def test_gathers_of_an_array_just_computed(program, values):
+    # Found by the fuzzer: LLVM 22 miscompiles both on AVX-512 hosts: its SLP
+    # vectorizer put a masked gather before the stores it reads (avoided by
+    # compiler.WORKAROUNDS), and X86CompressEVEX erases the definition of a
+    # mask register still read (not avoided yet).
+    x = np.array(values, np.int32).reshape(2, 3, 1)
+    assert_tree_same(mljit.jit(program)(x), program(x))
+
+
+def test_outer_product_of_clipped_casts():
+    # Found by the fuzzer: tuned to prefer no scatters (a workaround tried
+    # in compiler.WORKAROUNDS), LLVM 22 failed an assertion compiling this.
+    def f(x, low):
+        clipped = np.clip(x, low, np.inf)
+        return np.outer(np.where(np.isfinite(clipped), np.clip(clipped, -100, 100), 0).astype(int), low)
+
+    x = np.arange(-24, 24, dtype=np.int8).reshape(4, 1, 3, 4)
+    assert_same(mljit.jit(f)(x, np.array(3, np.int32)), f(x, np.array(3, np.int32)))
+
+
+def test_einsum_of_an_empty_sum_is_zeros():
+    # Found by the fuzzer: with the index of one operand summed out first,
+    # NaN * (sum of nothing) made NaN where NumPy sums no product at all.
+    x, y = np.full((5, 1, 4), np.nan, np.float32), np.ones((1, 0, 5, 4), np.int64)
+    for spec in ("abc,bgac->", "abc,bgac->a", "abc,bgac->ga"):
+        f = lambda x, y: np.einsum(spec, x, y)  # noqa: E731
+        assert_same(mljit.jit(f)(x, y), f(x, y), what=spec)
 
 
 def test_embedding_lookup_with_traced_indices(rng):

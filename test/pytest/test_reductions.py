@@ -8,7 +8,7 @@ import pytest
 
 import mljit
 import mljit.numpy as mnp
-from checks import DTYPES, FLOAT_DTYPES, assert_same, random_array
+from checks import DTYPES, FLOAT_DTYPES, RTOL, assert_same, random_array
 
 SHAPE = (3, 4, 5)
 AXES = [None, 0, 1, 2, -1, (0, 2), (1, 0), (0, 1, 2), ()]
@@ -111,3 +111,46 @@ def test_many_axis_combinations_of_a_4d_array(rng):
     expected = [x.sum(axis=c, keepdims=True) for c in combos] + [x.max(axis=c) for c in combos if c]
     for c, g, e in zip(combos * 2, got, expected):
         assert_same(g, e, rtol=1e-12, what=str(c))
+
+
+@pytest.mark.filterwarnings("ignore:invalid value")
+def test_boolean_dtype_sums_are_or_and_products_are_and():
+    # Found by the fuzzer: ml.reduce has no sum or product of booleans.
+    x = np.array([[0.0, 1.5, 0.0], [0.0, 0.0, 0.0]])
+
+    def reduce(x):
+        return (np.sum(x, axis=1, dtype=bool), np.prod(x, axis=0, dtype=bool),
+                np.cumsum(x, axis=1, dtype=bool), np.add.accumulate(x, 1, dtype=bool),
+                np.sum(x[:0], axis=0, dtype=bool), np.prod(x[:0], axis=0, dtype=bool),
+                np.mean(x, axis=1, dtype=bool))
+
+    for got, expected in zip(mljit.jit(reduce)(x), reduce(x)):
+        assert_same(got, expected)
+
+
+def test_var_and_mean_round_where_numpy_does(rng):
+    # Found by the fuzzer: NumPy rounds the mean to `dtype` before taking the
+    # deviations (so the float16 variance of one float32 is not 0), and
+    # float16 deviations to float16; computing all in float32 differed.
+    one = np.array(0.1, np.float32)
+    h = rng.uniform(1000, 1001, (4, 9)).astype(np.float16)
+
+    def moments(one, h):
+        return (np.var(one, dtype=np.float16), np.std(one, dtype=np.float16),
+                np.var(h, axis=1), np.std(h, ddof=1), np.mean(h, axis=0),
+                np.mean(h, dtype=np.float16), np.var(h.astype(np.float32), dtype=np.float16))
+
+    for got, expected in zip(mljit.jit(moments)(one, h), moments(one, h)):
+        assert_same(got, expected, rtol=RTOL[expected.dtype])
+
+
+def test_infinity_norm_over_an_empty_axis_is_zero():
+    # Found by the fuzzer: NumPy's is max(|x|, initial=0), not an error.
+    x = np.zeros((0, 3), np.float32)
+
+    def norms(x):
+        return (np.linalg.norm(x, np.inf, axis=0), np.linalg.norm(x[:, 0], np.inf, axis=-1),
+                np.linalg.norm(x, np.inf, axis=0, keepdims=True))
+
+    for got, expected in zip(mljit.jit(norms)(x), norms(x)):
+        assert_same(got, expected)

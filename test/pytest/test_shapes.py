@@ -74,6 +74,21 @@ def test_concatenate_promotes(rng):
     assert_same(mljit.jit(lambda a, b: mnp.concatenate((a, b)))(a, b), np.concatenate((a, b)))
 
 
+
+def test_concatenate_with_an_empty_operand_last(rng):
+    # Found by the fuzzer: the empty operand's offset is the result's end,
+    # which tensor.insert_slice rejected as out of bounds.
+    x = random_array(rng, (2, 2), np.float16)
+    empty = np.zeros((0, 2), bool)
+
+    def join(x, empty):
+        return (np.vstack([x, empty]), np.concatenate([empty, x, empty]),
+                np.concatenate([x, empty.T], axis=1))
+
+    for got, expected in zip(mljit.jit(join)(x, empty), join(x, empty)):
+        assert_same(got, expected)
+
+
 INDICES = [
     (1,), (-1,), (slice(None),), (slice(1, None),), (slice(None, None, -1),),
     (slice(5, 0, -2),), (slice(-2, -7, -3), 0), (slice(10, 20),), (slice(3, 1),),

@@ -112,15 +112,19 @@ def apply_ufunc(ufunc, build_op, *operands, dtype=None):
     if not traced(*operands):
         return ufunc(*operands) if dtype is None else ufunc(*operands, dtype=dtype)
     keys = [promotion_key(x) for x in operands]
+    all_weak = builtins.all(not isinstance(k, _np.dtype) for k in keys)
     if dtype is not None:
         keys = [_np.dtype(dtype)] * len(keys)
+    elif all_weak:
+        # Only Python scalars: NumPy computes in their default dtypes (two
+        # weak ints alone would resolve comparisons to object).
+        keys = [_np.dtype(k) for k in keys]
     loop = ufunc.resolve_dtypes(tuple(keys) + (None,) * ufunc.nout)
     for loop_dtype in loop:
         _dtypes.check(loop_dtype, f"numpy.{ufunc.__name__} operand")
     in_dtypes, out_dtype = loop[: ufunc.nin], loop[ufunc.nin]
     shape = _np.broadcast_shapes(*(shape_of(x) for x in operands))
     values = [operand(x, d, shape) for x, d in zip(operands, in_dtypes)]
-    all_weak = builtins.all(not isinstance(k, _np.dtype) for k in keys)
     result = Tracer(build_op(in_dtypes[0], values), weak_type(out_dtype) if all_weak else None)
     if result.dtype != out_dtype:
         result = astype(result, out_dtype)

@@ -115,7 +115,10 @@ def _ufunc_call(ufunc, inputs, kwargs):
     implementation = _ufuncs.UFUNCS.get(ufunc)
     if implementation is None:
         raise unsupported(f"the NumPy ufunc numpy.{ufunc.__name__}")
-    return implementation(*inputs, dtype=dtype)
+    result = implementation(*inputs, dtype=dtype)
+    # Operators on Python scalars give Python scalars (weak), but NumPy's
+    # ufuncs give NumPy scalars: np.exp(2.0) * float32 is float64.
+    return Tracer(result.value) if result.weak_type is not None else result
 
 
 def _ufunc_reduce(ufunc, method, array, axis=0, dtype=None, out=None, keepdims=False,
@@ -200,6 +203,7 @@ def install_tracer_methods():
     for name, function in binary.items():
         setattr(Tracer, f"__{name}__", _operator(function))
         setattr(Tracer, f"__r{name}__", _operator(function, reflected=True))
+    Tracer.__pow__ = _operator(_ufuncs.power_operator)
     comparisons = {"eq": _np.equal, "ne": _np.not_equal, "lt": _np.less,
                    "le": _np.less_equal, "gt": _np.greater, "ge": _np.greater_equal}
     for name, numpy_ufunc in comparisons.items():

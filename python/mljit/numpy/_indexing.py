@@ -59,8 +59,10 @@ def _classify(k):
     )
 
 
-def _expand(x: Tracer, key: tuple) -> list:
-    """The classified key with `...` expanded to full slices."""
+def _expand(x: Tracer, key: tuple) -> tuple[list, bool]:
+    """The classified key with `...` expanded to full slices, and whether
+    the `...` stands between integer-array or integer entries (for NumPy
+    they are then not next to each other, even where it stands for no axis)."""
     classified = [_classify(k) for k in key]
     used = builtins.sum(1 for _, k in classified if k is not None and k is not Ellipsis)
     ellipses = builtins.sum(1 for _, k in classified if k is Ellipsis)
@@ -73,7 +75,9 @@ def _expand(x: Tracer, key: tuple) -> list:
         )
     fill = [("basic", slice(None))] * (x.ndim - used)
     at = next((i for i, (_, k) in enumerate(classified) if k is Ellipsis), len(classified))
-    return classified[:at] + fill + classified[at + 1 :]
+    split = builtins.all(builtins.any(kind != "basic" for kind, _ in side)
+                         for side in (classified[:at], classified[at + 1:]))
+    return classified[:at] + fill + classified[at + 1 :], split
 
 
 def _basic(x: Tracer, key: list) -> Tracer:
@@ -113,7 +117,7 @@ def _checked_constant(index: _np.ndarray, axis: int, size: int) -> _np.ndarray:
     return index % builtins.max(size, 1)
 
 
-def _advanced(x: Tracer, key: list) -> Tracer:
+def _advanced(x: Tracer, key: list, split: bool) -> Tracer:
     """Integer arrays (and integers with them) index; slices keep their axes.
 
     The basic part is applied first with the advanced axes kept whole; the
@@ -143,7 +147,7 @@ def _advanced(x: Tracer, key: list) -> Tracer:
         shapes = " ".join(str(_core.shape_of(i)) for i in indices)
         raise IndexError(f"shape mismatch: indexing arrays could not be broadcast together "
                          f"with shapes {shapes}") from None
-    adjacent = axes == list(range(axes[0], axes[0] + len(axes)))
+    adjacent = not split and axes == list(range(axes[0], axes[0] + len(axes)))
     if not adjacent:
         rest = [a for a in range(y.ndim) if a not in axes]
         y = transpose(y, axes + rest)
@@ -178,10 +182,10 @@ def _wrap_and_clamp(index: Tracer, size: int) -> Tracer:
 
 def getitem(x: Tracer, key) -> Tracer:
     """x[key] with NumPy's semantics (see the module docstring)."""
-    key = _expand(x, key if isinstance(key, tuple) else (key,))
+    key, split = _expand(x, key if isinstance(key, tuple) else (key,))
     if builtins.all(kind != "array" for kind, _ in key):
         return _basic(x, key)
-    return _advanced(x, key)
+    return _advanced(x, key, split)
 
 
 def take(a, indices, axis=None, out=None, mode="raise"):

@@ -130,9 +130,9 @@ def _sum_out(t: Tracer, indices: str, needed: str):
     return _sum(t, axis=drop, dtype=t.dtype), "".join(c for c in indices if c in needed)
 
 
-def _contract(x: Tracer, xs: str, y: Tracer, ys: str, keep: str):
+def _contract(x: Tracer, xs: str, y: Tracer, ys: str, keep: str, size: dict):
     """x (indices xs) times y (indices ys), summed over indices not in `keep`;
-    returns the product and its indices."""
+    returns the product and its indices. `size` maps indices to sizes."""
     # Indices only one operand has and nobody keeps are summed out first.
     x, xs = _sum_out(x, xs, ys + keep)
     y, ys = _sum_out(y, ys, xs + keep)
@@ -140,12 +140,6 @@ def _contract(x: Tracer, xs: str, y: Tracer, ys: str, keep: str):
     contracted = [c for c in xs if c in ys and c not in keep]
     x_free = [c for c in xs if c not in ys]
     y_free = [c for c in ys if c not in xs]
-    size = {c: d for c, d in zip(xs, x.shape)}
-    for c, d in zip(ys, y.shape):
-        if c in size and size[c] != d:
-            raise ValueError(f"operands could not be broadcast together: einsum index "
-                             f"'{c}' has sizes {size[c]} and {d}")
-        size[c] = d
 
     def grouped(t, ts, groups):
         order = [ts.index(c) for group in groups for c in group]
@@ -170,15 +164,24 @@ def einsum(subscripts, *operands, out=None, dtype=None, optimize=False, **kwargs
     terms, output = _parse(subscripts, len(operands))
     result_dtype = _dtypes.check(dtype if dtype is not None else _core.result_type(*operands))
     tracers = [astype(asarray(o), result_dtype) for o in operands]
+    size = {}
     for t, term in zip(tracers, terms):
         if t.ndim != len(term):
             raise ValueError(
                 "einstein sum subscripts string contains too many subscripts for operand"
                 if len(term) > t.ndim else
                 "operand has more dimensions than subscripts given in einstein sum")
+        for c, d in zip(term, t.shape):
+            if size.setdefault(c, d) != d:
+                raise ValueError(f"operands could not be broadcast together: einsum index "
+                                 f"'{c}' has sizes {size[c]} and {d}")
+    if any(d == 0 for c, d in size.items() if c not in output):
+        # Sums of nothing: zeros, as NumPy's, even where an operand holds NaN
+        # or infinity (summing the other operand first would give NaN * 0).
+        return _core.splat_like(tuple(size[c] for c in output), result_dtype, 0)
     value, indices = tracers[0], terms[0]
     for i in range(1, len(tracers)):
         later = "".join(terms[i + 1 :]) + output
-        value, indices = _contract(value, indices, tracers[i], terms[i], later)
+        value, indices = _contract(value, indices, tracers[i], terms[i], later, size)
     value, indices = _sum_out(value, indices, output)
     return transpose(value, [indices.index(c) for c in output])

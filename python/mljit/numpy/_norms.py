@@ -8,6 +8,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import _core
 from ._core import asarray, astype, unsupported
+from ._reductions import _reduced_shape
 from ._reductions import max as _max
 from ._reductions import min as _min
 from ._reductions import sum as _sum
@@ -32,6 +33,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
     if ord in (None, 2, "fro"):
         return UFUNCS[_np.sqrt](_sum(UFUNCS[_np.multiply](x, x), axis=axes, keepdims=keepdims))
     if ord == _np.inf:
+        if any(x.shape[a] == 0 for a in axes):  # NumPy's max(initial=0)
+            return _core.splat_like(_reduced_shape(x, axes, keepdims), x.dtype, 0)
         return _max(magnitude, axis=axes, keepdims=keepdims)
     if ord == -_np.inf:
         return _min(magnitude, axis=axes, keepdims=keepdims)

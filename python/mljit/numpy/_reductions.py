@@ -43,6 +43,11 @@ def _reduce(kind, a: Tracer, axis, keepdims) -> Tracer:
     axes = _axes(axis, a.ndim)
     if not axes:
         return a
+    if a.dtype == _BOOL and kind in (_ml.ReduceKind.Sum, _ml.ReduceKind.Prod):
+        # NumPy adds booleans with `or` and multiplies them with `and`.
+        if kind == _ml.ReduceKind.Sum:
+            return _boolean(_ml.ReduceKind.Max, False, a, axis, keepdims)
+        return _boolean(_ml.ReduceKind.Min, True, a, axis, keepdims)
     return Tracer(build(_ml.ReduceOp, kind, a.value, axes, keepdims=bool(keepdims)).result)
 
 
@@ -124,36 +129,40 @@ def _count(a: Tracer, axis) -> int:
     return math.prod(a.shape[i] for i in _axes(axis, a.ndim))
 
 
+def _divide(total: Tracer, count: int) -> Tracer:
+    """total / count as NumPy's mean and var divide: by an intp (so in float64
+    for float32 and float16), rounded back to the total's dtype."""
+    return astype(UFUNCS[_np.true_divide](total, _np.intp(count)), total.dtype)
+
+
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """`np.mean`: integers average in float64, float16 accumulates in float32."""
     if not _core.traced(a):
         return _np.mean(a, axis, dtype, out, keepdims, where=where)
     _check_unsupported("mean", out, where=where)
     a = asarray(a)
-    out_dtype = _dtypes.check(dtype) if dtype is not None else _result_dtype(_np.mean, a.dtype)
-    accumulate = _np.dtype(_np.float32) if out_dtype == _np.float16 else out_dtype
-    total = _reduce(_ml.ReduceKind.Sum, astype(a, accumulate), axis, keepdims)
-    return astype(UFUNCS[_np.true_divide](total, float(_count(a, axis))), out_dtype)
+    result_dtype = _dtypes.check(dtype) if dtype is not None else _result_dtype(_np.mean, a.dtype)
+    if dtype is None:
+        dtype = _np.float32 if a.dtype == _np.float16 else result_dtype
+    return astype(_divide(sum(a, axis, dtype, keepdims=keepdims), _count(a, axis)), result_dtype)
 
 
 def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
         mean=None, correction=None):
-    """`np.var`: NumPy's two-pass algorithm (mean, then squared deviations)."""
+    """`np.var`: NumPy's two-pass algorithm with its roundings: the mean in
+    `dtype`, the deviations in the type `a` and the mean promote to."""
     if not _core.traced(a):
         return _np.var(a, axis, dtype, out, ddof, keepdims, where=where)
     _check_unsupported("var", out, where=where)
     if mean is not None or correction is not None:
         raise unsupported("numpy.var with mean= or correction=")
     a = asarray(a)
-    out_dtype = _dtypes.check(dtype) if dtype is not None else _result_dtype(_np.var, a.dtype)
-    compute = _np.dtype(_np.float32) if out_dtype == _np.float16 else out_dtype
-    x = astype(a, compute)
+    if dtype is None and a.dtype.kind in "bi":
+        dtype = _np.float64
     count = _count(a, axis)
-    centre = UFUNCS[_np.true_divide](_reduce(_ml.ReduceKind.Sum, x, axis, True), float(count))
-    deviation = UFUNCS[_np.subtract](x, centre)
+    deviation = UFUNCS[_np.subtract](a, _divide(sum(a, axis, dtype, keepdims=True), count))
     squares = UFUNCS[_np.multiply](deviation, deviation)
-    total = _reduce(_ml.ReduceKind.Sum, squares, axis, keepdims)
-    return astype(UFUNCS[_np.true_divide](total, float(builtins.max(count - ddof, 0))), out_dtype)
+    return _divide(sum(squares, axis, dtype, keepdims=keepdims), builtins.max(count - ddof, 0))
 
 
 def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
@@ -200,4 +209,8 @@ def cumsum(a, axis=None, dtype=None, out=None):
         a, axis = ravel(a), 0
     axis = normalize_axis_index(axis, a.ndim)
     out_dtype = _dtypes.check(dtype) if dtype is not None else _result_dtype(_np.cumsum, a.dtype)
+    if out_dtype == _BOOL:
+        # A running `or`: whether the running count of true elements is non-zero.
+        counts = cumsum(astype(astype(a, _BOOL), _np.int64), axis)
+        return UFUNCS[_np.not_equal](counts, 0)
     return Tracer(build(_ml.CumsumOp, astype(a, out_dtype).value, axis).result)

@@ -27,15 +27,8 @@ def broadcast_to(array, shape, subok=False):
     shape = _shape_tuple(shape)
     if not isinstance(array, Tracer):
         return _np.broadcast_to(array, shape)
-    try:
-        compatible = _np.broadcast_shapes(array.shape, shape) == shape
-    except ValueError:
-        compatible = False
-    if not compatible:
-        raise ValueError(
-            f"operands could not be broadcast together with remapped shapes "
-            f"[original->remapped]: {array.shape} and requested shape {shape}"
-        )
+    # NumPy's own checks and messages, on a zero-stride stand-in of the array.
+    _np.broadcast_to(_np.broadcast_to(False, array.shape), shape)
     return _core.broadcast_value(array, shape)
 
 

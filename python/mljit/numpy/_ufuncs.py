@@ -137,17 +137,49 @@ def _nan_ignoring(op_class):
     return build_op
 
 
+def _beyond_range_comparison(ufunc, args):
+    """NumPy compares an integer array with a Python int beyond its dtype's
+    range exactly (`int8 < 300` is true everywhere) instead of overflowing:
+    the answer is a constant, None when no such int is compared."""
+    for number, array in (args, reversed(args)):
+        if type(number) is int and isinstance(array, Tracer) and array.dtype.kind == "i":
+            info = _np.iinfo(array.dtype)
+            if not info.min <= number <= info.max:
+                # Every element compares with `number` as 0 does with 1 (or 1 with 0).
+                above = number > info.max
+                answer = ufunc(*(int(above) if a is number else int(not above) for a in args))
+                return _core.splat_like(array.shape, _BOOL, answer)
+    return None
+
+
 def _ufunc(numpy_ufunc, build_op):
     def function(*args, dtype=None):
         if len(args) != numpy_ufunc.nin:
             raise TypeError(f"{numpy_ufunc.__name__}() takes {numpy_ufunc.nin} positional "
                             f"arguments but {len(args)} were given")
+        if numpy_ufunc in _COMPARISONS and dtype is None:
+            answer = _beyond_range_comparison(numpy_ufunc, args)
+            if answer is not None:
+                return answer
         return apply_ufunc(numpy_ufunc, build_op, *args, dtype=dtype)
 
     function.__name__ = numpy_ufunc.__name__
     function.__qualname__ = numpy_ufunc.__name__
     function.__doc__ = f"NumPy's `{numpy_ufunc.__name__}` on traced arrays."
     return function
+
+
+def _sqrt_or_pow(dtype, values):
+    if dtype in (_np.float32, _np.float64):
+        return build(_ml.SqrtOp, values[0]).result
+    return build(_ml.PowOp, *values).result
+
+
+def power(x1, x2, /, dtype=None):
+    """NumPy's `power` on traced arrays: pow, but NumPy's float32 and float64
+    loops take a scalar exponent of 0.5 as sqrt (NaN, not inf, at -inf)."""
+    half = not isinstance(x2, Tracer) and _np.ndim(x2) == 0 and x2 == 0.5
+    return apply_ufunc(_np.power, _sqrt_or_pow if half else _op(_ml.PowOp), x1, x2, dtype=dtype)
 
 
 _IMPLEMENTATIONS = {
@@ -158,7 +190,6 @@ _IMPLEMENTATIONS = {
     _np.true_divide: _op(_ml.DivOp),
     _np.floor_divide: _op(_ml.FloorDivOp),
     _np.remainder: _op(_ml.RemOp),
-    _np.power: _op(_ml.PowOp),
     _np.maximum: _op(_ml.MaximumOp),
     _np.minimum: _op(_ml.MinimumOp),
     _np.fmax: _nan_ignoring(_ml.MaximumOp),
@@ -218,8 +249,12 @@ _IMPLEMENTATIONS = {
     _np.right_shift: _op(_ml.ShiftRightOp),
 }
 
+_COMPARISONS = {_np.equal, _np.not_equal, _np.less, _np.less_equal, _np.greater,
+                _np.greater_equal}
+
 # NumPy ufunc -> mljit function of the same name and signature.
 UFUNCS = {ufunc: _ufunc(ufunc, op) for ufunc, op in _IMPLEMENTATIONS.items()}
+UFUNCS[_np.power] = power  # not a table entry: its op depends on the exponent
 
 # Each under NumPy's name (add, divide, ...), plus NumPy's aliases.
 globals().update({ufunc.__name__: function for ufunc, function in UFUNCS.items()})
@@ -227,6 +262,22 @@ true_divide = UFUNCS[_np.true_divide]
 mod = UFUNCS[_np.remainder]
 abs = UFUNCS[_np.absolute]
 bitwise_not = bitwise_invert = UFUNCS[_np.invert]
+
+
+def power_operator(base, exponent):
+    """`base ** exponent` as ndarray.__pow__, with its fast paths for a
+    Python scalar exponent: 2 squares any array (booleans into int8), and
+    on float arrays -1 is the reciprocal and 0.5 the square root (NaN, not
+    pow's inf, at -inf). (NumPy scalars skip them: mljit, which holds no
+    scalars, follows arrays.)"""
+    if isinstance(base, Tracer) and base.weak_type is None:
+        if type(exponent) is int and exponent == 2:
+            return UFUNCS[_np.square](base)
+        if base.dtype.kind == "f" and type(exponent) is int and exponent == -1:
+            return UFUNCS[_np.reciprocal](base)
+        if base.dtype.kind == "f" and type(exponent) is float and exponent == 0.5:
+            return UFUNCS[_np.sqrt](base)
+    return UFUNCS[_np.power](base, exponent)
 
 
 def rsqrt(x):
@@ -248,10 +299,15 @@ def where(condition, x=None, y=None, /):
         return _np.where(condition, x, y)
     dtype = _core.result_type(x, y)
     shape = _np.broadcast_shapes(*(_core.shape_of(v) for v in (condition, x, y)))
+
+    def converted(v):
+        # NumPy's where casts unsafely: a Python int beyond the dtype wraps.
+        return v if isinstance(v, Tracer) else _np.asarray(v).astype(dtype)
+
     values = [
         _core.operand(condition, _BOOL, shape),
-        _core.operand(x, dtype, shape),
-        _core.operand(y, dtype, shape),
+        _core.operand(converted(x), dtype, shape),
+        _core.operand(converted(y), dtype, shape),
     ]
     return Tracer(build(_ml.SelectOp, *values).result)
 
@@ -262,6 +318,19 @@ def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None, **kwargs):
         raise _core.unsupported("numpy.clip with out= or ufunc keywords")
     low = a_min if a_min is not None else min
     high = a_max if a_max is not None else max
+    if isinstance(a, Tracer) and a.dtype.kind == "i":
+        # As NumPy: a Python int bound beyond the dtype's range bounds nothing
+        # (rather than overflowing the dtype).
+        info = _np.iinfo(a.dtype)
+        if type(low) is int and low <= info.min:
+            low = None
+        if type(high) is int and high >= info.max:
+            high = None
+    bounds = [bound for bound in (low, high) if bound is not None]
+    if not bounds:
+        return a
+    # One dtype for all three, as NumPy's clip ufunc (not max then min).
+    a = _core.asarray(a, _core.result_type(a, *bounds))
     if low is not None:
         a = UFUNCS[_np.maximum](a, low)
     if high is not None:
@@ -276,12 +345,15 @@ def round(a, decimals=0, out=None):
     if not _core.traced(a):
         return _np.round(a, decimals)
     a = _core.asarray(a)
-    if a.dtype.kind in "bi":
+    if a.dtype.kind == "i":
         if decimals >= 0:
             return a
         raise _core.unsupported("numpy.round of integers with negative decimals")
     if decimals == 0:
-        return UFUNCS[_np.rint](a)
+        return UFUNCS[_np.rint](a)  # booleans too: rint makes them float16
+    if a.dtype == _BOOL:
+        raise TypeError("Cannot cast ufunc 'multiply' output from dtype('float64') to "
+                        "dtype('bool') with casting rule 'same_kind'")
     scale = 10.0 ** decimals
     return UFUNCS[_np.true_divide](UFUNCS[_np.rint](UFUNCS[_np.multiply](a, scale)), scale)
 

@@ -63,6 +63,14 @@ func.func @slice_backwards(%a: tensor<8x3xf32>) -> tensor<4x1xf32> {
   return %0 : tensor<4x1xf32>
 }
 
+// A stride of INT64_MIN takes one element, and has no positive counterpart.
+// CHECK-LABEL: func.func @slice_min_stride(
+// CHECK: tensor.extract_slice %{{.*}}[7] [1] [1] : tensor<8xf32> to tensor<1xf32>
+func.func @slice_min_stride(%a: tensor<8xf32>) -> tensor<1xf32> {
+  %0 = ml.slice %a [7:-1:-9223372036854775808] : tensor<8xf32> -> tensor<1xf32>
+  return %0 : tensor<1xf32>
+}
+
 // CHECK-LABEL: func.func @slice_empty(
 // CHECK-NEXT: %[[E:.*]] = tensor.empty() : tensor<0xf32>
 // CHECK-NEXT: return %[[E]]
@@ -79,6 +87,16 @@ func.func @slice_empty(%a: tensor<8xf32>) -> tensor<0xf32> {
 func.func @concatenate(%a: tensor<2x3xf32>, %b: tensor<2x5xf32>) -> tensor<2x8xf32> {
   %0 = ml.concatenate %a, %b dim = 1 : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
+}
+
+// An empty operand inserts nothing (at the end, its offset would be out of
+// bounds), so concatenating one is the other operand.
+// CHECK-LABEL: func.func @concatenate_empty(
+// CHECK-SAME: %[[A:.*]]: tensor<2x3xf32>, %[[B:.*]]: tensor<0x3xf32>
+// CHECK-NEXT: return %[[A]]
+func.func @concatenate_empty(%a: tensor<2x3xf32>, %b: tensor<0x3xf32>) -> tensor<2x3xf32> {
+  %0 = ml.concatenate %a, %b dim = 0 : (tensor<2x3xf32>, tensor<0x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
 }
 
 // A gather reads the operand with tensor.extract at the wrapped and clamped

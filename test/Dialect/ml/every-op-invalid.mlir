@@ -370,3 +370,35 @@ func.func @gather_result(%a: tensor<2x3xf32>, %i: tensor<4xi32>) {
   %0 = ml.gather %a, %i axis = 0 : (tensor<2x3xf32>, tensor<4xi32>) -> tensor<3x4xf32>
   return
 }
+
+// -----
+
+func.func @maximum_index(%a: tensor<2xindex>) {
+  // expected-error @+1 {{'ml.maximum' op operand #0 must be ranked tensor of floating-point or signless integer or 1-bit signless integer values, but got 'tensor<2xindex>'}}
+  %0 = ml.maximum %a, %a : tensor<2xindex>
+  return
+}
+
+// -----
+
+func.func @concatenate_index(%a: tensor<2xindex>) {
+  // expected-error @+1 {{'ml.concatenate' op operand #0 must be variadic of ranked tensor of floating-point or signless integer or 1-bit signless integer values, but got 'tensor<2xindex>'}}
+  %0 = ml.concatenate %a, %a dim = 0 : (tensor<2xindex>, tensor<2xindex>) -> tensor<4xindex>
+  return
+}
+
+// -----
+
+func.func @reduce_element_type(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'ml.reduce' op requires the same element type for all operands and results}}
+  %0 = "ml.reduce"(%a) {kind = #ml<reduce_kind sum>, axes = array<i64: 0>} : (tensor<2x3xf32>) -> tensor<3xf64>
+  return
+}
+
+// -----
+
+func.func @compare_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'ml.compare' op requires the same shape for all operands and results}}
+  %0 = "ml.compare"(%a, %a) {direction = #ml<comparison_direction lt>} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<3x2xi1>
+  return
+}

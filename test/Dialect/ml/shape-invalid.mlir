@@ -41,6 +41,24 @@ func.func @reshape_count(%a: tensor<6xf32>) {
 
 // -----
 
+// Element counts overflowing int64 used to abort the reshape verifier (and
+// the conversion, and bufferization); every ml op rejects them first.
+func.func @reshape_uncountable(%a: tensor<9223372036854775807x4xf32>) {
+  // expected-error @+1 {{'ml.reshape' op failed to verify that every tensor's non-zero sizes multiply to less than 2^63}}
+  %0 = ml.reshape %a : tensor<9223372036854775807x4xf32> to tensor<4x9223372036854775807xf32>
+  return
+}
+
+// -----
+
+func.func @uncountable_empty(%a: tensor<0x4611686018427387904x4xf32>) {
+  // expected-error @+1 {{'ml.exp' op failed to verify that every tensor's non-zero sizes multiply to less than 2^63}}
+  %0 = ml.exp %a : tensor<0x4611686018427387904x4xf32>
+  return
+}
+
+// -----
+
 func.func @transpose_length(%a: tensor<2x3xf32>) {
   // expected-error @+2 {{'ml.transpose' op permutation has 3 entries but the operand has rank 2}}
   // expected-error @+1 {{failed to infer returned types}}
@@ -86,6 +104,14 @@ func.func @slice_arity(%a: tensor<2x3xf32>) {
 
 // -----
 
+func.func @slice_syntax(%a: tensor<4x4xf32>) {
+  // expected-error @+1 {{expected ']' in slice ranges}}
+  %0 = ml.slice %a [0:1:1 0:1:1] : tensor<4x4xf32> -> tensor<1x1xf32>
+  return
+}
+
+// -----
+
 func.func @slice_zero_stride(%a: tensor<4xf32>) {
   // expected-error @+2 {{'ml.slice' op stride of dimension 0 is zero}}
   // expected-error @+1 {{failed to infer returned types}}
@@ -113,6 +139,17 @@ func.func @slice_backwards_bounds(%a: tensor<4xf32>) {
 
 // -----
 
+// A dynamic size is at most 2^63 - 1, so a backwards range cannot start at
+// 2^63 - 1 (its span would not fit in int64).
+func.func @slice_dynamic_bounds(%a: tensor<?xf32>) {
+  // expected-error @+2 {{'ml.slice' op range 9223372036854775807:-1:-1 is out of bounds for dimension 0 of size ?}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ml.slice %a [9223372036854775807:-1:-1] : tensor<?xf32> -> tensor<?xf32>
+  return
+}
+
+// -----
+
 func.func @slice_result(%a: tensor<4xf32>) {
   // expected-error @+2 {{failed to infer returned types}}
   // expected-error @+1 {{'ml.slice' op inferred type(s) 'tensor<2xf32>' are incompatible with return type(s) of operation 'tensor<3xf32>'}}
@@ -123,7 +160,7 @@ func.func @slice_result(%a: tensor<4xf32>) {
 // -----
 
 func.func @concatenate_none() {
-  // expected-error @+1 {{expected 1 or more operands, but found 0}}
+  // expected-error @+1 {{'ml.concatenate' op expected 1 or more operands, but found 0}}
   %0 = "ml.concatenate"() {dimension = 0 : i64} : () -> tensor<2xf32>
   return
 }
@@ -152,6 +189,15 @@ func.func @concatenate_shape(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
   // expected-error @+2 {{'ml.concatenate' op operand 1 has shape 2x4 which differs from operand 0 (2x3) in dimension 1, not only in the concatenated dimension 0}}
   // expected-error @+1 {{failed to infer returned types}}
   %0 = ml.concatenate %a, %b dim = 0 : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @concatenate_overflow(%a: tensor<9223372036854775807xi8>) {
+  // expected-error @+2 {{'ml.concatenate' op the sizes along dimension 0 add up to more than 2^63 - 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ml.concatenate %a, %a dim = 0 : (tensor<9223372036854775807xi8>, tensor<9223372036854775807xi8>) -> tensor<?xi8>
   return
 }
 

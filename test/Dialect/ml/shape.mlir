@@ -54,6 +54,19 @@ func.func @dynamic(%a: tensor<?x3xf32>, %b: tensor<2x?xf32>) -> (tensor<3x?xf32>
   return %0, %3, %4 : tensor<3x?xf32>, tensor<?x3xf32>, tensor<?x2xf32>
 }
 
+// Shape arithmetic at the ends of int64 neither overflows nor asserts.
+// CHECK-LABEL: func.func @extremes
+func.func @extremes(%a: tensor<?xf32>, %e: tensor<0x4xf32>, %i: tensor<?xi32>) {
+  // CHECK: ml.slice %{{.*}} [0:9223372036854775807:2] : tensor<?xf32> -> tensor<4611686018427387904xf32>
+  %0 = ml.slice %a [0:9223372036854775807:2] : tensor<?xf32> -> tensor<4611686018427387904xf32>
+  // CHECK: ml.slice %{{.*}} [5:-1:-9223372036854775808] : tensor<?xf32> -> tensor<1xf32>
+  %1 = ml.slice %a [5:-1:-9223372036854775808] : tensor<?xf32> -> tensor<1xf32>
+  // Whether a zero-size axis is indexed at all is known at run time only.
+  // CHECK: ml.gather %{{.*}}, %{{.*}} axis = 0 : (tensor<0x4xf32>, tensor<?xi32>) -> tensor<?x4xf32>
+  %2 = ml.gather %e, %i axis = 0 : (tensor<0x4xf32>, tensor<?xi32>) -> tensor<?x4xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @gather
 func.func @gather(%t: tensor<10x4xf32>, %i: tensor<2x3xi32>) -> (tensor<2x3x4xf32>, tensor<10x2x3xf32>) {
   // CHECK: ml.gather %{{.*}}, %{{.*}} axis = 0 : (tensor<10x4xf32>, tensor<2x3xi32>) -> tensor<2x3x4xf32>
