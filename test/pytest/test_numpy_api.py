@@ -220,15 +220,13 @@ def _mean_of_take(x):
 
 @pytest.mark.parametrize("program, values", [
     (_take_own_remainders, [5, 7, 2, 1, 9, 4]),
-    pytest.param(_mean_of_take, [9, 10, 8, -4, 7, -5], marks=pytest.mark.xfail(
-        reason="LLVM 22 X86CompressEVEX bug, llvm/llvm-project#198197 (see "
-               "compiler.WORKAROUNDS); its result depends on register contents")),
+    (_mean_of_take, [9, 10, 8, -4, 7, -5]),
 ], ids=["gather_after_stores", "mask_register_kept"])
 def test_gathers_of_an_array_just_computed(program, values):
     # Found by the fuzzer: LLVM 22 miscompiles both on AVX-512 hosts: its SLP
-    # vectorizer put a masked gather before the stores it reads (avoided by
-    # compiler.WORKAROUNDS), and X86CompressEVEX erases the definition of a
-    # mask register still read (not avoided yet).
+    # vectorizer put a masked gather before the stores it reads, and
+    # X86CompressEVEX erases the definition of a mask register still read
+    # (both avoided by compiler.WORKAROUNDS).
     x = np.array(values, np.int32).reshape(2, 3, 1)
     assert_tree_same(mljit.jit(program)(x), program(x))
 
