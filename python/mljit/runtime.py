@@ -95,9 +95,10 @@ _libc = ctypes.CDLL(None)
 @contextlib.contextmanager
 def _signal_handlers_kept():
     """Puts back every signal handler (and the alternate signal stack) as it
-    was: LLVM's object file writer installs its own, process-wide, after
-    which Ctrl-C would kill the process instead of raising KeyboardInterrupt
-    and crashes would print LLVM's stack dump in place of Python's."""
+    was: LLVM's object file writer installs its own, process-wide, which
+    would then run first on every signal (its stack dump on a crash, in
+    place of Python's faulthandler) in a library that promises to install
+    none."""
     # struct sigaction and stack_t are kept as opaque bytes: no layout assumed.
     saved = []
     for number in range(1, signal.NSIG):
