@@ -57,6 +57,27 @@ struct Scalar {
   Value andi(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
   Value ori(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
   Value xori(Value x, Value y) { return arith::XOrIOp::create(b, loc, x, y); }
+
+  /// Whether a truncated remainder `rem` is one `divisor` off floor
+  /// semantics (Python's and NumPy's): it is non-zero and its sign differs
+  /// from the divisor's.
+  Value offFloor(Value rem, Value divisor) {
+    // Named steps: the ops are created in this order whatever the compiler's
+    // order of argument evaluation.
+    using F = arith::CmpFPredicate;
+    using I = arith::CmpIPredicate;
+    bool flt = isFloat(rem);
+    Value zero = constant(rem.getType(), 0);
+    auto negative = [&](Value v) {
+      return flt ? cmpf(F::OLT, v, zero) : cmpi(I::slt, v, zero);
+    };
+    Value remNegative = negative(rem);
+    Value divisorNegative = negative(divisor);
+    Value signsDiffer = xori(remNegative, divisorNegative);
+    Value remNonZero = flt ? cmpf(F::UNE, rem, zero) : cmpi(I::ne, rem, zero);
+    return andi(remNonZero, signsDiffer);
+  }
+
   Value addf(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
   Value subf(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
   Value addi(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
@@ -123,16 +144,11 @@ Value lowerScalar(FloorDivOp, Scalar &s, ValueRange a) {
     // Truncating division, one less when the remainder and the divisor
     // differ in sign (what arith.floordivsi means, spelled out so no
     // arith-expand is needed).
-    using P = arith::CmpIPredicate;
     auto [divisor, isZero] = s.safeDivisor(x, y);
     Value zero = s.constant(x.getType(), 0), one = s.constant(x.getType(), 1);
     Value quotient = arith::DivSIOp::create(s.b, s.loc, x, divisor);
     Value rem = arith::RemSIOp::create(s.b, s.loc, x, divisor);
-    Value remNegative = s.cmpi(P::slt, rem, zero);
-    Value divisorNegative = s.cmpi(P::slt, divisor, zero);
-    Value signsDiffer = s.xori(remNegative, divisorNegative);
-    Value remNonZero = s.cmpi(P::ne, rem, zero);
-    Value adjust = s.andi(remNonZero, signsDiffer);
+    Value adjust = s.offFloor(rem, divisor);
     Value lower = arith::SubIOp::create(s.b, s.loc, quotient, one);
     quotient = s.select(adjust, lower, quotient);
     return s.select(isZero, zero, quotient);
@@ -145,11 +161,7 @@ Value lowerScalar(FloorDivOp, Scalar &s, ValueRange a) {
   Value plain = arith::DivFOp::create(s.b, s.loc, x, y);
   Value difference = s.subf(x, mod);
   Value div = arith::DivFOp::create(s.b, s.loc, difference, y);
-  Value yNegative = s.cmpf(P::OLT, y, zero);
-  Value modNegative = s.cmpf(P::OLT, mod, zero);
-  Value signsDiffer = s.xori(yNegative, modNegative);
-  Value modNonZero = s.cmpf(P::UNE, mod, zero);
-  Value adjust = s.andi(modNonZero, signsDiffer);
+  Value adjust = s.offFloor(mod, y);
   Value divMinusOne = s.subf(div, one);
   div = s.select(adjust, divMinusOne, div);
   Value floor = math::FloorOp::create(s.b, s.loc, div);
@@ -169,25 +181,17 @@ Value lowerScalar(RemOp, Scalar &s, ValueRange a) {
   Type type = x.getType();
   Value zero = s.constant(type, 0);
   if (!Scalar::isFloat(x)) {
-    using P = arith::CmpIPredicate;
     auto [divisor, isZero] = s.safeDivisor(x, y);
     Value rem = arith::RemSIOp::create(s.b, s.loc, x, divisor);
-    Value remNegative = s.cmpi(P::slt, rem, zero);
-    Value divisorNegative = s.cmpi(P::slt, divisor, zero);
-    Value signsDiffer = s.xori(remNegative, divisorNegative);
-    Value remNonZero = s.cmpi(P::ne, rem, zero);
-    Value adjust = s.andi(remNonZero, signsDiffer);
+    Value adjust = s.offFloor(rem, divisor);
     Value adjusted = s.addi(rem, divisor);
     rem = s.select(adjust, adjusted, rem);
     return s.select(isZero, zero, rem);
   }
   using P = arith::CmpFPredicate;
   Value mod = arith::RemFOp::create(s.b, s.loc, x, y);
-  Value yNegative = s.cmpf(P::OLT, y, zero);
-  Value modNegative = s.cmpf(P::OLT, mod, zero);
-  Value signsDiffer = s.xori(yNegative, modNegative);
   Value nonZero = s.cmpf(P::UNE, mod, zero);
-  Value adjust = s.andi(nonZero, signsDiffer);
+  Value adjust = s.offFloor(mod, y);
   Value modPlusY = s.addf(mod, y);
   Value adjusted = s.select(adjust, modPlusY, mod);
   Value signedZero = s.signedZero(y);
