@@ -32,8 +32,10 @@ constexpr const char *kCPUToLinalg[] = {
     "cse",
 };
 // Tensors -> buffers. Results become caller-allocated out-params: the caller
-// owns every returned buffer and the kernel frees everything else.
-constexpr const char *kCPUBufferize[] = {
+// owns every returned buffer and the kernel frees everything else. The CPU
+// puts small temporaries on the stack in between (kernels on a GPU could
+// not read them there).
+constexpr const char *kBufferize[] = {
     // A producer used twice in a tile is fused twice; CSE keeps one copy.
     "canonicalize",
     "cse",
@@ -42,7 +44,8 @@ constexpr const char *kCPUBufferize[] = {
     "function-boundary-type-conversion=identity-layout-map}",
     "buffer-results-to-out-params{hoist-static-allocs "
     "modify-public-functions}",
-    "func.func(ml-promote-small-buffers)",
+};
+constexpr const char *kDeallocate[] = {
     "canonicalize",
     "buffer-deallocation-pipeline",
 };
@@ -80,8 +83,8 @@ constexpr const char *kCPUToLLVM[] = {
 } // namespace
 
 namespace {
-using StageBuilder = void (*)(const ml::MLCPUPipelineOptions &,
-                              SmallVectorImpl<std::string> &);
+template <typename Options>
+using StageBuilder = void (*)(const Options &, SmallVectorImpl<std::string> &);
 
 void appendToLinalg(const ml::MLCPUPipelineOptions &options,
                     SmallVectorImpl<std::string> &passes) {
@@ -92,7 +95,9 @@ void appendToLinalg(const ml::MLCPUPipelineOptions &options,
 
 void appendBufferize(const ml::MLCPUPipelineOptions &options,
                      SmallVectorImpl<std::string> &passes) {
-  passes.append(std::begin(kCPUBufferize), std::end(kCPUBufferize));
+  passes.append(std::begin(kBufferize), std::end(kBufferize));
+  passes.push_back("func.func(ml-promote-small-buffers)");
+  passes.append(std::begin(kDeallocate), std::end(kDeallocate));
   if (options.blas)
     passes.push_back("ml-matmul-to-blas");
 }
@@ -102,12 +107,77 @@ void appendToLLVM(const ml::MLCPUPipelineOptions &,
   passes.append(std::begin(kCPUToLLVM), std::end(kCPUToLLVM));
 }
 
-LogicalResult build(ArrayRef<StageBuilder> stages, StringRef name,
-                    OpPassManager &pm,
-                    const ml::MLCPUPipelineOptions &options,
+// The GPU keeps whole ops as kernels: no CPU tiling.
+void appendGPUToLinalg(const ml::MLGPUPipelineOptions &,
+                       SmallVectorImpl<std::string> &passes) {
+  passes.append(std::begin(kCPUToLinalg), std::end(kCPUToLinalg));
+}
+
+void appendGPUBufferize(const ml::MLGPUPipelineOptions &,
+                        SmallVectorImpl<std::string> &passes) {
+  passes.append(std::begin(kBufferize), std::end(kBufferize));
+  passes.append(std::begin(kDeallocate), std::end(kDeallocate));
+}
+
+// Specialised mappings first; ml-gpu-map-loops takes the rest.
+void appendGPUMap(const ml::MLGPUPipelineOptions &options,
+                  SmallVectorImpl<std::string> &passes) {
+  passes.push_back(
+      std::string("func.func(ml-gpu-map-matmul,ml-gpu-map-reductions,"
+                  "ml-gpu-map-loops,ml-gpu-device-buffers{host-arguments=") +
+      (options.hostArguments ? "true" : "false") + "})");
+  passes.push_back("canonicalize");
+  passes.push_back("cse");
+}
+
+// Kernels -> gpu.func in a gpu.module -> NVVM -> a binary embedded in the
+// host module, whose launches and copies become mgpu* runtime calls on one
+// stream per call (gpu-async-region), synchronised before returning. Each
+// launch gives back the stack its arguments take (cumsum launches in loops).
+void appendGPUToLLVM(const ml::MLGPUPipelineOptions &options,
+                     SmallVectorImpl<std::string> &passes) {
+  passes.push_back("gpu-kernel-outlining");
+  passes.push_back("func.func(gpu-async-region)");
+  passes.push_back("gpu-lower-to-nvvm-pipeline{cubin-chip=" +
+                   options.chip.getValue() +
+                   " cubin-features=" + options.features.getValue() +
+                   " cubin-format=" + options.format.getValue() +
+                   " opt-level=3}");
+  passes.push_back("ml-launch-stack-scope");
+}
+
+LogicalResult validate(const ml::MLCPUPipelineOptions &,
+                       function_ref<LogicalResult(const Twine &)>) {
+  return success();
+}
+
+// gpu-module-to-binary would only fail at run time, after a module dump.
+LogicalResult validate(const ml::MLGPUPipelineOptions &options,
+                       function_ref<LogicalResult(const Twine &)> onError) {
+  StringRef format = options.format.getValue();
+  if (format != "isa" && format != "bin" && format != "fatbin")
+    return onError("ml-gpu-pipeline: format must be isa, bin or fatbin, not '" +
+                   format + "'");
+  return success();
+}
+
+// The kernels of ml-gpu-map, run on the host (ml-gpu-launch-to-loops) and
+// compiled like CPU code: what they compute, checkable without a GPU.
+void appendGPUEmulation(const ml::MLGPUPipelineOptions &,
+                        SmallVectorImpl<std::string> &passes) {
+  passes.push_back("func.func(ml-gpu-map-matmul,ml-gpu-map-reductions,"
+                   "ml-gpu-map-loops,ml-gpu-launch-to-loops)");
+  passes.append(std::begin(kCPUToLLVM), std::end(kCPUToLLVM));
+}
+
+template <typename Options>
+LogicalResult build(ArrayRef<StageBuilder<Options>> stages, StringRef name,
+                    OpPassManager &pm, const Options &options,
                     function_ref<LogicalResult(const Twine &)> onError) {
+  if (failed(validate(options, onError)))
+    return failure();
   SmallVector<std::string> passes;
-  for (StageBuilder stage : stages)
+  for (StageBuilder<Options> stage : stages)
     stage(options, passes);
   std::string errors;
   llvm::raw_string_ostream errorStream(errors);
@@ -116,22 +186,23 @@ LogicalResult build(ArrayRef<StageBuilder> stages, StringRef name,
   return success();
 }
 
-/// Registers a pipeline made of `stages`, taking ml-cpu-pipeline's options.
+/// Registers a pipeline made of `stages`, taking their pipeline's options.
+template <typename Options>
 void registerStages(StringRef name, StringRef description,
-                    std::vector<StageBuilder> stages) {
+                    std::vector<StageBuilder<Options>> stages) {
   registerPassPipeline(
       name, description,
       [name, stages](OpPassManager &pm, StringRef text,
                      function_ref<LogicalResult(const Twine &)> onError) {
-        ml::MLCPUPipelineOptions options;
+        Options options;
         std::string errors;
         llvm::raw_string_ostream errorStream(errors);
         if (failed(options.parseFromString(text, errorStream)))
           return onError(errors);
-        return build(stages, name, pm, options, onError);
+        return build<Options>(stages, name, pm, options, onError);
       },
       [](function_ref<void(const detail::PassOptions &)> printOptions) {
-        printOptions(ml::MLCPUPipelineOptions());
+        printOptions(Options());
       });
 }
 } // namespace
@@ -139,28 +210,72 @@ void registerStages(StringRef name, StringRef description,
 LogicalResult
 ml::buildMLCPUPipeline(OpPassManager &pm, const MLCPUPipelineOptions &options,
                        function_ref<LogicalResult(const Twine &)> onError) {
-  return build({appendToLinalg, appendBufferize, appendToLLVM},
-               "ml-cpu-pipeline", pm, options, onError);
+  return build<MLCPUPipelineOptions>(
+      {appendToLinalg, appendBufferize, appendToLLVM}, "ml-cpu-pipeline", pm,
+      options, onError);
+}
+
+LogicalResult
+ml::buildMLGPUPipeline(OpPassManager &pm, const MLGPUPipelineOptions &options,
+                       function_ref<LogicalResult(const Twine &)> onError) {
+  return build<MLGPUPipelineOptions>(
+      {appendGPUToLinalg, appendGPUBufferize, appendGPUMap, appendGPUToLLVM},
+      "ml-gpu-pipeline", pm, options, onError);
 }
 
 void ml::registerMLJITPassesAndPipelines() {
+  using ml::MLCPUPipelineOptions;
+  using ml::MLGPUPipelineOptions;
   registerMLJITPasses();
   // The stages one after the other are ml-cpu-pipeline; each alone lets
   // ml-opt and `Lowered.as_text(stage)` stop where a researcher wants to look.
-  registerStages("ml-cpu-to-linalg",
+  registerStages<MLCPUPipelineOptions>("ml-cpu-to-linalg",
                  "Stage 1 of ml-cpu-pipeline: ml -> linalg on tensors, fused "
                  "and tiled into parallel loops",
                  {appendToLinalg});
-  registerStages("ml-cpu-bufferize",
+  registerStages<MLCPUPipelineOptions>("ml-cpu-bufferize",
                  "Stage 2 of ml-cpu-pipeline: tensors -> buffers with "
                  "caller-allocated results; large matmuls to BLAS if `blas`",
                  {appendBufferize});
-  registerStages("ml-cpu-to-llvm",
+  registerStages<MLCPUPipelineOptions>("ml-cpu-to-llvm",
                  "Stage 3 of ml-cpu-pipeline: buffers -> loops, OpenMP, "
                  "vectorizable math -> the LLVM dialect",
                  {appendToLLVM});
-  registerStages("ml-cpu-pipeline",
-                 "Lower ml IR to the LLVM dialect for the host CPU "
-                 "(ml-cpu-to-linalg, ml-cpu-bufferize, ml-cpu-to-llvm)",
-                 {appendToLinalg, appendBufferize, appendToLLVM});
+  registerStages<MLCPUPipelineOptions>(
+      "ml-cpu-pipeline",
+      "Lower ml IR to the LLVM dialect for the host CPU "
+      "(ml-cpu-to-linalg, ml-cpu-bufferize, ml-cpu-to-llvm)",
+      {appendToLinalg, appendBufferize, appendToLLVM});
+
+  registerStages<MLGPUPipelineOptions>(
+      "ml-gpu-to-linalg",
+      "Stage 1 of ml-gpu-pipeline: ml -> linalg on tensors, fused",
+      {appendGPUToLinalg});
+  registerStages<MLGPUPipelineOptions>(
+      "ml-gpu-bufferize",
+      "Stage 2 of ml-gpu-pipeline: tensors -> buffers with caller-allocated "
+      "results",
+      {appendGPUBufferize});
+  registerStages<MLGPUPipelineOptions>(
+      "ml-gpu-map",
+      "Stage 3 of ml-gpu-pipeline: linalg on buffers -> gpu.launch kernels "
+      "(tiled products, block reductions, a thread per point), buffers in "
+      "GPU memory",
+      {appendGPUMap});
+  registerStages<MLGPUPipelineOptions>(
+      "ml-gpu-to-llvm",
+      "Stage 4 of ml-gpu-pipeline: kernels outlined and compiled to a GPU "
+      "binary (NVVM), host code to the LLVM dialect calling mgpu* wrappers",
+      {appendGPUToLLVM});
+  registerStages<MLGPUPipelineOptions>(
+      "ml-gpu-pipeline",
+      "Lower ml IR to host LLVM IR launching kernels on an NVIDIA GPU "
+      "(ml-gpu-to-linalg, ml-gpu-bufferize, ml-gpu-map, ml-gpu-to-llvm)",
+      {appendGPUToLinalg, appendGPUBufferize, appendGPUMap, appendGPUToLLVM});
+  registerStages<MLGPUPipelineOptions>(
+      "ml-gpu-emulation-pipeline",
+      "ml-gpu-pipeline's kernels run on the host CPU, one thread at a time "
+      "between barriers (ml-gpu-launch-to-loops): for testing the kernels "
+      "where there is no GPU",
+      {appendGPUToLinalg, appendGPUBufferize, appendGPUEmulation});
 }

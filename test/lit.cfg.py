@@ -4,6 +4,7 @@
 
 import importlib.util
 import os
+import shutil
 import sys
 
 import lit.formats
@@ -49,3 +50,15 @@ config.substitutions.append(("%python", sys.executable))
 for name in ("PYTHONPATH", "HOME", "TMPDIR", "MLJIT_CACHE_DIR"):
     if name in os.environ:
         config.environment[name] = os.environ[name]
+
+
+# gpu-module-to-binary (ml-gpu-pipeline's format=bin and the default
+# format=fatbin) runs the CUDA toolkit's ptxas and fatbinary, found on PATH or
+# in /usr/local/cuda/bin (lit does not pass CUDA_ROOT/CUDA_HOME/CUDA_PATH on).
+# Machines without the toolkit skip the tests that need them; format=isa
+# (PTX) needs neither.
+for tool in ("ptxas", "fatbinary"):
+    if shutil.which(tool, path=config.environment["PATH"]) or os.access(
+        os.path.join("/usr/local/cuda/bin", tool), os.X_OK
+    ):
+        config.available_features.add(tool)

@@ -13,6 +13,7 @@ The compiler (and with it MLIR) is imported on first use of `jit`,
 
 import importlib
 
+from .cuda import DeviceArray, DeviceError
 from .errors import (
     CompileError,
     ConcretizationError,
@@ -30,6 +31,7 @@ _LAZY = {
     "JitFunction": "api",
     "Lowered": "api",
     "jit": "api",
+    "device_put": "api",
     "export": "aot",
     "numpy": None,
 }
@@ -48,12 +50,15 @@ __all__ = [
     "Compiled",
     "CompileError",
     "ConcretizationError",
+    "DeviceArray",
+    "DeviceError",
     "JitFunction",
     "Lowered",
     "MljitError",
     "RecompileError",
     "TraceError",
     "UnsupportedError",
+    "device_put",
     "export",
     "jit",
     "load",

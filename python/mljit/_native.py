@@ -73,8 +73,9 @@ def new_context() -> ir.Context:
     return context
 
 
+RUNTIME = ctypes.CDLL(RUNTIME_LIBRARY)
 # Whether large f32/f64 matmuls go to BLAS (ml-cpu-pipeline{blas}).
-BLAS = loader.install_blas(ctypes.CDLL(RUNTIME_LIBRARY))
+BLAS = loader.install_blas(RUNTIME)
 
 
 def _thread_count() -> int:

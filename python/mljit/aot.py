@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 from mlir import ir
 from mlir.passmanager import PassManager
 
-from . import _native, compiler, dtypes, loader, pytree, runtime
+from . import _native, compiler, cuda, dtypes, loader, pytree, runtime
 from .api import JitFunction, jit
 from .errors import CompileError, MljitError
 from .tracing import ArgSpec
@@ -30,15 +30,16 @@ def write_artifact(path: str, module: ir.Module, name: str, in_specs: Sequence[A
     """Writes the folder `path` for function `name` of the LLVM-dialect
     `module`: its shared library, the runtime library, the loader and
     `manifest.json` (signature and pytree structures, in loader.py's form)."""
-    executable = runtime.Executable.from_module(module, name, in_specs, out_specs)
     os.makedirs(path, exist_ok=True)
     shutil.copyfile(_native.RUNTIME_LIBRARY, os.path.join(path, loader.RUNTIME))
     library = f"{name}.so"
     with tempfile.TemporaryDirectory() as scratch:
         object_path = os.path.join(scratch, "kernel.o")
-        executable.save_object(object_path)
+        # Not run: GPU code needs no GPU to be built.
+        runtime.compile_object(module, name, object_path)
         runtime.link_shared_library(object_path, os.path.join(path, library), "$ORIGIN")
     shutil.copyfile(loader.__file__, os.path.join(path, "mljit_loader.py"))
+    shutil.copyfile(cuda.__file__, os.path.join(path, "mljit_cuda.py"))
 
     def describe(specs):
         return [{"shape": list(s.shape), "dtype": s.dtype.name} for s in specs]
@@ -54,30 +55,47 @@ def write_artifact(path: str, module: ir.Module, name: str, in_specs: Sequence[A
         "out_tree": out_tree,
         "pipeline": pipeline,
         "cpu": compiler.host_cpu(),
+        "device": "cuda" if compiler.is_gpu_pipeline(pipeline) else "cpu",
     }
     with open(os.path.join(path, loader.MANIFEST), "w") as file:
         json.dump(manifest, file, indent=1)
     return path
 
 
-def export(fun: Callable, *args, path: str, **kwargs) -> str:
+def export(fun: Callable, *args, path: str, device: str | None = None,
+           chip: str | None = None, **kwargs) -> str:
     """Compiles `fun` for the signature of `args`/`kwargs` and writes it to
     the folder `path`: the function as a shared library, the runtime library
-    it calls, `manifest.json` (its signature) and `mljit_loader.py`.
+    it calls, `manifest.json` (its signature), `mljit_loader.py` and
+    `mljit_cuda.py`.
 
     `mljit.load(path)` (or `mljit_loader.load(path)` where mljit is not
-    installed) returns a callable needing only NumPy and ctypes. Static
-    arguments are fixed at their values here; the loaded function takes the
-    other arguments, in the same structure.
+    installed) returns a callable needing only NumPy and ctypes, plus the
+    NVIDIA driver for `device="cuda"` (default: the jitted function's
+    device), which builds for `chip` (default "sm_90") without needing a GPU
+    here. Static arguments are fixed at their values here; the loaded
+    function takes the other arguments, in the same structure.
     """
-    jitted = fun if isinstance(fun, JitFunction) else jit(fun)
+    jitted = fun if isinstance(fun, JitFunction) else jit(fun, device=device or "cpu")
+    device = device or jitted._device
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device must be 'cpu' or 'cuda', not {device!r}")
+    if chip is not None and device != "cuda":
+        raise ValueError("chip applies to device='cuda' only")
     lowered = jitted.lower(*args, **kwargs)
+    if lowered._key[3] != "host":
+        raise TypeError("export takes NumPy arrays (or shapes' examples), not DeviceArrays")
     traced = lowered._traced
-    in_tree, in_specs, _ = lowered._key
-    module = compiler.lower(traced, lowered._pipeline)
+    in_tree, in_specs = lowered._key[:2]
+    pipeline = lowered._pipeline
+    if device == "cuda" and not jitted._pipeline:
+        pipeline = compiler.gpu_pipeline(chip)
+    elif device != jitted._device and not jitted._pipeline:
+        pipeline = compiler.CPU_PIPELINE
+    module = compiler.lower(traced, pipeline)
     return write_artifact(path, module, traced.name, in_specs, traced.out_specs,
                           pytree.to_json(in_tree), pytree.to_json(traced.out_tree),
-                          lowered._pipeline, getattr(jitted, "__qualname__", traced.name))
+                          pipeline, getattr(jitted, "__qualname__", traced.name))
 
 
 def _specs(types, what: str) -> list:
@@ -145,11 +163,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("input", help="an .mlir file in the ml dialect")
     parser.add_argument("-o", "--output", required=True, help="the artifact folder to write")
     parser.add_argument("--function", help="the function to export (default: the only public one)")
-    parser.add_argument("--pipeline", default=compiler.CPU_PIPELINE,
-                        help="passes from ml to the LLVM dialect (default: %(default)s)")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                        help="where the function runs (default: %(default)s)")
+    parser.add_argument("--chip", help="the GPU architecture for --device=cuda "
+                        f"(default: {compiler.DEFAULT_CHIP})")
+    parser.add_argument("--pipeline", help="passes from ml to the LLVM dialect (default: "
+                        f"{compiler.CPU_PIPELINE}, or ml-gpu-pipeline for --device=cuda)")
     options = parser.parse_args(argv)
+    pipeline = options.pipeline or (compiler.gpu_pipeline(options.chip)
+                                    if options.device == "cuda" else compiler.CPU_PIPELINE)
     try:
-        compile_file(options.input, options.output, options.function, options.pipeline)
+        compile_file(options.input, options.output, options.function, pipeline)
     except (MljitError, OSError) as error:
         print(f"ml-compile: {error}", file=sys.stderr)
         return 1

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from . import compiler, diskcache, dtypes, pytree, runtime, tracing
+from . import _native, compiler, cuda, diskcache, dtypes, pytree, runtime, tracing
 # Importing mljit.numpy gives tracers NumPy's operators and functions.
 from . import numpy as _numpy_api  # noqa: F401
 from .errors import RecompileError, UnsupportedError
@@ -28,7 +28,7 @@ logger = logging.getLogger("mljit")
 
 
 def _arg_spec(leaf, where: str) -> ArgSpec:
-    if isinstance(leaf, (np.ndarray, np.generic)):
+    if isinstance(leaf, (np.ndarray, np.generic, cuda.DeviceArray)):
         return ArgSpec(leaf.shape, dtypes.check(leaf.dtype, where))
     if isinstance(leaf, bool):
         return ArgSpec((), np.dtype(np.bool_))
@@ -81,28 +81,35 @@ class Compiled:
         self._key = lowered._key
         self._traced = lowered._traced
         self._pipeline = lowered._pipeline
+        self._device = "cuda" if compiler.is_gpu_pipeline(self._pipeline) else "cpu"
         self._llvm_text = None
         specs = (lowered._in_specs, self._traced.out_specs,
                  _result_form(self._traced.out_tree))
-        self._executable = self._load_or_compile(lowered._dump_ir, specs)
-        # `kernel.call_exact(args)` is the whole call when `args` are exactly
+        self._from_disk = False
+        if self._key[3] == "device":
+            module = compiler.lower(self._traced, self._pipeline, lowered._dump_ir)
+            self._llvm_text = str(module)
+            self._executable = runtime.DeviceExecutable(module, self._traced.name, *specs)
+        else:
+            self._executable = self._load_or_compile(lowered._dump_ir, specs)
+        # `call_exact(args)` is the whole call when `args` are exactly
         # the signature's arrays, passed positionally; NotImplemented if not.
-        self.call_exact = self._executable.kernel.call_exact
+        self.call_exact = self._executable.call_exact
 
     def _load_or_compile(self, dump_ir, specs) -> runtime.Executable:
         traced = self._traced
         # Dumping the IR means running the passes, so it bypasses the cache.
         root = None if dump_ir else diskcache.directory()
-        self._from_disk = False
         if root:
             entry_key = diskcache.key(traced.as_text(), self._pipeline)
-            executable = diskcache.load(root, entry_key, traced.name, specs)
+            executable = diskcache.load(root, entry_key, traced.name, specs, self._device)
             if executable is not None:
                 self._from_disk = True
                 return executable
         module = compiler.lower(traced, self._pipeline, dump_ir)
         self._llvm_text = str(module)
-        executable = runtime.Executable.from_module(module, traced.name, *specs)
+        executable = runtime.Executable.from_module(module, traced.name, *specs,
+                                                    device=self._device)
         if root:
             diskcache.store(root, entry_key, traced.name, executable)
         return executable
@@ -136,15 +143,17 @@ class Lowered:
         self._key = key
         self._traced = traced
         self._in_specs = in_specs
-        self._pipeline = function._pipeline
+        self._pipeline = function._pipeline_for(key)
         self._dump_ir = function._dump_ir or os.environ.get("MLJIT_DUMP_IR") or None
 
     def as_text(self, stage: str = "ml", *, debug_info: bool = False) -> str:
         """The IR after `stage`: "ml" (as traced), "linalg" (linalg on tensors,
         fused and tiled), "bufferized" (on buffers), "llvm" (the LLVM dialect)
-        or "llvm-ir" (LLVM IR). With `debug_info`, the MLIR stages show every
-        op's `loc(file:line:column)` in the user's code."""
-        return compiler.stage_text(self._traced, stage, debug_info)
+        or "llvm-ir" (LLVM IR); for device="cuda" also "gpu" (the kernels, as
+        gpu.launch ops) and "ptx" (their PTX assembly). With `debug_info`, the
+        MLIR stages show every op's `loc(file:line:column)` in the user's
+        code."""
+        return compiler.stage_text(self._traced, stage, debug_info, self._pipeline)
 
     def compile(self) -> Compiled:
         return Compiled(self)
@@ -156,15 +165,19 @@ class JitFunction:
     def __init__(self, fun: Callable, static_argnums: Iterable[int] = (),
                  static_argnames: Iterable[str] = (), explain: bool = False,
                  max_recompiles: int | None = None, pipeline: str | None = None,
-                 dump_ir: str | None = None):
+                 dump_ir: str | None = None, device: str = "cpu"):
         functools.update_wrapper(self, fun)
+        if device not in ("cpu", "cuda"):
+            raise ValueError(f"device must be 'cpu' or 'cuda', not {device!r}")
+        self._device = device
+        self._chip = None
         self._explain = explain
         if max_recompiles is not None and (not isinstance(max_recompiles, int)
                                            or max_recompiles < 0):
             raise ValueError(f"max_recompiles must be a non-negative int or None, "
                              f"not {max_recompiles!r}")
         self._max_recompiles = max_recompiles
-        self._pipeline = pipeline or compiler.CPU_PIPELINE
+        self._pipeline = pipeline
         self._dump_ir = dump_ir
         self._fun = fun
         static_argnums = {static_argnums} if isinstance(static_argnums, int) else set(static_argnums)
@@ -215,11 +228,31 @@ class JitFunction:
         return tuple(static), (tuple(dynamic_args), dynamic_kwargs)
 
     def _signature(self, args, kwargs):
+        """(tree, specs, static values, placement) and the array leaves:
+        placement is "device" when a leaf is a DeviceArray (the results
+        then stay on the GPU too), else "host"."""
         static, dynamic = self._split(args, kwargs)
         leaves, tree = pytree.flatten(dynamic)
         specs = tuple(_arg_spec(leaf, f"argument leaf {i} of {self._name}")
                       for i, leaf in enumerate(leaves))
-        return (tree, specs, static), leaves
+        placement = "host"
+        if any(isinstance(leaf, cuda.DeviceArray) for leaf in leaves):
+            if self._device != "cuda":
+                raise TypeError(f"{self._name[len('jit_'):]} runs on the CPU, but a "
+                                "DeviceArray (GPU memory) was passed: pass np.asarray(x), "
+                                "or compile with device='cuda'")
+            placement = "device"
+        return (tree, specs, static, placement), leaves
+
+    def _pipeline_for(self, key) -> str:
+        """The pipeline compiling a signature: the user's, else the device's."""
+        if self._pipeline:
+            return self._pipeline
+        if self._device == "cpu":
+            return compiler.CPU_PIPELINE
+        if self._chip is None:  # the GPU's own, if there is one
+            self._chip = cuda.chip(_native.RUNTIME) or compiler.DEFAULT_CHIP
+        return compiler.gpu_pipeline(self._chip, host_arguments=key[3] == "host")
 
     def _rebuild_call(self, args, kwargs, tracers):
         """Calls the user's function with tracers in place of array leaves."""
@@ -246,8 +279,11 @@ class JitFunction:
 
     def _differences(self, old, new) -> list:
         """How the signature `new` differs from the compiled `old`."""
-        (old_tree, old_specs, old_static), (new_tree, new_specs, new_static) = old, new
+        (old_tree, old_specs, old_static, old_placement) = old
+        (new_tree, new_specs, new_static, new_placement) = new
         changes = []
+        if old_placement != new_placement:
+            changes.append(f"arguments moved from {old_placement} to {new_placement} memory")
         if old_static != new_static:
             old_values, new_values = dict(old_static), dict(new_static)
             for name in sorted(set(old_values) | set(new_values), key=str):
@@ -294,7 +330,7 @@ class JitFunction:
                    name, len(self._cache), reasons)
 
     def _trace(self, key, args, kwargs) -> tracing.TracedFunction:
-        _, specs, _ = key
+        specs = key[1]
         return tracing.trace(lambda tracers: self._rebuild_call(args, kwargs, tracers),
                              specs, self._name, self._location)
 
@@ -327,7 +363,7 @@ class JitFunction:
         """Whether calls of this signature can be recognized in C from the
         positional arguments alone: no static arguments and no keywords, no
         nesting, no Python scalars (whose weak type an array would not have)."""
-        tree, specs, static = key
+        tree, specs, static, _ = key
         return (not static and not kwargs and not self._static_argnums
                 and tree.children[0].kind is tuple
                 and all(child == pytree.LEAF for child in tree.children[0].children)
@@ -340,7 +376,7 @@ class JitFunction:
 
 def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
         explain: bool = False, max_recompiles: int | None = None,
-        pipeline: str | None = None, dump_ir: str | None = None):
+        pipeline: str | None = None, dump_ir: str | None = None, device: str = "cpu"):
     """Compiles `fun` with MLIR on its first call for each signature.
 
     Usable as `@mljit.jit` or `@mljit.jit(static_argnums=...)`. Array
@@ -353,6 +389,12 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     it shows without configuring logging. `max_recompiles=N` raises
     RecompileError instead of compiling a signature past the first N + 1.
 
+    `device="cuda"` compiles with `ml-gpu-pipeline` for the NVIDIA GPU of
+    this machine (sm_90 code if there is none) and runs there: NumPy
+    arguments are copied to the GPU and results back for each call; with
+    `mljit.device_put` arrays, both stay in GPU memory (results are
+    DeviceArrays). Without a usable GPU and driver, calls raise DeviceError.
+
     `pipeline` replaces `ml-cpu-pipeline` by any pass pipeline from `ml` to
     the LLVM dialect (what `ml-opt --pass-pipeline` accepts inside
     `builtin.module(...)`). `dump_ir=<dir>` (or the environment variable
@@ -360,7 +402,18 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     """
     options = dict(static_argnums=static_argnums, static_argnames=static_argnames,
                    explain=explain, max_recompiles=max_recompiles, pipeline=pipeline,
-                   dump_ir=dump_ir)
+                   dump_ir=dump_ir, device=device)
     if fun is None:
         return functools.partial(jit, **options)
     return JitFunction(fun, **options)
+
+
+def device_put(array) -> cuda.DeviceArray:
+    """A copy of `array` in GPU memory, for functions jitted with
+    device="cuda": passed one, they keep their results on the GPU too.
+    `np.asarray(x)` copies a DeviceArray back."""
+    if isinstance(array, cuda.DeviceArray):
+        return array
+    array = np.asarray(array)
+    dtypes.check(array.dtype, "device_put")
+    return cuda.DeviceArray.from_numpy(_native.RUNTIME, array)

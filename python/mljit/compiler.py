@@ -36,6 +36,53 @@ STAGE_PIPELINES = {
     "llvm": CPU_PIPELINE,
 }
 STAGES = ("ml", *STAGE_PIPELINES, "llvm-ir")
+# On the GPU, "gpu" shows the kernels (gpu.launch) before outlining, and
+# "ptx" the PTX assembly of every kernel.
+GPU_STAGES = ("ml", "linalg", "bufferized", "gpu", "llvm", "llvm-ir", "ptx")
+
+# PTX versions LLVM 22 needs for each GPU architecture it knows.
+_PTX_FEATURES = {"sm_100": "+ptx86", "sm_101": "+ptx86", "sm_120": "+ptx87"}
+DEFAULT_CHIP = "sm_90"
+
+
+def default_gpu_format() -> str:
+    """`fatbin` (PTX and machine code) when the CUDA toolkit's ptxas and
+    fatbinary are here, `bin` with ptxas only, else `isa` (PTX, compiled by
+    the driver when the kernels load)."""
+    if shutil.which("ptxas"):
+        return "fatbin" if shutil.which("fatbinary") else "bin"
+    return "isa"
+
+
+def gpu_pipeline(chip: str | None = None, host_arguments: bool = True,
+                 format: str | None = None) -> str:
+    """`ml-gpu-pipeline` for `chip` (`sm_90` if not given): arguments are
+    host arrays copied by the function, or with `host_arguments=False`
+    device buffers."""
+    chip = chip or DEFAULT_CHIP
+    if not re.fullmatch(r"sm_\d+a?", chip):
+        raise ValueError(f"chip must name an NVIDIA architecture such as 'sm_90', "
+                         f"not {chip!r}")
+    features = _PTX_FEATURES.get(chip.rstrip("a"), "+ptx80")
+    return (f"ml-gpu-pipeline{{chip={chip} features={features} "
+            f"format={format or default_gpu_format()} "
+            f"host-arguments={str(host_arguments).lower()}}}")
+
+
+def is_gpu_pipeline(pipeline: str) -> bool:
+    return pipeline.startswith("ml-gpu-pipeline")
+
+
+def stage_pipelines(pipeline: str) -> dict:
+    """The pipelines giving each stage's IR on the way to `pipeline`'s."""
+    if not is_gpu_pipeline(pipeline):
+        return {**STAGE_PIPELINES, "llvm": pipeline}
+    options = pipeline[len("ml-gpu-pipeline"):]
+    stages = ("ml-gpu-to-linalg", "ml-gpu-bufferize", "ml-gpu-map")
+    return {
+        name: ",".join(stage + options for stage in stages[:count])
+        for count, name in enumerate(("linalg", "bufferized", "gpu"), start=1)
+    } | {"llvm": pipeline}
 
 
 def input_text(traced: TracedFunction) -> str:
@@ -142,17 +189,40 @@ def _failing_pass(traced: TracedFunction, text: str, pipeline: str,
     return name, dumps[0]
 
 
-def stage_text(traced: TracedFunction, stage: str, debug_info: bool = False) -> str:
-    """The IR of the traced function after `stage` (one of STAGES)."""
+def stage_text(traced: TracedFunction, stage: str, debug_info: bool = False,
+               pipeline: str = CPU_PIPELINE) -> str:
+    """The IR of the traced function after `stage` on the way through
+    `pipeline` (STAGES, or GPU_STAGES for ml-gpu-pipeline)."""
+    stages = GPU_STAGES if is_gpu_pipeline(pipeline) else STAGES
+    if stage not in stages:
+        raise ValueError(f"unknown stage {stage!r}; the stages are "
+                         + ", ".join(repr(s) for s in stages))
     if stage == "ml":
         return traced.as_text(debug_info)
     if stage == "llvm-ir":
-        return translate_to_llvm_ir(lower(traced))
-    if stage not in STAGE_PIPELINES:
-        raise ValueError(f"unknown stage {stage!r}; the stages are "
-                         + ", ".join(repr(s) for s in STAGES))
-    module = lower(traced, STAGE_PIPELINES[stage])
+        return translate_to_llvm_ir(lower(traced, pipeline))
+    if stage == "ptx":
+        isa = re.sub(r"format=\w+", "format=isa", pipeline)
+        return kernel_assembly(lower(traced, isa))
+    module = lower(traced, stage_pipelines(pipeline)[stage])
     return module.operation.get_asm(enable_debug_info=debug_info)
+
+
+_ASSEMBLY = re.compile(r'assembly = "((?:[^"\\]|\\.)*)"')
+_ESCAPE = re.compile(r'\\([0-9A-Fa-f]{2}|\\|")')
+
+
+def kernel_assembly(module: ir.Module) -> str:
+    """The assembly (PTX) of the GPU binaries of a module lowered with
+    `format=isa`, unescaped from MLIR's string attribute syntax."""
+    texts = []
+    for operation in module.body.operations:
+        if operation.operation.name == "gpu.binary":
+            for escaped in _ASSEMBLY.findall(str(operation.attributes["objects"])):
+                texts.append(_ESCAPE.sub(
+                    lambda m: m.group(1) if len(m.group(1)) == 1 else chr(int(m.group(1), 16)),
+                    escaped))
+    return "\n".join(texts)
 
 
 _STRING_CALLBACK = ctypes.CFUNCTYPE(None, _native.MlirStringRef, ctypes.c_void_p)

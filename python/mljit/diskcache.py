@@ -91,7 +91,8 @@ def key(ir_text: str, pipeline: str) -> str:
     return digest.hexdigest()
 
 
-def load(root: str, entry_key: str, name: str, specs) -> runtime.Executable | None:
+def load(root: str, entry_key: str, name: str, specs,
+         device: str = "cpu") -> runtime.Executable | None:
     """The cached function under `entry_key`, or None if there is none or
     it is damaged (then it is removed)."""
     entry = os.path.join(root, entry_key)
@@ -107,7 +108,7 @@ def load(root: str, entry_key: str, name: str, specs) -> runtime.Executable | No
             raise ValueError("metadata of another entry or format")
         if meta.get("sha256") != _file_digest(library):
             raise ValueError("the library does not match its checksum")
-        executable = runtime.Executable.from_library(library, name, *specs)
+        executable = runtime.Executable.from_library(library, name, *specs, device=device)
     except (OSError, ValueError, AttributeError) as error:
         logger.warning("mljit cache: discarding damaged entry %s: %s", entry, error)
         shutil.rmtree(entry, ignore_errors=True)

@@ -11,7 +11,8 @@ not installed:
 
 An artifact is a folder holding `manifest.json` (the function's signature),
 the function as a shared library, and `libmljit_runtime.so`, which the
-library finds next to itself.
+library finds next to itself. GPU functions (manifest "device": "cuda") also
+need the NVIDIA driver, and report CUDA failures through `mljit_cuda.py`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ import json
 import os
 
 import numpy as np
+
+try:
+    from . import cuda as _cuda
+except ImportError:  # in an artifact, next to mljit_cuda.py
+    import mljit_cuda as _cuda
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -70,6 +76,21 @@ def _descriptor(array: np.ndarray):
     if array.ndim:
         descriptor.sizes[:] = array.shape
         descriptor.strides[:] = [stride // array.itemsize for stride in array.strides]
+    return descriptor
+
+
+def device_descriptor(pointer: int, shape: tuple):
+    """The descriptor of a C-contiguous buffer at `pointer` (GPU memory)."""
+    descriptor = _descriptor_type(len(shape))()
+    descriptor.allocated = descriptor.aligned = pointer or None
+    descriptor.offset = 0
+    if shape:
+        descriptor.sizes[:] = shape
+        strides, stride = [], 1
+        for extent in reversed(shape):
+            strides.append(stride)
+            stride *= max(extent, 1)
+        descriptor.strides[:] = strides[::-1]
     return descriptor
 
 
@@ -156,11 +177,19 @@ class LoadedFunction:
             raise RuntimeError(f"{path} was compiled for a CPU with {', '.join(missing)}, "
                                "which this CPU lacks; export it again on a machine like this one")
         self._manifest = manifest
+        self._gpu = manifest.get("device") == "cuda"
+        if self._gpu:
+            # Loading the library loads its GPU binary: the driver must be there.
+            _cuda.require(ctypes.CDLL(os.path.join(path, RUNTIME)),
+                          f"{path} holds code for an NVIDIA GPU: run it on a machine "
+                          "with one and its driver.")
         # The library's RUNPATH is $ORIGIN: it loads the runtime next to it,
         # unless a process that runs mljit has one loaded already (same
         # soname). Runtime functions are looked up through the library so
         # that they are those of the runtime it is bound to.
         self._library = self._runtime = ctypes.CDLL(os.path.join(path, manifest["library"]))
+        if self._gpu:
+            _cuda.check(self._runtime)
         install_blas(self._runtime)
         self._inputs = [(tuple(s["shape"]), np.dtype(s["dtype"])) for s in manifest["inputs"]]
         self._outputs = [(tuple(s["shape"]), np.dtype(s["dtype"])) for s in manifest["outputs"]]
@@ -204,6 +233,8 @@ class LoadedFunction:
         if self._runtime.mljit_run_guarded(self._entry, arguments, ctypes.byref(failed_bytes)):
             raise MemoryError(f"{self.__name__} could not allocate a temporary of "
                               f"{failed_bytes.value} bytes")
+        if self._gpu:
+            _cuda.check(self._runtime)
         return _build(self._manifest["out_tree"], iter(results))
 
 

@@ -50,39 +50,40 @@ def _sorted_keys(mapping: dict) -> tuple:
 
 def flatten(tree: Any) -> tuple[list, TreeDef]:
     leaves: list = []
+    return leaves, _flatten_into(tree, leaves)
 
-    def visit(node) -> TreeDef:
-        if node is None:
-            return TreeDef(type(None))
-        kind = type(node)
-        if kind in (tuple, list) or _is_namedtuple(node):
-            return TreeDef(kind, None, tuple(visit(child) for child in node))
-        if kind is dict:
-            keys = _sorted_keys(node)
-            return TreeDef(dict, keys, tuple(visit(node[k]) for k in keys))
-        leaves.append(node)
-        return LEAF
 
-    treedef = visit(tree)
-    return leaves, treedef
+# Module-level, not closures: a recursive closure is a reference cycle that
+# would keep the caller's arrays (GPU memory too) alive until the cycle
+# collector runs.
+def _flatten_into(node, leaves: list) -> TreeDef:
+    if node is None:
+        return TreeDef(type(None))
+    kind = type(node)
+    if kind in (tuple, list) or _is_namedtuple(node):
+        return TreeDef(kind, None, tuple(_flatten_into(child, leaves) for child in node))
+    if kind is dict:
+        keys = _sorted_keys(node)
+        return TreeDef(dict, keys, tuple(_flatten_into(node[k], leaves) for k in keys))
+    leaves.append(node)
+    return LEAF
 
 
 def unflatten(treedef: TreeDef, leaves) -> Any:
-    iterator = iter(leaves)
+    return _build(treedef, iter(leaves))
 
-    def build(node: TreeDef):
-        if node.kind is None:
-            return next(iterator)
-        if node.kind is type(None):
-            return None
-        children = [build(child) for child in node.children]
-        if node.kind is dict:
-            return dict(zip(node.keys, children))
-        if node.kind in (tuple, list):
-            return node.kind(children)
-        return node.kind(*children)  # namedtuple
 
-    return build(treedef)
+def _build(node: TreeDef, leaves):
+    if node.kind is None:
+        return next(leaves)
+    if node.kind is type(None):
+        return None
+    children = [_build(child, leaves) for child in node.children]
+    if node.kind is dict:
+        return dict(zip(node.keys, children))
+    if node.kind in (tuple, list):
+        return node.kind(children)
+    return node.kind(*children)  # namedtuple
 
 
 def leaf_paths(treedef: TreeDef, prefix: str = "") -> list:

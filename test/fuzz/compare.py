@@ -13,6 +13,7 @@ and any answer there is accepted.
 from __future__ import annotations
 
 import dataclasses
+import os
 import warnings
 
 import numpy as np
@@ -45,7 +46,7 @@ def run(program, noise_seed) -> Outcome:
         numpy_error = error
     else:
         numpy_error = None
-    jitted = mljit.jit(program.function())
+    jitted = mljit.jit(program.function(), pipeline=os.environ.get("MLJIT_FUZZ_PIPELINE") or None)
     try:
         # Tracing warns where NumPy does (a float overflowing float16).
         with np.errstate(all="ignore"), warnings.catch_warnings():

@@ -2,6 +2,7 @@
 
     python test/fuzz/fuzz.py --count 10000 --seed 0     # programs 0..9999 of seed 0
     python test/fuzz/fuzz.py --replay 0 1234            # program 1234 of seed 0 again
+    python test/fuzz/fuzz.py --pipeline ml-gpu-emulation-pipeline   # the GPU's kernels
 
 Each program (generate.py) runs through `mljit.jit` and through NumPy; the
 two must agree on values, shapes and dtypes, and mljit must raise exactly
@@ -119,8 +120,12 @@ def main(argv=None) -> int:
     parser.add_argument("--replay", type=int, nargs=2, metavar=("SEED", "INDEX"),
                         help="run one program again (shrunk if it fails)")
     parser.add_argument("--no-shrink", action="store_true")
+    parser.add_argument("--pipeline", help="compile with this pipeline instead of the CPU's "
+                        "(ml-gpu-emulation-pipeline: the GPU kernels, run on the host)")
     parser.add_argument("--child", metavar="PROGRESS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.pipeline:  # read by compare.py, here and in the child processes
+        os.environ["MLJIT_FUZZ_PIPELINE"] = args.pipeline
     faulthandler.enable()
     # Thousands of one-off programs: the disk cache would only fill up.
     os.environ["MLJIT_CACHE_DIR"] = ""

@@ -1,6 +1,7 @@
-"""Helpers shared by the tests: random inputs per dtype and comparison with
-NumPy itself."""
+"""Helpers shared by the tests: random inputs per dtype, comparison with
+NumPy itself, and scripts run where MLIR cannot be imported."""
 
+import textwrap
 import zlib
 
 import numpy as np
@@ -31,14 +32,22 @@ def random_array(rng, shape, dtype, *, low=-10, high=10, nonzero=False):
     return values.astype(dtype)
 
 
-def assert_same(got, expected, *, rtol=None, atol=0.0, what=""):
-    """`got` equals NumPy's `expected`: type, dtype, shape and values."""
-    expected = np.asarray(expected)
+def assert_exact_kind(got, expected, what="") -> bool:
+    """Asserts `got` is an ndarray of NumPy's `expected` dtype and shape, and
+    equal to it if integer or boolean; True when that settles it."""
     assert isinstance(got, np.ndarray), f"{what}: got a {type(got).__name__}"
     assert got.dtype == expected.dtype, f"{what}: dtype {got.dtype} != {expected.dtype}"
     assert got.shape == expected.shape, f"{what}: shape {got.shape} != {expected.shape}"
     if expected.dtype.kind in "biu":
         np.testing.assert_array_equal(got, expected, err_msg=what)
+        return True
+    return False
+
+
+def assert_same(got, expected, *, rtol=None, atol=0.0, what=""):
+    """`got` equals NumPy's `expected`: type, dtype, shape and values."""
+    expected = np.asarray(expected)
+    if assert_exact_kind(got, expected, what):
         return
     if rtol is None:
         rtol = 0.0
@@ -48,3 +57,18 @@ def assert_same(got, expected, *, rtol=None, atol=0.0, what=""):
 def seeded_rng(name: str) -> np.random.Generator:
     """A generator seeded from `name`, the same in every run."""
     return np.random.default_rng(zlib.crc32(name.encode()))
+
+
+# The start of a script run where the packages named BLOCKED (replace it with
+# a tuple) cannot be imported: what an exported artifact must run without.
+BLOCK_IMPORTS = textwrap.dedent("""
+    import sys
+
+    class Blocked:
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in BLOCKED:
+                raise ImportError(name + " is not available here")
+
+    sys.meta_path.insert(0, Blocked())
+    import numpy as np
+""")

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import mljit
+import checks
 from checks import DTYPES, assert_same, random_array
 
 
@@ -39,7 +40,7 @@ def test_exported_function_matches_numpy(tmp_path, rng):
     jitted = mljit.jit(block, static_argnames="scale")
     path = mljit.export(jitted, params, x, scale=2.0, path=str(tmp_path / "block"))
     assert sorted(os.listdir(path)) == ["jit_block.so", "libmljit_runtime.so", "manifest.json",
-                                         "mljit_loader.py"]
+                                         "mljit_cuda.py", "mljit_loader.py"]
     manifest = json.loads(open(os.path.join(path, "manifest.json")).read())
     assert manifest["inputs"] == [{"shape": [4], "dtype": "float32"},
                                   {"shape": [8, 4], "dtype": "float32"},
@@ -95,16 +96,7 @@ def test_artifact_of_another_format_is_refused(tmp_path):
 
 
 # Runs where the packages in BLOCKED cannot be imported: only NumPy and ctypes.
-NO_MLIR = textwrap.dedent("""
-    import sys
-
-    class Blocked:
-        def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in BLOCKED:
-                raise ImportError(name + " is not available here")
-
-    sys.meta_path.insert(0, Blocked())
-    import numpy as np
+NO_MLIR = checks.BLOCK_IMPORTS + textwrap.dedent("""
     LOAD
     x = np.linspace(-1, 1, 24, dtype=np.float32).reshape(3, 8)
     params = {"w": np.linspace(-1, 1, 32, dtype=np.float32).reshape(8, 4),

@@ -25,3 +25,17 @@ def test_mljit_agrees_with_numpy_on_random_programs(seed, monkeypatch, tmp_path)
     reports = [report for index in range(PROGRAMS_PER_SEED)
                if (report := fuzz.check(seed, index)) is not None]
     assert not reports, f"{len(reports)} mismatches:\n\n" + "\n\n".join(reports)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_gpu_kernels_agree_with_numpy_on_random_programs(seed, monkeypatch, tmp_path):
+    """The same programs through ml-gpu-pipeline's kernels, run on the host
+    (ml-gpu-emulation-pipeline). Sums there add in the GPU's order, so a
+    program whose result is only rounding noise of a sum (the variance of
+    equal values) can differ; these seeds hold none."""
+    monkeypatch.setenv("MLJIT_CACHE_DIR", "")
+    monkeypatch.setenv("MLJIT_FUZZ_PIPELINE", "ml-gpu-emulation-pipeline")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    reports = [report for index in range(PROGRAMS_PER_SEED)
+               if (report := fuzz.check(seed, index)) is not None]
+    assert not reports, f"{len(reports)} mismatches:\n\n" + "\n\n".join(reports)
