@@ -1,12 +1,13 @@
 //===- GPUMapMatmul.cpp - the ml-gpu-map-matmul pass ---------------------===//
 //
 // A product computed one output per thread from global memory reads each
-// input element M or N times. Here each block computes a T x T tile of the
-// output: per step of T along k, its threads copy a T x T tile of each input
-// into shared memory, one element each, and then read them T times from
-// there. Any contraction with one m, n and k dimension (matmul, batched,
-// transposed operands, einsum's) qualifies: the tiles are loaded through the
-// operands' own indexing maps.
+// input element M or N times. Here each block of 16 x 16 threads computes a
+// 64 x 64 output tile: per step of 16 along k, its threads copy a 64 x 16
+// tile of one input and a 16 x 64 tile of the other into shared memory, and
+// each thread accumulates a 4 x 4 of outputs in registers from them, 8
+// shared-memory loads for 16 products. Any contraction with one m, n and k
+// dimension (matmul, batched, transposed operands, einsum's) qualifies: the
+// tiles are loaded through the operands' own indexing maps.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,7 +29,13 @@ namespace mgpu = mlir::gpu;
 
 namespace {
 
-constexpr int64_t kTile = 16;
+// A block of kThreads x kThreads threads computes a kTile x kTile output
+// tile, kMicro x kMicro outputs per thread kept in registers, in steps of
+// kStep along k through a kTile x kStep and a kStep x kTile shared tile.
+constexpr int64_t kThreads = 16;
+constexpr int64_t kMicro = 4;
+constexpr int64_t kTile = kThreads * kMicro;
+constexpr int64_t kStep = 16;
 // The y and z grid dimensions' limit.
 constexpr int64_t kMaxGridYZ = 65535;
 
@@ -72,10 +79,11 @@ struct MapToTiles : OpInterfaceRewritePattern<linalg::LinalgOp> {
     Type rhsType = getElementTypeOrSelf(rhs->get().getType());
     rewriter.setInsertionPoint(op);
     mgpu::LaunchOp launch = createLaunch(
-        rewriter, loc, {static_cast<int64_t>(llvm::divideCeil(n, kTile)), tilesM, batches},
-        {kTile, kTile, 1},
-        {workgroupMemRef({kTile, kTile}, lhsType),
-         workgroupMemRef({kTile, kTile}, rhsType)});
+        rewriter, loc,
+        {static_cast<int64_t>(llvm::divideCeil(n, kTile)), tilesM, batches},
+        {kThreads, kThreads, 1},
+        {workgroupMemRef({kTile, kStep}, lhsType),
+         workgroupMemRef({kStep, kTile}, rhsType)});
     Value lhsTile = launch.getWorkgroupAttributions()[0];
     Value rhsTile = launch.getWorkgroupAttributions()[1];
     Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
@@ -83,12 +91,13 @@ struct MapToTiles : OpInterfaceRewritePattern<linalg::LinalgOp> {
       return arith::ConstantIndexOp::create(b, l, v);
     };
     OpBuilder &b = rewriter;
-    Value zero = index(b, loc, 0), tile = index(b, loc, kTile);
-    Value row = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().y, tile),
-        ty);
-    Value col = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().x, tile),
+    Value zero = index(b, loc, 0);
+    Value rowBase = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+                                          index(b, loc, kTile));
+    Value colBase = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                          index(b, loc, kTile));
+    Value thread = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, ty, index(b, loc, kThreads)),
         tx);
     SmallVector<Value> batchIvs =
         delinearize(b, loc, launch.getBlockIds().z, batch);
@@ -111,10 +120,9 @@ struct MapToTiles : OpInterfaceRewritePattern<linalg::LinalgOp> {
                                            j, index(ib, il, jEnd));
       return arith::AndIOp::create(ib, il, first, second);
     };
-    // Copies the operand's element at `ivs` (zero outside the product) to
-    // (ty, tx) of its tile.
-    auto stage = [&](OpBuilder &sb, Location sl, OpOperand *operand,
-                     Value valid, SmallVector<Value> ivs, Value tileBuffer) {
+    // The operand's element at `ivs` (zero outside the product).
+    auto element = [&](OpBuilder &sb, Location sl, OpOperand *operand,
+                       Value valid, SmallVector<Value> ivs) -> Value {
       Type type = getElementTypeOrSelf(operand->get().getType());
       auto load = scf::IfOp::create(
           sb, sl, valid,
@@ -128,57 +136,106 @@ struct MapToTiles : OpInterfaceRewritePattern<linalg::LinalgOp> {
                 Value(arith::ConstantOp::create(
                     ib, il, cast<TypedAttr>(ib.getZeroAttr(type)))));
           });
-      memref::StoreOp::create(sb, sl, load.getResult(0), tileBuffer,
-                              ValueRange{ty, tx});
+      return load.getResult(0);
+    };
+    // Output (i, j) of the thread's kMicro x kMicro: rows ty + kThreads * i,
+    // columns tx + kThreads * j, so that a warp's loads from the tiles and
+    // stores to the output are to neighbouring columns.
+    auto rowOf = [&](OpBuilder &ib, Location il, int64_t i) -> Value {
+      return arith::AddIOp::create(
+          ib, il, rowBase,
+          arith::AddIOp::create(ib, il, ty, index(ib, il, kThreads * i)));
+    };
+    auto colOf = [&](OpBuilder &ib, Location il, int64_t j) -> Value {
+      return arith::AddIOp::create(
+          ib, il, colBase,
+          arith::AddIOp::create(ib, il, tx, index(ib, il, kThreads * j)));
     };
 
+    SmallVector<Value> initial(kMicro * kMicro,
+                               combiner->neutralValue(b, loc));
     auto steps = scf::ForOp::create(
-        b, loc, zero, index(b, loc, llvm::divideCeil(k, kTile)),
-        index(b, loc, 1), ValueRange{combiner->neutralValue(b, loc)},
+        b, loc, zero, index(b, loc, llvm::divideCeil(k, kStep)),
+        index(b, loc, 1), initial,
         [&](OpBuilder &sb, Location sl, Value step, ValueRange acc) {
-          Value k0 = arith::MulIOp::create(sb, sl, step, index(sb, sl, kTile));
-          Value lhsK = arith::AddIOp::create(sb, sl, k0, tx);
-          stage(sb, sl, lhs, inBounds(sb, sl, row, m, lhsK, k),
-                ivsAt(row, zero, lhsK), lhsTile);
-          Value rhsK = arith::AddIOp::create(sb, sl, k0, ty);
-          stage(sb, sl, rhs, inBounds(sb, sl, rhsK, k, col, n),
-                ivsAt(zero, col, rhsK), rhsTile);
+          Value k0 = arith::MulIOp::create(sb, sl, step, index(sb, sl, kStep));
+          // Each thread copies kTile * kStep / threads elements of each
+          // tile; consecutive threads, consecutive elements of a row.
+          for (int64_t e = 0; e < kTile * kStep / (kThreads * kThreads); ++e) {
+            Value at = arith::AddIOp::create(
+                sb, sl, thread, index(sb, sl, e * kThreads * kThreads));
+            Value r = arith::DivUIOp::create(sb, sl, at, index(sb, sl, kStep));
+            Value c = arith::RemUIOp::create(sb, sl, at, index(sb, sl, kStep));
+            Value row = arith::AddIOp::create(sb, sl, rowBase, r);
+            Value kk = arith::AddIOp::create(sb, sl, k0, c);
+            memref::StoreOp::create(
+                sb, sl,
+                element(sb, sl, lhs, inBounds(sb, sl, row, m, kk, k),
+                        ivsAt(row, zero, kk)),
+                lhsTile, ValueRange{r, c});
+            r = arith::DivUIOp::create(sb, sl, at, index(sb, sl, kTile));
+            c = arith::RemUIOp::create(sb, sl, at, index(sb, sl, kTile));
+            kk = arith::AddIOp::create(sb, sl, k0, r);
+            Value col = arith::AddIOp::create(sb, sl, colBase, c);
+            memref::StoreOp::create(
+                sb, sl,
+                element(sb, sl, rhs, inBounds(sb, sl, kk, k, col, n),
+                        ivsAt(zero, col, kk)),
+                rhsTile, ValueRange{r, c});
+          }
           mgpu::BarrierOp::create(sb, sl);
           // The same count for every thread of the block: k - k0 at the end.
           Value count = arith::MinUIOp::create(
-              sb, sl, index(sb, sl, kTile),
+              sb, sl, index(sb, sl, kStep),
               arith::SubIOp::create(sb, sl, index(sb, sl, k), k0));
           auto inner = scf::ForOp::create(
               sb, sl, index(sb, sl, 0), count, index(sb, sl, 1), acc,
-              [&](OpBuilder &ib, Location il, Value kk, ValueRange sum) {
-                Value a = memref::LoadOp::create(ib, il, lhsTile,
-                                                 ValueRange{ty, kk});
-                Value c = memref::LoadOp::create(ib, il, rhsTile,
-                                                 ValueRange{kk, tx});
+              [&](OpBuilder &ib, Location il, Value kk, ValueRange sums) {
+                SmallVector<Value> as, bs;
+                for (int64_t i = 0; i < kMicro; ++i) {
+                  Value r = arith::AddIOp::create(
+                      ib, il, ty, index(ib, il, kThreads * i));
+                  as.push_back(memref::LoadOp::create(ib, il, lhsTile,
+                                                      ValueRange{r, kk}));
+                  Value c = arith::AddIOp::create(
+                      ib, il, tx, index(ib, il, kThreads * i));
+                  bs.push_back(memref::LoadOp::create(ib, il, rhsTile,
+                                                      ValueRange{kk, c}));
+                }
                 Value kAt = arith::AddIOp::create(ib, il, k0, kk);
-                IRMapping mapping =
-                    clonePayload(ib, op, {a, c}, ivsAt(row, col, kAt),
-                                 combiner->combine);
-                scf::YieldOp::create(
-                    ib, il,
-                    combiner->emit(ib, il, sum[0],
-                                   combiner->contribution(mapping)));
+                SmallVector<Value> next;
+                for (int64_t i = 0; i < kMicro; ++i)
+                  for (int64_t j = 0; j < kMicro; ++j) {
+                    IRMapping mapping = clonePayload(
+                        ib, op, {as[i], bs[j]},
+                        ivsAt(rowOf(ib, il, i), colOf(ib, il, j), kAt),
+                        combiner->combine);
+                    next.push_back(combiner->emit(
+                        ib, il, sums[i * kMicro + j],
+                        combiner->contribution(mapping)));
+                  }
+                scf::YieldOp::create(ib, il, next);
               });
           // Nobody refills the tiles before everyone has read them.
           mgpu::BarrierOp::create(sb, sl);
           scf::YieldOp::create(sb, sl, inner.getResults());
         });
     OpOperand *output = op.getDpsInitOperand(0);
-    scf::IfOp::create(b, loc, inBounds(b, loc, row, m, col, n),
-                      [&](OpBuilder &ib, Location il) {
-                        SmallVector<Value> ivs = ivsAt(row, col, zero);
-                        Value initial = loadOperand(ib, il, op, *output, ivs);
-                        storeOperand(ib, il, op, *output,
-                                     combiner->emit(ib, il, initial,
-                                                    steps.getResult(0)),
-                                     ivs);
-                        scf::YieldOp::create(ib, il);
-                      });
+    for (int64_t i = 0; i < kMicro; ++i)
+      for (int64_t j = 0; j < kMicro; ++j) {
+        Value row = rowOf(b, loc, i), col = colOf(b, loc, j);
+        scf::IfOp::create(
+            b, loc, inBounds(b, loc, row, m, col, n),
+            [&](OpBuilder &ib, Location il) {
+              SmallVector<Value> ivs = ivsAt(row, col, zero);
+              Value old = loadOperand(ib, il, op, *output, ivs);
+              storeOperand(ib, il, op, *output,
+                           combiner->emit(ib, il, old,
+                                          steps.getResult(i * kMicro + j)),
+                           ivs);
+              scf::YieldOp::create(ib, il);
+            });
+      }
     rewriter.eraseOp(op);
     return success();
   }

@@ -26,6 +26,84 @@ namespace mgpu = mlir::gpu;
 
 namespace {
 
+// Rows split into chunks: fewer than kSplitRows rows of at least
+// kSplitLength contributions, into chunks of about kSplitLength, aiming for
+// kSplitBlocks blocks in all (a few per multiprocessor).
+constexpr int64_t kSplitRows = 128;
+constexpr int64_t kSplitLength = 16 * kBlockSize;
+constexpr int64_t kSplitBlocks = 1024;
+
+Value index(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+/// A kernel of `rows * chunks` blocks of `block` threads: block (row, chunk)
+/// combines `contribution(row, at)` for at = chunk * block + thread, stepping
+/// by chunks * block up to `length` (neighbouring threads, neighbouring
+/// elements), then its threads' partial results in shared memory in log2
+/// halving steps; thread 0 passes the total to `finish(row, chunk, total)`.
+void emitBlockReduction(
+    OpBuilder &b, Location loc, const Combiner &combiner, int64_t rows,
+    int64_t chunks, int64_t length, int64_t block,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> contribution,
+    function_ref<void(OpBuilder &, Location, Value, Value, Value)> finish) {
+  int64_t blocks = rows * chunks;
+  int64_t grid = std::min(blocks, kMaxBlocks);
+  mgpu::LaunchOp launch =
+      createLaunch(b, loc, {grid, 1, 1}, {block, 1, 1},
+                   {workgroupMemRef({block}, combiner.neutral.getType())});
+  Value partials = launch.getWorkgroupAttributions()[0];
+  Value thread = launch.getThreadIds().x;
+  // Blocks stride over the (row, chunk) pairs; every thread of a block runs
+  // the same iterations, so the barriers inside are reached by all of them.
+  forLoop(b, loc, launch.getBlockIds().x, index(b, loc, blocks),
+          index(b, loc, grid), [&](OpBuilder &rb, Location l, Value pair) {
+    Value row = arith::DivUIOp::create(rb, l, pair, index(rb, l, chunks));
+    Value chunk = arith::RemUIOp::create(rb, l, pair, index(rb, l, chunks));
+    Value first = arith::AddIOp::create(
+        rb, l, arith::MulIOp::create(rb, l, chunk, index(rb, l, block)),
+        thread);
+    auto accumulate = scf::ForOp::create(
+        rb, l, first, index(rb, l, length), index(rb, l, chunks * block),
+        ValueRange{combiner.neutralValue(rb, l)},
+        [&](OpBuilder &nb, Location nl, Value at, ValueRange acc) {
+          scf::YieldOp::create(
+              nb, nl,
+              combiner.emit(nb, nl, acc[0], contribution(nb, nl, row, at)));
+        });
+    memref::StoreOp::create(rb, l, accumulate.getResult(0), partials, thread);
+    mgpu::BarrierOp::create(rb, l);
+    for (int64_t half = block / 2; half > 0; half /= 2) {
+      Value active = arith::CmpIOp::create(rb, l, arith::CmpIPredicate::ult,
+                                           thread, index(rb, l, half));
+      scf::IfOp::create(rb, l, active, [&](OpBuilder &ib, Location il) {
+        Value other = arith::AddIOp::create(ib, il, thread, index(ib, il, half));
+        Value mine = memref::LoadOp::create(ib, il, partials, thread);
+        Value theirs = memref::LoadOp::create(ib, il, partials, other);
+        memref::StoreOp::create(ib, il, combiner.emit(ib, il, mine, theirs),
+                                partials, thread);
+        scf::YieldOp::create(ib, il);
+      });
+      mgpu::BarrierOp::create(rb, l);
+    }
+    Value leader = arith::CmpIOp::create(rb, l, arith::CmpIPredicate::eq,
+                                         thread, index(rb, l, 0));
+    scf::IfOp::create(rb, l, leader, [&](OpBuilder &ib, Location il) {
+      finish(ib, il, row, chunk,
+             memref::LoadOp::create(ib, il, partials, index(ib, il, 0)));
+      scf::YieldOp::create(ib, il);
+    });
+    // The next pair's partial results overwrite this pair's.
+    mgpu::BarrierOp::create(rb, l);
+  });
+  b.setInsertionPointAfter(launch);
+}
+
+/// Threads per block for a reduction of `length` contributions.
+int64_t blockFor(int64_t length) {
+  return std::min<int64_t>(kBlockSize, llvm::PowerOf2Ceil(length));
+}
+
 struct MapToBlocks : OpInterfaceRewritePattern<linalg::LinalgOp> {
   MapToBlocks(MLIRContext *context, int64_t minReduction)
       : OpInterfaceRewritePattern(context), minReduction(minReduction) {}
@@ -52,77 +130,66 @@ struct MapToBlocks : OpInterfaceRewritePattern<linalg::LinalgOp> {
       return rewriter.notifyMatchFailure(op, "reduction too short");
 
     Location loc = op.getLoc();
-    int64_t block = std::min<int64_t>(kBlockSize, llvm::PowerOf2Ceil(length));
-    int64_t grid = std::min(rows, kMaxBlocks);
-    Type elementType = combiner->neutral.getType();
-    rewriter.setInsertionPoint(op);
-    mgpu::LaunchOp launch =
-        createLaunch(rewriter, loc, {grid, 1, 1}, {block, 1, 1},
-                     {workgroupMemRef({block}, elementType)});
-    Value partials = launch.getWorkgroupAttributions()[0];
-    Value thread = launch.getThreadIds().x;
-    auto index = [&](OpBuilder &b, Location l, int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(b, l, v);
+    OpOperand *output = op.getDpsInitOperand(0);
+    auto payload = [&](OpBuilder &b, Location l, Value row, Value at) {
+      SmallVector<Value> ivs =
+          loopOrder(op, delinearize(b, l, row, parallel),
+                    delinearize(b, l, at, reduction));
+      SmallVector<Value> args;
+      for (OpOperand *input : op.getDpsInputOperands())
+        args.push_back(op.payloadUsesValueFromOperand(input)
+                           ? loadOperand(b, l, op, *input, ivs)
+                           : Value());
+      return combiner->contribution(
+          clonePayload(b, op, args, ivs, combiner->combine));
     };
-
-    // Blocks stride over the rows; every thread of a block runs the same
-    // iterations, so the barriers inside are reached by all of them.
-    forLoop(rewriter, loc, launch.getBlockIds().x, index(rewriter, loc, rows),
-            index(rewriter, loc, grid), [&](OpBuilder &b, Location l,
-                                            Value row) {
-      SmallVector<Value> outer = delinearize(b, l, row, parallel);
-      auto accumulate = scf::ForOp::create(
-          b, l, thread, index(b, l, length), index(b, l, block),
-          ValueRange{combiner->neutralValue(b, l)},
-          [&](OpBuilder &nb, Location nl, Value at, ValueRange acc) {
-            SmallVector<Value> ivs =
-                loopOrder(op, outer, delinearize(nb, nl, at, reduction));
-            SmallVector<Value> args;
-            for (OpOperand *input : op.getDpsInputOperands())
-              args.push_back(op.payloadUsesValueFromOperand(input)
-                                 ? loadOperand(nb, nl, op, *input, ivs)
-                                 : Value());
-            IRMapping mapping =
-                clonePayload(nb, op, args, ivs, combiner->combine);
-            scf::YieldOp::create(
-                nb, nl,
-                combiner->emit(nb, nl, acc[0],
-                               combiner->contribution(mapping)));
-          });
-      memref::StoreOp::create(b, l, accumulate.getResult(0), partials,
-                              thread);
-      mgpu::BarrierOp::create(b, l);
-      for (int64_t half = block / 2; half > 0; half /= 2) {
-        Value active = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
-                                             thread, index(b, l, half));
-        scf::IfOp::create(b, l, active, [&](OpBuilder &ib, Location il) {
-          Value other =
-              arith::AddIOp::create(ib, il, thread, index(ib, il, half));
-          Value mine = memref::LoadOp::create(ib, il, partials, thread);
-          Value theirs = memref::LoadOp::create(ib, il, partials, other);
-          memref::StoreOp::create(ib, il,
-                                  combiner->emit(ib, il, mine, theirs),
-                                  partials, thread);
-          scf::YieldOp::create(ib, il);
+    auto intoOutput = [&](OpBuilder &b, Location l, Value row, Value total) {
+      SmallVector<Value> zeros(reduction.size(), index(b, l, 0));
+      SmallVector<Value> at =
+          loopOrder(op, delinearize(b, l, row, parallel), zeros);
+      Value initial = loadOperand(b, l, op, *output, at);
+      storeOperand(b, l, op, *output, combiner->emit(b, l, initial, total),
+                   at);
+    };
+    rewriter.setInsertionPoint(op);
+    // Few long rows would leave most of the GPU idle: each row is then
+    // split into chunks reduced by blocks of their own, and a second kernel
+    // combines each row's chunks.
+    int64_t chunks = 1;
+    if (rows < kSplitRows && length >= kSplitLength)
+      chunks = std::min(llvm::divideCeil(kSplitBlocks, rows),
+                        llvm::divideCeil(length, kSplitLength));
+    if (chunks == 1) {
+      emitBlockReduction(rewriter, loc, *combiner, rows, 1, length,
+                         blockFor(length), payload,
+                         [&](OpBuilder &b, Location l, Value row, Value,
+                             Value total) { intoOutput(b, l, row, total); });
+      rewriter.eraseOp(op);
+      return success();
+    }
+    Value totals = memref::AllocOp::create(
+        rewriter, loc,
+        MemRefType::get({rows * chunks}, combiner->neutral.getType()));
+    auto slot = [&](OpBuilder &b, Location l, Value row, Value chunk) {
+      return arith::AddIOp::create(
+          b, l, arith::MulIOp::create(b, l, row, index(b, l, chunks)), chunk);
+    };
+    emitBlockReduction(
+        rewriter, loc, *combiner, rows, chunks, length, kBlockSize, payload,
+        [&](OpBuilder &b, Location l, Value row, Value chunk, Value total) {
+          memref::StoreOp::create(b, l, total, totals,
+                                  ValueRange{slot(b, l, row, chunk)});
         });
-        mgpu::BarrierOp::create(b, l);
-      }
-      Value leader = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
-                                           thread, index(b, l, 0));
-      scf::IfOp::create(b, l, leader, [&](OpBuilder &ib, Location il) {
-        SmallVector<Value> zeros(reduction.size(), index(ib, il, 0));
-        SmallVector<Value> at = loopOrder(op, outer, zeros);
-        OpOperand *output = op.getDpsInitOperand(0);
-        Value initial = loadOperand(ib, il, op, *output, at);
-        Value total = memref::LoadOp::create(ib, il, partials,
-                                             index(ib, il, 0));
-        storeOperand(ib, il, op, *output,
-                     combiner->emit(ib, il, initial, total), at);
-        scf::YieldOp::create(ib, il);
-      });
-      // The next row's partial results overwrite this row's.
-      mgpu::BarrierOp::create(b, l);
-    });
+    emitBlockReduction(
+        rewriter, loc, *combiner, rows, 1, chunks, blockFor(chunks),
+        [&](OpBuilder &b, Location l, Value row, Value chunk) -> Value {
+          return memref::LoadOp::create(b, l, totals,
+                                        ValueRange{slot(b, l, row, chunk)});
+        },
+        [&](OpBuilder &b, Location l, Value row, Value, Value total) {
+          intoOutput(b, l, row, total);
+        });
+    memref::DeallocOp::create(rewriter, loc, totals);
     rewriter.eraseOp(op);
     return success();
   }

@@ -297,16 +297,19 @@ def GPUMapMatmul : Pass<"ml-gpu-map-matmul", "::mlir::func::FuncOp"> {
     Each linalg op on static buffers that is a contraction with one m, one n
     and one k dimension (any number of batch dimensions) and a payload
     `out + a * b` (`Combiner`: any arith op with a neutral element) becomes a
-    `gpu.launch` of one 16 x 16 block per 16 x 16 output tile and batch. Per
-    step of 16 along k, each thread copies one element of each input tile
-    into shared memory (`workgroup` buffers), the block synchronises, and each
-    thread accumulates its output from the tiles. Input tiles are read
-    through the operands' own indexing maps, so transposed operands need no
-    copy.
+    `gpu.launch` of one 16 x 16 block per 64 x 64 output tile and batch. Per
+    step of 16 along k, the block's threads copy a 64 x 16 tile of the left
+    operand and a 16 x 64 tile of the right one into shared memory
+    (`workgroup` buffers; four elements each, neighbouring threads
+    neighbouring elements), synchronise, and each thread accumulates its
+    4 x 4 outputs (rows ty + 16 i, columns tx + 16 j) in registers. Input
+    tiles are read through the operands' own indexing maps, so transposed
+    operands need no copy.
 
-    Example: `linalg.matmul ins(%a, %b : memref<64x32xf32>, memref<32x48xf32>)
-    outs(%c : memref<64x48xf32>)` becomes a launch of 3 x 4 blocks of
-    16 x 16 threads with two `memref<16x16xf32, #gpu.address_space<workgroup>>`.
+    Example: `linalg.matmul ins(%a, %b : memref<130x32xf32>,
+    memref<32x70xf32>) outs(%c : memref<130x70xf32>)` becomes a launch of
+    2 x 3 blocks of 16 x 16 threads with a `memref<64x16xf32,
+    #gpu.address_space<workgroup>>` and a `memref<16x64xf32, ...>`.
   }];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -330,8 +333,12 @@ def GPUMapReductions : Pass<"ml-gpu-map-reductions", "::mlir::func::FuncOp"> {
     partial results meet in a shared-memory buffer and are combined in
     log2(B) halving steps separated by `gpu.barrier`; thread 0 combines the
     total into the output. B is 256, or the reduction's length rounded up
-    to a power of two if shorter. Reductions shorter than `min-reduction`
-    are left for `ml-gpu-map-loops`.
+    to a power of two if shorter. Fewer than 128 outputs of 4096 or more
+    contributions each (a sum of a whole array) would leave the GPU idle:
+    their rows are split into chunks, one block each (about 1024 blocks in
+    all), the chunks' totals go to a temporary buffer, and a second kernel
+    combines each row's totals. Reductions shorter than `min-reduction` are
+    left for `ml-gpu-map-loops`.
 
     Example: a softmax's row maximum over `memref<4096x1024xf32>` becomes
     4096 blocks of 256 threads, each thread reducing 4 elements.

@@ -136,6 +136,9 @@ void appendGPUMap(const ml::MLGPUPipelineOptions &options,
 // launch gives back the stack its arguments take (cumsum launches in loops).
 void appendGPUToLLVM(const ml::MLGPUPipelineOptions &options,
                      SmallVectorImpl<std::string> &passes) {
+  // Constants stay in the kernels (else they become kernel arguments that
+  // NVVM cannot fold).
+  passes.push_back("gpu-launch-sink-index-computations");
   passes.push_back("gpu-kernel-outlining");
   passes.push_back("func.func(gpu-async-region)");
   passes.push_back("gpu-lower-to-nvvm-pipeline{cubin-chip=" +

@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -123,6 +124,15 @@ static void forget_workers_in_child(void) { pool_size = 1; }
 static void start_pool(void) {
   pool_size = configured_threads();
   pthread_atfork(0, 0, forget_workers_in_child);
+  /* Workers block the signals sent to the process (Ctrl-C's SIGINT, ...),
+   * so that the kernel hands them to the application's own threads, as
+   * Python expects; faults still reach the thread that caused them. */
+  static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP};
+  sigset_t asynchronous, previous;
+  sigfillset(&asynchronous);
+  for (size_t i = 0; i < sizeof faults / sizeof *faults; ++i)
+    sigdelset(&asynchronous, faults[i]);
+  pthread_sigmask(SIG_SETMASK, &asynchronous, &previous);
   for (int i = 1; i < pool_size; ++i) {
     pthread_t thread;
     pthread_attr_t attributes;
@@ -135,6 +145,7 @@ static void start_pool(void) {
     }
     pthread_attr_destroy(&attributes);
   }
+  pthread_sigmask(SIG_SETMASK, &previous, 0);
 }
 
 /* One parallel region at a time: a second caller (another Python thread)

@@ -6,7 +6,7 @@
 // copy the results out, free, synchronise before returning. mlir-translate
 // then embeds each binary in a global loaded by a global constructor.
 // Functions: an elementwise chain, a row reduction (block per row), a matmul
-// (16 x 16 tiles) and a softmax (two reductions and the fused elementwise
+// (64 x 64 tiles) and a softmax (two reductions and the fused elementwise
 // ops around them).
 // RUN: ml-opt %s --ml-gpu-pipeline=format=isa > %t.isa
 // RUN: grep -v gpu.binary %t.isa | FileCheck %s --check-prefix=HOST
@@ -74,10 +74,10 @@
 
 // One binary per kernel, PTX for sm_90 with an entry of the kernel's name;
 // the block reductions synchronise with bar.sync, the tiled product keeps its
-// two 16 x 16 f32 tiles (1 KiB each) in shared memory.
+// 64 x 16 and 16 x 64 f32 tiles (4 KiB each) in shared memory.
 // PTX: gpu.binary @axpy_kernel [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">, {{.*}}assembly = "{{.*}}.version 8.0{{.*}}.target sm_90{{.*}}.visible .entry axpy_kernel(
 // PTX: gpu.binary @row_sums_kernel{{(_[0-9]+)?}} {{.*}}.target sm_90{{.*}}.visible .entry row_sums_kernel({{.*}}bar.sync
-// PTX: gpu.binary @product_kernel{{(_[0-9]+)?}} {{.*}}.target sm_90{{.*}}.visible .entry product_kernel({{.*}}.shared .align 4 .b8 {{.*}}[1024];{{.*}}.shared .align 4 .b8 {{.*}}[1024];{{.*}}bar.sync{{.*}}bar.sync
+// PTX: gpu.binary @product_kernel{{(_[0-9]+)?}} {{.*}}.target sm_90{{.*}}.visible .entry product_kernel({{.*}}.shared .align 4 .b8 {{.*}}[4096];{{.*}}.shared .align 4 .b8 {{.*}}[4096];{{.*}}bar.sync{{.*}}bar.sync
 // PTX: gpu.binary @softmax_kernel{{(_[0-9]+)?}} {{.*}}.visible .entry softmax_kernel(
 
 // The binaries are globals; constructors load them (PTX text is compiled by the
@@ -95,7 +95,7 @@
 // LLVM: call void @mgpuLaunchKernel(ptr %{{.*}}, i64 64, i64 1, i64 1, i64 256, i64 1, i64 1, i32 0,
 // LLVM-LABEL: define void @product(
 // LLVM: call void @mgpuLaunchKernel(ptr %{{.*}}, i64 4, i64 1, i64 1, i64 256, i64 1, i64 1, i32 0,
-// LLVM: call void @mgpuLaunchKernel(ptr %{{.*}}, i64 3, i64 2, i64 1, i64 16, i64 16, i64 1, i32 0,
+// LLVM: call void @mgpuLaunchKernel(ptr %{{.*}}, i64 1, i64 1, i64 1, i64 16, i64 16, i64 1, i32 0,
 // LLVM-LABEL: define void @softmax(
 // LLVM: call void @mgpuLaunchKernel(ptr %{{.*}}, i64 64, i64 1, i64 1, i64 128, i64 1, i64 1, i32 0,
 // LLVM-LABEL: define internal void @axpy_kernel_load()

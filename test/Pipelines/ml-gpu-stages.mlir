@@ -73,7 +73,7 @@
 // MAP: gpu.memcpy %[[Y]], %[[DY]]
 // MAP: return
 // MAP-LABEL: func.func @scale(
-// MAP: gpu.launch {{.*}}workgroup(%{{.*}} : memref<16x16xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<16x16xf32, #gpu.address_space<workgroup>>)
+// MAP: gpu.launch {{.*}}workgroup(%{{.*}} : memref<64x16xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<16x64xf32, #gpu.address_space<workgroup>>)
 // MAP: gpu.launch
 // MAP: arith.mulf
 // MAP: return

@@ -76,8 +76,8 @@
 // Thread 0 adds the row's total to the output.
 // CHECK-NEXT:   %[[LEADER:.*]] = arith.cmpi eq, %[[T]], %[[C0]] : index
 // CHECK-NEXT:   scf.if %[[LEADER]] {
-// CHECK-NEXT:     %[[OLD:.*]] = memref.load %[[Y]][%[[ROW]]] : memref<64xf32>
 // CHECK-NEXT:     %[[TOTAL:.*]] = memref.load %[[PART]][%[[C0]]]
+// CHECK-NEXT:     %[[OLD:.*]] = memref.load %[[Y]][%[[ROW]]] : memref<64xf32>
 // CHECK-NEXT:     %[[NEW:.*]] = arith.addf %[[TOTAL]], %[[OLD]] : f32
 // CHECK-NEXT:     memref.store %[[NEW]], %[[Y]][%[[ROW]]] {ml.writes_every_element} : memref<64xf32>
 // CHECK-NEXT:   }
@@ -349,6 +349,35 @@ func.func @zero_length(%x: memref<4x0xf32>, %y: memref<4xf32>) {
   linalg.reduce ins(%x : memref<4x0xf32>) outs(%y : memref<4xf32>) dimensions = [1]
     (%in: f32, %acc: f32) {
       %s = arith.addf %acc, %in : f32
+      linalg.yield %s : f32
+    }
+  return
+}
+
+// -----
+
+// Few long rows are split: 2 rows of 200000 give 2 x 49 blocks of 256
+// threads (chunks of about 4096 contributions, interleaved: a thread steps by
+// 49 x 256), whose totals go to a temporary; a second kernel of one 64-thread
+// block per row combines a row's 49 totals into the output.
+// CHECK-LABEL: func.func @few_long_rows(
+// CHECK-SAME: %[[X:[a-z0-9_]+]]: memref<2x200000xf32>, %[[Y:[a-z0-9_]+]]: memref<2xf32>)
+// CHECK-DAG: %[[C98:.*]] = arith.constant 98 : index
+// CHECK-DAG: %[[C12544:.*]] = arith.constant 12544 : index
+// CHECK: %[[TOTALS:.*]] = memref.alloc() : memref<98xf32>
+// CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %[[C98]], %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) threads({{.*}}) in (%{{.*}} = %c256{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) workgroup(%{{.*}} : memref<256xf32, #gpu.address_space<workgroup>>)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c200000{{.*}} step %[[C12544]] iter_args
+// CHECK: memref.store %{{.*}}, %[[TOTALS]][%{{.*}}] : memref<98xf32>
+// CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %c2{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) threads({{.*}}) in (%{{.*}} = %c64{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}) workgroup(%{{.*}} : memref<64xf32, #gpu.address_space<workgroup>>)
+// CHECK: memref.load %[[TOTALS]][%{{.*}}] : memref<98xf32>
+// CHECK: memref.store %{{.*}}, %[[Y]][%{{.*}}] {ml.writes_every_element} : memref<2xf32>
+// CHECK: memref.dealloc %[[TOTALS]] : memref<98xf32>
+// LONG-LABEL: func.func @few_long_rows
+// ZERO-LABEL: func.func @few_long_rows
+func.func @few_long_rows(%x: memref<2x200000xf32>, %y: memref<2xf32>) {
+  linalg.reduce ins(%x : memref<2x200000xf32>) outs(%y : memref<2xf32>) dimensions = [1]
+    (%in: f32, %acc: f32) {
+      %s = arith.addf %in, %acc : f32
       linalg.yield %s : f32
     }
   return
