@@ -119,6 +119,10 @@ IRMapping clonePayload(OpBuilder &b, linalg::LinalgOp op, ValueRange args,
   return mapping;
 }
 
+Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
 SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
                                ArrayRef<int64_t> sizes) {
   SmallVector<Value> indices(sizes.size());
@@ -127,7 +131,7 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
       indices[d] = linear;
       break;
     }
-    Value size = arith::ConstantIndexOp::create(b, loc, sizes[d]);
+    Value size = indexConstant(b, loc, sizes[d]);
     indices[d] = arith::RemUIOp::create(b, loc, linear, size);
     linear = arith::DivUIOp::create(b, loc, linear, size);
   }
@@ -136,9 +140,7 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
 
 mgpu::LaunchOp createLaunch(OpBuilder &b, Location loc, ArrayRef<int64_t> grid,
                             ArrayRef<int64_t> block, TypeRange workgroup) {
-  auto constant = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
+  auto constant = [&](int64_t v) { return indexConstant(b, loc, v); };
   auto launch = mgpu::LaunchOp::create(
       b, loc, constant(grid[0]), constant(grid[1]), constant(grid[2]),
       constant(block[0]), constant(block[1]), constant(block[2]),

@@ -71,6 +71,9 @@ void storeOperand(OpBuilder &b, Location loc, linalg::LinalgOp op,
 IRMapping clonePayload(OpBuilder &b, linalg::LinalgOp op, ValueRange args,
                        ValueRange ivs, Operation *stop = nullptr);
 
+/// An `index` constant.
+Value indexConstant(OpBuilder &b, Location loc, int64_t value);
+
 /// Splits `linear` into indices of a row-major space of `sizes`.
 SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
                                ArrayRef<int64_t> sizes);

@@ -83,20 +83,18 @@ struct MapToThreads : OpInterfaceRewritePattern<linalg::LinalgOp> {
     rewriter.setInsertionPoint(op);
     ::mlir::gpu::LaunchOp launch =
         createLaunch(rewriter, loc, {grid, 1, 1}, {block, 1, 1});
-    auto index = [&](int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(rewriter, loc, v);
-    };
     Value first = arith::AddIOp::create(
         rewriter, loc,
         arith::MulIOp::create(rewriter, loc, launch.getBlockIds().x,
-                              index(block)),
+                              indexConstant(rewriter, loc, block)),
         launch.getThreadIds().x);
     // Grid-stride: the grid is capped, the iteration space is not.
-    forLoop(rewriter, loc, first, index(points), index(grid * block),
+    forLoop(rewriter, loc, first, indexConstant(rewriter, loc, points),
+            indexConstant(rewriter, loc, grid * block),
             [&](OpBuilder &b, Location l, Value linear) {
               SmallVector<Value> outer = delinearize(b, l, linear, parallel);
               SmallVector<Value> zeros(
-                  reduction.size(), arith::ConstantIndexOp::create(b, l, 0));
+                  reduction.size(), indexConstant(b, l, 0));
               SmallVector<Value> at = loopOrder(op, outer, zeros);
               SmallVector<Value> outputs = loadOutputs(b, l, op, at);
               if (reduction.empty()) {
@@ -106,9 +104,9 @@ struct MapToThreads : OpInterfaceRewritePattern<linalg::LinalgOp> {
               // Reductions accumulate in registers, one output load and
               // store per point.
               SmallVector<Value> lbs(reduction.size(), zeros[0]), ubs, steps(
-                  reduction.size(), arith::ConstantIndexOp::create(b, l, 1));
+                  reduction.size(), indexConstant(b, l, 1));
               for (int64_t size : reduction)
-                ubs.push_back(arith::ConstantIndexOp::create(b, l, size));
+                ubs.push_back(indexConstant(b, l, size));
               SmallVector<Value> carried;
               for (auto [value, operand] :
                    llvm::zip(outputs, op.getDpsInitsMutable()))

@@ -87,17 +87,14 @@ struct MapToTiles : OpInterfaceRewritePattern<linalg::LinalgOp> {
     Value lhsTile = launch.getWorkgroupAttributions()[0];
     Value rhsTile = launch.getWorkgroupAttributions()[1];
     Value tx = launch.getThreadIds().x, ty = launch.getThreadIds().y;
-    auto index = [&](OpBuilder &b, Location l, int64_t v) -> Value {
-      return arith::ConstantIndexOp::create(b, l, v);
-    };
     OpBuilder &b = rewriter;
-    Value zero = index(b, loc, 0);
+    Value zero = indexConstant(b, loc, 0);
     Value rowBase = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
-                                          index(b, loc, kTile));
+                                          indexConstant(b, loc, kTile));
     Value colBase = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                                          index(b, loc, kTile));
+                                          indexConstant(b, loc, kTile));
     Value thread = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, ty, index(b, loc, kThreads)),
+        b, loc, arith::MulIOp::create(b, loc, ty, indexConstant(b, loc, kThreads)),
         tx);
     SmallVector<Value> batchIvs =
         delinearize(b, loc, launch.getBlockIds().z, batch);
@@ -115,9 +112,9 @@ struct MapToTiles : OpInterfaceRewritePattern<linalg::LinalgOp> {
     auto inBounds = [&](OpBuilder &ib, Location il, Value i, int64_t iEnd,
                         Value j, int64_t jEnd) -> Value {
       Value first = arith::CmpIOp::create(ib, il, arith::CmpIPredicate::ult, i,
-                                          index(ib, il, iEnd));
+                                          indexConstant(ib, il, iEnd));
       Value second = arith::CmpIOp::create(ib, il, arith::CmpIPredicate::ult,
-                                           j, index(ib, il, jEnd));
+                                           j, indexConstant(ib, il, jEnd));
       return arith::AndIOp::create(ib, il, first, second);
     };
     // The operand's element at `ivs` (zero outside the product).
@@ -144,28 +141,28 @@ struct MapToTiles : OpInterfaceRewritePattern<linalg::LinalgOp> {
     auto rowOf = [&](OpBuilder &ib, Location il, int64_t i) -> Value {
       return arith::AddIOp::create(
           ib, il, rowBase,
-          arith::AddIOp::create(ib, il, ty, index(ib, il, kThreads * i)));
+          arith::AddIOp::create(ib, il, ty, indexConstant(ib, il, kThreads * i)));
     };
     auto colOf = [&](OpBuilder &ib, Location il, int64_t j) -> Value {
       return arith::AddIOp::create(
           ib, il, colBase,
-          arith::AddIOp::create(ib, il, tx, index(ib, il, kThreads * j)));
+          arith::AddIOp::create(ib, il, tx, indexConstant(ib, il, kThreads * j)));
     };
 
     SmallVector<Value> initial(kMicro * kMicro,
                                combiner->neutralValue(b, loc));
     auto steps = scf::ForOp::create(
-        b, loc, zero, index(b, loc, llvm::divideCeil(k, kStep)),
-        index(b, loc, 1), initial,
+        b, loc, zero, indexConstant(b, loc, llvm::divideCeil(k, kStep)),
+        indexConstant(b, loc, 1), initial,
         [&](OpBuilder &sb, Location sl, Value step, ValueRange acc) {
-          Value k0 = arith::MulIOp::create(sb, sl, step, index(sb, sl, kStep));
+          Value k0 = arith::MulIOp::create(sb, sl, step, indexConstant(sb, sl, kStep));
           // Each thread copies kTile * kStep / threads elements of each
           // tile; consecutive threads, consecutive elements of a row.
           for (int64_t e = 0; e < kTile * kStep / (kThreads * kThreads); ++e) {
             Value at = arith::AddIOp::create(
-                sb, sl, thread, index(sb, sl, e * kThreads * kThreads));
-            Value r = arith::DivUIOp::create(sb, sl, at, index(sb, sl, kStep));
-            Value c = arith::RemUIOp::create(sb, sl, at, index(sb, sl, kStep));
+                sb, sl, thread, indexConstant(sb, sl, e * kThreads * kThreads));
+            Value r = arith::DivUIOp::create(sb, sl, at, indexConstant(sb, sl, kStep));
+            Value c = arith::RemUIOp::create(sb, sl, at, indexConstant(sb, sl, kStep));
             Value row = arith::AddIOp::create(sb, sl, rowBase, r);
             Value kk = arith::AddIOp::create(sb, sl, k0, c);
             memref::StoreOp::create(
@@ -173,8 +170,8 @@ struct MapToTiles : OpInterfaceRewritePattern<linalg::LinalgOp> {
                 element(sb, sl, lhs, inBounds(sb, sl, row, m, kk, k),
                         ivsAt(row, zero, kk)),
                 lhsTile, ValueRange{r, c});
-            r = arith::DivUIOp::create(sb, sl, at, index(sb, sl, kTile));
-            c = arith::RemUIOp::create(sb, sl, at, index(sb, sl, kTile));
+            r = arith::DivUIOp::create(sb, sl, at, indexConstant(sb, sl, kTile));
+            c = arith::RemUIOp::create(sb, sl, at, indexConstant(sb, sl, kTile));
             kk = arith::AddIOp::create(sb, sl, k0, r);
             Value col = arith::AddIOp::create(sb, sl, colBase, c);
             memref::StoreOp::create(
@@ -186,19 +183,19 @@ struct MapToTiles : OpInterfaceRewritePattern<linalg::LinalgOp> {
           mgpu::BarrierOp::create(sb, sl);
           // The same count for every thread of the block: k - k0 at the end.
           Value count = arith::MinUIOp::create(
-              sb, sl, index(sb, sl, kStep),
-              arith::SubIOp::create(sb, sl, index(sb, sl, k), k0));
+              sb, sl, indexConstant(sb, sl, kStep),
+              arith::SubIOp::create(sb, sl, indexConstant(sb, sl, k), k0));
           auto inner = scf::ForOp::create(
-              sb, sl, index(sb, sl, 0), count, index(sb, sl, 1), acc,
+              sb, sl, indexConstant(sb, sl, 0), count, indexConstant(sb, sl, 1), acc,
               [&](OpBuilder &ib, Location il, Value kk, ValueRange sums) {
                 SmallVector<Value> as, bs;
                 for (int64_t i = 0; i < kMicro; ++i) {
                   Value r = arith::AddIOp::create(
-                      ib, il, ty, index(ib, il, kThreads * i));
+                      ib, il, ty, indexConstant(ib, il, kThreads * i));
                   as.push_back(memref::LoadOp::create(ib, il, lhsTile,
                                                       ValueRange{r, kk}));
                   Value c = arith::AddIOp::create(
-                      ib, il, tx, index(ib, il, kThreads * i));
+                      ib, il, tx, indexConstant(ib, il, kThreads * i));
                   bs.push_back(memref::LoadOp::create(ib, il, rhsTile,
                                                       ValueRange{kk, c}));
                 }

@@ -33,10 +33,6 @@ constexpr int64_t kSplitRows = 128;
 constexpr int64_t kSplitLength = 16 * kBlockSize;
 constexpr int64_t kSplitBlocks = 1024;
 
-Value index(OpBuilder &b, Location loc, int64_t value) {
-  return arith::ConstantIndexOp::create(b, loc, value);
-}
-
 /// A kernel of `rows * chunks` blocks of `block` threads: block (row, chunk)
 /// combines `contribution(row, at)` for at = chunk * block + thread, stepping
 /// by chunks * block up to `length` (neighbouring threads, neighbouring
@@ -56,15 +52,15 @@ void emitBlockReduction(
   Value thread = launch.getThreadIds().x;
   // Blocks stride over the (row, chunk) pairs; every thread of a block runs
   // the same iterations, so the barriers inside are reached by all of them.
-  forLoop(b, loc, launch.getBlockIds().x, index(b, loc, blocks),
-          index(b, loc, grid), [&](OpBuilder &rb, Location l, Value pair) {
-    Value row = arith::DivUIOp::create(rb, l, pair, index(rb, l, chunks));
-    Value chunk = arith::RemUIOp::create(rb, l, pair, index(rb, l, chunks));
+  forLoop(b, loc, launch.getBlockIds().x, indexConstant(b, loc, blocks),
+          indexConstant(b, loc, grid), [&](OpBuilder &rb, Location l, Value pair) {
+    Value row = arith::DivUIOp::create(rb, l, pair, indexConstant(rb, l, chunks));
+    Value chunk = arith::RemUIOp::create(rb, l, pair, indexConstant(rb, l, chunks));
     Value first = arith::AddIOp::create(
-        rb, l, arith::MulIOp::create(rb, l, chunk, index(rb, l, block)),
+        rb, l, arith::MulIOp::create(rb, l, chunk, indexConstant(rb, l, block)),
         thread);
     auto accumulate = scf::ForOp::create(
-        rb, l, first, index(rb, l, length), index(rb, l, chunks * block),
+        rb, l, first, indexConstant(rb, l, length), indexConstant(rb, l, chunks * block),
         ValueRange{combiner.neutralValue(rb, l)},
         [&](OpBuilder &nb, Location nl, Value at, ValueRange acc) {
           scf::YieldOp::create(
@@ -75,9 +71,9 @@ void emitBlockReduction(
     mgpu::BarrierOp::create(rb, l);
     for (int64_t half = block / 2; half > 0; half /= 2) {
       Value active = arith::CmpIOp::create(rb, l, arith::CmpIPredicate::ult,
-                                           thread, index(rb, l, half));
+                                           thread, indexConstant(rb, l, half));
       scf::IfOp::create(rb, l, active, [&](OpBuilder &ib, Location il) {
-        Value other = arith::AddIOp::create(ib, il, thread, index(ib, il, half));
+        Value other = arith::AddIOp::create(ib, il, thread, indexConstant(ib, il, half));
         Value mine = memref::LoadOp::create(ib, il, partials, thread);
         Value theirs = memref::LoadOp::create(ib, il, partials, other);
         memref::StoreOp::create(ib, il, combiner.emit(ib, il, mine, theirs),
@@ -87,10 +83,10 @@ void emitBlockReduction(
       mgpu::BarrierOp::create(rb, l);
     }
     Value leader = arith::CmpIOp::create(rb, l, arith::CmpIPredicate::eq,
-                                         thread, index(rb, l, 0));
+                                         thread, indexConstant(rb, l, 0));
     scf::IfOp::create(rb, l, leader, [&](OpBuilder &ib, Location il) {
       finish(ib, il, row, chunk,
-             memref::LoadOp::create(ib, il, partials, index(ib, il, 0)));
+             memref::LoadOp::create(ib, il, partials, indexConstant(ib, il, 0)));
       scf::YieldOp::create(ib, il);
     });
     // The next pair's partial results overwrite this pair's.
@@ -144,7 +140,7 @@ struct MapToBlocks : OpInterfaceRewritePattern<linalg::LinalgOp> {
           clonePayload(b, op, args, ivs, combiner->combine));
     };
     auto intoOutput = [&](OpBuilder &b, Location l, Value row, Value total) {
-      SmallVector<Value> zeros(reduction.size(), index(b, l, 0));
+      SmallVector<Value> zeros(reduction.size(), indexConstant(b, l, 0));
       SmallVector<Value> at =
           loopOrder(op, delinearize(b, l, row, parallel), zeros);
       Value initial = loadOperand(b, l, op, *output, at);
@@ -172,7 +168,7 @@ struct MapToBlocks : OpInterfaceRewritePattern<linalg::LinalgOp> {
         MemRefType::get({rows * chunks}, combiner->neutral.getType()));
     auto slot = [&](OpBuilder &b, Location l, Value row, Value chunk) {
       return arith::AddIOp::create(
-          b, l, arith::MulIOp::create(b, l, row, index(b, l, chunks)), chunk);
+          b, l, arith::MulIOp::create(b, l, row, indexConstant(b, l, chunks)), chunk);
     };
     emitBlockReduction(
         rewriter, loc, *combiner, rows, chunks, length, kBlockSize, payload,

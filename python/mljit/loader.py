@@ -94,6 +94,17 @@ def device_descriptor(pointer: int, shape: tuple):
     return descriptor
 
 
+def packed_arguments(descriptors: list) -> tuple:
+    """The `void **` argument array of a packed C interface whose arguments
+    are pointers to `descriptors`, and the array of those pointers it points
+    into: both must stay alive during the call."""
+    pointers = (ctypes.c_void_p * len(descriptors))(*map(ctypes.addressof, descriptors))
+    arguments = (ctypes.c_void_p * len(descriptors))(
+        *(ctypes.addressof(pointers) + i * ctypes.sizeof(ctypes.c_void_p)
+          for i in range(len(descriptors))))
+    return arguments, pointers
+
+
 def _leaves(value, tree, where: str, leaves: list) -> None:
     """Appends the leaves of `value`, checking it has the structure `tree`
     (the manifest's form of a pytree: "*", null, {"tuple"|"list": [...]},
@@ -225,10 +236,7 @@ class LoadedFunction:
             arrays.append(array)
         results = [np.empty(shape, dtype) for shape, dtype in self._outputs]
         descriptors = [_descriptor(a) for a in arrays + results]
-        pointers = (ctypes.c_void_p * len(descriptors))(*map(ctypes.addressof, descriptors))
-        arguments = (ctypes.c_void_p * len(descriptors))(
-            *(ctypes.addressof(pointers) + i * ctypes.sizeof(ctypes.c_void_p)
-              for i in range(len(descriptors))))
+        arguments, pointers = packed_arguments(descriptors)
         failed_bytes = ctypes.c_size_t()
         if self._runtime.mljit_run_guarded(self._entry, arguments, ctypes.byref(failed_bytes)):
             raise MemoryError(f"{self.__name__} could not allocate a temporary of "

@@ -169,10 +169,7 @@ class DeviceExecutable:
             arrays.append(value)
         results = [cuda.DeviceArray.empty(runtime, s.shape, s.dtype) for s in self._out_specs]
         descriptors = [loader.device_descriptor(a.pointer, a.shape) for a in arrays + results]
-        pointers = (ctypes.c_void_p * len(descriptors))(*map(ctypes.addressof, descriptors))
-        arguments = (ctypes.c_void_p * len(descriptors))(
-            *(ctypes.addressof(pointers) + i * ctypes.sizeof(ctypes.c_void_p)
-              for i in range(len(descriptors))))
+        arguments, pointers = loader.packed_arguments(descriptors)
         self._function(ctypes.addressof(arguments))
         cuda.check(runtime)
         if self._result == 0:
