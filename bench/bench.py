@@ -23,11 +23,16 @@ import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import workloads  # noqa: E402
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The workloads are examples/models.py's programs; bench/gpu.py's export
+# folder holds a copy of models.py beside this file.
+sys.path[:0] = [HERE, os.path.join(os.path.dirname(HERE), "examples")]
+import models  # noqa: E402
 
-ALL_WORKLOADS = ["gelu", "softmax", "layer_norm", "mlp", "matmul", "gpt2_block", "tiny_gelu"]
+ALL_WORKLOADS = list(models.WORKLOADS)
 SYSTEMS = ["numpy", "mljit", "jax", "torch"]
+# Bytes each memory-bound workload must move at least (read + write).
+MINIMUM_TRAFFIC = {name: 2 * 4096 * 1024 * 4 for name in ("gelu", "softmax", "layer_norm")}
 
 
 def available(system: str) -> bool:
@@ -125,8 +130,7 @@ def worker(system: str, names: list) -> dict:
 def first_call_of(compile_fn, to_numpy, name: str):
     """(compiled workload, its arguments, seconds of its first call, error of
     that call's result against NumPy)."""
-    args = workloads.inputs(name, np.random.default_rng(0))
-    function = workloads.FUNCTIONS[name]
+    function, args = models.workload(name, np.random.default_rng(0))
     compiled = compile_fn(function)
     call_args = compiled.prepare(args) if hasattr(compiled, "prepare") else args
     start = time.perf_counter()
@@ -216,7 +220,7 @@ def main():
         print(f"\ncopy limit (16 MB in + 16 MB out, 2 threads): {format_time(limit)}")
         for name in names:
             mine = median("mljit", name)
-            if name in workloads.MINIMUM_TRAFFIC and mine:
+            if name in MINIMUM_TRAFFIC and mine:
                 print(f"  {name}: mljit at {mine / limit:.2f}× the copy limit")
 
 

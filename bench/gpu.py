@@ -5,8 +5,8 @@ same GPU, in two steps, because GPU machines need not have MLIR:
     python bench/gpu.py run /tmp/gpu-bench               # on the GPU machine
 
 `export` writes one artifact per workload (`mljit.export(..., device="cuda")`)
-plus this script, bench.py and workloads.py: a few MB, no inputs (`run` rebuilds them
-from the same seed). `run` needs NumPy and the NVIDIA driver, and times
+plus this script, bench.py and examples/models.py: a few MB, no inputs (`run`
+rebuilds them from the same seed). `run` needs NumPy and the NVIDIA driver, and times
 torch.compile and jax.jit where installed. Every system is timed the same
 way, NumPy arrays in and out (the host-device copies included, as an mljit
 artifact does them); PyTorch and JAX are also timed with the data already on
@@ -27,23 +27,21 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import workloads  # noqa: E402
-from bench import _relative_error, _time_calls  # noqa: E402
-
-WORKLOADS = ["gelu", "softmax", "layer_norm", "mlp", "matmul", "gpt2_block", "tiny_gelu"]
+from bench import ALL_WORKLOADS, _relative_error, _time_calls  # noqa: E402
+import models  # noqa: E402  (bench put examples/ on sys.path)
 
 
 def export(out: str, chip: str) -> None:
     import mljit
 
     os.makedirs(out, exist_ok=True)
-    for name in WORKLOADS:
-        args = workloads.inputs(name, np.random.default_rng(0))
-        mljit.export(workloads.FUNCTIONS[name], *args, path=os.path.join(out, name),
-                     device="cuda", chip=chip)
+    for name in ALL_WORKLOADS:
+        function, args = models.workload(name, np.random.default_rng(0))
+        mljit.export(function, *args, path=os.path.join(out, name), device="cuda", chip=chip)
         print(f"exported {name}", file=sys.stderr)
-    for script in ("gpu.py", "bench.py", "workloads.py"):
-        shutil.copyfile(os.path.join(HERE, script), os.path.join(out, script))
+    for source in (os.path.join(HERE, "gpu.py"), os.path.join(HERE, "bench.py"),
+                   models.__file__):
+        shutil.copyfile(source, os.path.join(out, os.path.basename(source)))
     size = sum(os.path.getsize(os.path.join(root, f))
                for root, _, files in os.walk(out) for f in files)
     print(f"{out}: {size / 2**20:.1f} MiB; run `python {out}/gpu.py run {out}` "
@@ -92,16 +90,15 @@ def _systems():
 
 
 def run(directory: str, rounds: int) -> None:
-    sys.path.insert(0, os.path.join(directory, WORKLOADS[0]))
+    sys.path.insert(0, os.path.join(directory, ALL_WORKLOADS[0]))
     import mljit_loader
 
     peers = _systems()
     best: dict = {}
     errors = {}
     for _ in range(rounds):
-        for name in WORKLOADS:
-            args = workloads.inputs(name, np.random.default_rng(0))
-            function = workloads.FUNCTIONS[name]
+        for name in ALL_WORKLOADS:
+            function, args = models.workload(name, np.random.default_rng(0))
             expected = function(*args)
             timings = {"numpy": _time_calls(function, args)}
             mine = mljit_loader.load(os.path.join(directory, name))
@@ -116,7 +113,7 @@ def run(directory: str, rounds: int) -> None:
     header = ["workload", *systems, "mljit vs NumPy", "mljit vs best peer", "mljit error"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    for name in WORKLOADS:
+    for name in ALL_WORKLOADS:
         mine = best["mljit", name]
         peer = min((best[p, name] for p in round_trip_peers), default=None)
         cells = [name] + [f"{best[s, name] * 1e3:.3f} ms" for s in systems]

@@ -5,14 +5,20 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "passes/Passes.h"
+#include "passes/Pipelines.h"
+
+#include "passes/CPU/Passes.h"
+#include "passes/Common/Passes.h"
+#include "passes/GPU/Passes.h"
+#include "passes/MLToLinalg/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include <string>
 #include <vector>
-#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
@@ -229,7 +235,10 @@ ml::buildMLGPUPipeline(OpPassManager &pm, const MLGPUPipelineOptions &options,
 void ml::registerMLJITPassesAndPipelines() {
   using ml::MLCPUPipelineOptions;
   using ml::MLGPUPipelineOptions;
-  registerMLJITPasses();
+  registerMLJITMLToLinalgPasses();
+  registerMLJITCommonPasses();
+  registerMLJITCPUPasses();
+  registerMLJITGPUPasses();
   // The stages one after the other are ml-cpu-pipeline; each alone lets
   // ml-opt and `Lowered.as_text(stage)` stop where a researcher wants to look.
   registerStages<MLCPUPipelineOptions>("ml-cpu-to-linalg",

@@ -2,8 +2,9 @@
  *
  * `_mlir_ciface_mljit_gemm_<t>(A, B, C, beta)` computes C = A @ B + beta * C
  * on strided 2-D memrefs (and the batch_ variants on 3-D ones). They call the
- * CBLAS gemm given to `mljit_set_blas` (Python passes NumPy's own OpenBLAS,
- * ILP64 interface), or fall back to plain loops when none was given.
+ * CBLAS gemm of the OpenBLAS that NumPy loaded into the process (ILP64
+ * interface), found by `mljit_use_loaded_blas`, or fall back to plain loops
+ * when there is none.
  *
  * Products are split over the runtime's thread pool (Parallel.h) by rows,
  * columns or batch entries, each piece one single-threaded BLAS call: two
@@ -13,10 +14,15 @@
  *
  *===----------------------------------------------------------------------===*/
 
+#define _GNU_SOURCE
 #include "Parallel.h"
 
+#include <dlfcn.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -50,6 +56,45 @@ EXPORT void mljit_set_blas(void *single, void *double_, void *get_threads,
 }
 
 EXPORT int mljit_has_blas(void) { return sgemm != 0 && dgemm != 0; }
+
+static void *symbol(void *library, const char *prefix, const char *name) {
+  char full[64];
+  snprintf(full, sizeof full, "%s%s", prefix, name);
+  return dlsym(library, full);
+}
+
+/* dl_iterate_phdr callback: installs the first loaded OpenBLAS that has the
+ * ILP64 CBLAS gemms, under NumPy's `scipy_` prefix or none. */
+static int install_if_openblas(struct dl_phdr_info *object, size_t size, void *found) {
+  (void)size;
+  if (!strstr(object->dlpi_name, "openblas"))
+    return 0;
+  void *library = dlopen(object->dlpi_name, RTLD_NOW | RTLD_NOLOAD);
+  if (!library)
+    return 0;
+  static const char *const prefixes[] = {"scipy_", ""};
+  for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; ++i) {
+    const char *prefix = prefixes[i];
+    void *single = symbol(library, prefix, "cblas_sgemm64_");
+    void *double_ = symbol(library, prefix, "cblas_dgemm64_");
+    if (single && double_) {
+      mljit_set_blas(single, double_, symbol(library, prefix, "openblas_get_num_threads64_"),
+                     symbol(library, prefix, "openblas_set_num_threads64_"));
+      *(int *)found = 1;
+      return 1; /* the library stays open: its functions are in use */
+    }
+  }
+  dlclose(library);
+  return 0;
+}
+
+/* Installs the OpenBLAS that NumPy's own modules loaded (importing NumPy
+ * loads it); returns whether there was one. */
+EXPORT int mljit_use_loaded_blas(void) {
+  int found = 0;
+  dl_iterate_phdr(install_if_openblas, &found);
+  return found;
+}
 
 /* The BLAS's thread count is one while any product runs (products may run
  * from several Python threads at once); the last to finish restores it. */

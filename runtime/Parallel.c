@@ -20,13 +20,15 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default")))
-#define MAX_ARGS 16
-#define MAX_CALL_ARGS 4
+/* Values a parallel region passes its body: the OpenMP lowering passes the
+ * captured values in one struct, so regions pass one; `call` takes up to 4. */
+#define MAX_ARGS 4
 #define MAX_THREADS 256
 /* How long an idle worker polls for the next region before sleeping: long
  * enough to span the serial code between a kernel's loops and between
@@ -67,7 +69,8 @@ static void call(Microtask task, int argc, void **a, int32_t index) {
   case 1: ((void (*)(int32_t *, int32_t *, P))task)(&gtid, &btid, a[0]); break;
   case 2: ((void (*)(int32_t *, int32_t *, P, P))task)(&gtid, &btid, a[0], a[1]); break;
   case 3: ((void (*)(int32_t *, int32_t *, P, P, P))task)(&gtid, &btid, a[0], a[1], a[2]); break;
-  default: ((void (*)(int32_t *, int32_t *, P, P, P, P))task)(&gtid, &btid, a[0], a[1], a[2], a[3]); break;
+  case 4: ((void (*)(int32_t *, int32_t *, P, P, P, P))task)(&gtid, &btid, a[0], a[1], a[2], a[3]); break;
+  default: abort(); /* __kmpc_fork_call checked argc <= MAX_ARGS */
   }
 #undef P
 }
@@ -108,15 +111,22 @@ static void *worker(void *argument) {
   return 0;
 }
 
+/* The usable cores, capped by MLJIT_NUM_THREADS (a positive integer; any
+ * other value is ignored) and MAX_THREADS. Python reads it too, through
+ * mljit_thread_count, to tile loops for this many threads. */
 static int configured_threads(void) {
   cpu_set_t cpus;
   int count = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus)
                                                            : (int)sysconf(_SC_NPROCESSORS_ONLN);
   const char *limit = getenv("MLJIT_NUM_THREADS");
-  if (limit && atoi(limit) > 0 && atoi(limit) < count)
-    count = atoi(limit);
+  char *end;
+  long value = limit ? strtol(limit, &end, 10) : 0;
+  if (limit && *limit && *end == '\0' && value > 0 && value < count)
+    count = (int)value;
   return count < 1 ? 1 : count > MAX_THREADS ? MAX_THREADS : count;
 }
+
+EXPORT int mljit_thread_count(void) { return configured_threads(); }
 
 /* A child after fork() has no workers: run everything on its one thread. */
 static void forget_workers_in_child(void) { pool_size = 1; }
@@ -155,16 +165,18 @@ static pthread_mutex_t region = PTHREAD_MUTEX_INITIALIZER;
 EXPORT void __kmpc_fork_call(Ident *location, int32_t argc, Microtask task, ...) {
   (void)location;
   pthread_once(&started, start_pool);
+  if (argc < 0 || argc > MAX_ARGS) {
+    /* Skipping the region would be a wrong answer: stop loudly instead. */
+    fprintf(stderr, "mljit runtime: a parallel region passes %d values to its body; "
+                    "the runtime supports at most %d\n", (int)argc, MAX_ARGS);
+    abort();
+  }
   void *args[MAX_ARGS];
   va_list list;
   va_start(list, task);
-  for (int i = 0; i < argc && i < MAX_ARGS; ++i)
+  for (int i = 0; i < argc; ++i)
     args[i] = va_arg(list, void *);
   va_end(list);
-  /* The OpenMP lowering passes the captured values in one struct, so more
-   * than MAX_CALL_ARGS never happens; the check keeps `call` in bounds. */
-  if (argc > MAX_CALL_ARGS)
-    return;
   int alone = in_region || pool_size == 1 || pthread_mutex_trylock(&region) != 0;
   if (alone) {
     /* A team of one: this thread is index 0 of its own team. */
@@ -226,9 +238,18 @@ EXPORT void __kmpc_barrier(Ident *location, int32_t gtid) {
     __builtin_ia32_pause();
 }
 
-/* A static schedule: the iterations lower..upper (inclusive, step incr) cut
- * into one contiguous block per thread, the first (trip % threads) blocks
- * one iteration longer. An empty block has upper = lower - incr. */
+/* Thread `index`'s share of `trip` iterations cut into one contiguous block
+ * per thread, the first (trip % threads) blocks one iteration longer: both
+ * the OpenMP static schedule and mljit_parallel_for split work this way. */
+static void block_of(uint64_t trip, uint64_t threads, uint64_t index, uint64_t *first,
+                     uint64_t *count) {
+  uint64_t base = trip / threads, extra = trip % threads;
+  *first = index * base + (index < extra ? index : extra);
+  *count = base + (index < extra ? 1 : 0);
+}
+
+/* A static schedule: the iterations lower..upper (inclusive, step incr) as
+ * block_of cuts them. An empty block has upper = lower - incr. */
 #define DEFINE_STATIC_INIT(NAME, T)                                            \
   EXPORT void NAME(Ident *location, int32_t gtid, int32_t schedule,            \
                    int32_t *last, T *lower, T *upper, T *stride, T incr,       \
@@ -241,9 +262,10 @@ EXPORT void __kmpc_barrier(Ident *location, int32_t gtid) {
     T trip = (T)((*upper - *lower) / incr + 1);                                \
     if (*upper < *lower && incr > 0)                                           \
       trip = 0;                                                                \
-    T base = trip / (T)threads, extra = trip % (T)threads;                     \
-    T first = (T)index * base + ((T)index < extra ? (T)index : extra);         \
-    T count = base + ((T)index < extra ? 1 : 0);                               \
+    uint64_t block_first, block_count;                                         \
+    block_of((uint64_t)trip, (uint64_t)threads, (uint64_t)index, &block_first, \
+             &block_count);                                                    \
+    T first = (T)block_first, count = (T)block_count;                          \
     T start = *lower + first * incr;                                           \
     *stride = trip * incr;                                                     \
     *last = count > 0 && first + count == trip;                                \
@@ -272,12 +294,12 @@ typedef struct {
 static void run_range(int32_t *gtid, int32_t *btid, void *argument) {
   (void)btid;
   const Range *range = argument;
-  int64_t threads = team_threads(), index = threads == 1 ? 0 : *gtid;
-  int64_t base = range->count / threads, extra = range->count % threads;
-  int64_t begin = index * base + (index < extra ? index : extra);
-  int64_t end = begin + base + (index < extra ? 1 : 0);
-  if (begin < end)
-    range->body(begin, end, range->context);
+  int threads = team_threads();
+  uint64_t first, count;
+  block_of((uint64_t)range->count, (uint64_t)threads, threads == 1 ? 0 : (uint64_t)*gtid,
+           &first, &count);
+  if (count > 0)
+    range->body((int64_t)first, (int64_t)(first + count), range->context);
 }
 
 int mljit_pool_threads(void) {

@@ -1,6 +1,11 @@
 # lit configuration for mljit: FileCheck tests of the ml dialect, the passes,
 # the pipelines, ml-opt and the Python tracer, run against the installed
 # package (`pip install .`) and the tools of the xtc-* wheels.
+#
+# `-D build_dir=<dir>` (or MLJIT_BUILD_DIR=<dir>) runs ml-opt and the runtime
+# library of a CMake build tree instead, so that a pass rebuilt with
+# `ninja -C <dir> ml-opt` is tested without installing it. Python tests and
+# ml-compile still use the installed package.
 
 import importlib.util
 import os
@@ -30,8 +35,26 @@ def installed(package, *parts):
     lit_config.fatal(f"{os.path.join(package, *parts)} not found; run `pip install .` first")
 
 
+def built(*parts):
+    """A file of the build tree `build_dir`."""
+    path = os.path.join(build_dir, *parts)
+    if not os.path.exists(path):
+        lit_config.fatal(f"{path} not found; build it with `ninja -C {build_dir}`")
+    return path
+
+
+build_dir = lit_config.params.get("build_dir") or os.environ.get("MLJIT_BUILD_DIR")
+if build_dir:
+    build_dir = os.path.abspath(build_dir)
+    ml_opt = built("tools", "ml-opt", "ml-opt")
+    runtime_library = built("runtime", "libmljit_runtime.so")
+else:
+    ml_opt = installed("mljit", "_bin", "ml-opt")
+    runtime_library = installed("mljit", "_lib", "libmljit_runtime.so")
+lit_config.note(f"ml-opt: {ml_opt}")
+
 tool_dirs = [
-    os.path.dirname(installed("mljit", "_bin", "ml-opt")),
+    os.path.dirname(ml_opt),
     os.path.dirname(installed("llvm", "bin", "FileCheck")),
     os.path.dirname(installed("mlir", "bin", "mlir-runner")),
     # Console scripts (ml-compile) of the environment running lit.
@@ -42,7 +65,6 @@ mlir_lib_dir = os.path.dirname(installed("mlir", "lib", "libmlir_runner_utils.so
 config.substitutions.append(("%mlir_lib_dir", mlir_lib_dir))
 # The functions compiled kernels call (allocator, BLAS, OpenMP entry points).
 # (%mljit_runtime_dir before %mljit_runtime: lit substitutes in order.)
-runtime_library = installed("mljit", "_lib", "libmljit_runtime.so")
 config.substitutions.append(("%mljit_runtime_dir", os.path.dirname(runtime_library)))
 config.substitutions.append(("%mljit_runtime", runtime_library))
 config.substitutions.append(("%python", sys.executable))

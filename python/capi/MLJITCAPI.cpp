@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/ml/MLDialect.h"
-#include "passes/Passes.h"
+#include "passes/Pipelines.h"
 
 #include "mlir-c/IR.h"
 #include "mlir-c/RegisterEverything.h"

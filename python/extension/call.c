@@ -1,7 +1,7 @@
 /*===- call.c - mljit._call: calling compiled kernels from Python ----------===
  *
  * A cached call must cost about what a NumPy ufunc call costs, so the whole
- * cache-hit path is C: `Kernel.call_exact(args)` checks that the positional
+ * cache-hit path is C: `Kernel.try_call(args)` checks that the positional
  * arguments are C-contiguous arrays of exactly the compiled dtypes and
  * shapes (NotImplemented if not, and the caller takes the general path),
  * allocates the results, fills memref descriptors prepared once per
@@ -262,9 +262,9 @@ done:
   return value;
 }
 
-/* call_exact(args): the results, or NotImplemented unless `args` are exactly
+/* try_call(args): the results, or NotImplemented unless `args` are exactly
  * arrays of the compiled signature. */
-static PyObject *Kernel_call_exact(Kernel *self, PyObject *args) {
+static PyObject *Kernel_try_call(Kernel *self, PyObject *args) {
   if (!PyTuple_Check(args) || PyTuple_GET_SIZE(args) != self->inputs)
     Py_RETURN_NOTIMPLEMENTED;
   PyArrayObject *stack[STACK_ARGUMENTS];
@@ -333,8 +333,8 @@ done:
 }
 
 static PyMethodDef Kernel_methods[] = {
-    {"call_exact", (PyCFunction)Kernel_call_exact, METH_O,
-     "call_exact(args): results, or NotImplemented if args do not match exactly"},
+    {"try_call", (PyCFunction)Kernel_try_call, METH_O,
+     "try_call(args): results, or NotImplemented if args do not match exactly"},
     {"call", (PyCFunction)Kernel_call, METH_O,
      "call(leaves): results for leaves of the compiled signature"},
     {NULL, NULL, 0, NULL},

@@ -27,9 +27,10 @@ from .loader import load
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Compiled": "api",
+    "Compiled": "stages",
     "JitFunction": "api",
-    "Lowered": "api",
+    "Lowered": "stages",
+    "Target": "target",
     "jit": "api",
     "device_put": "api",
     "export": "aot",
@@ -56,6 +57,7 @@ __all__ = [
     "Lowered",
     "MljitError",
     "RecompileError",
+    "Target",
     "TraceError",
     "UnsupportedError",
     "device_put",

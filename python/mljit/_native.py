@@ -10,9 +10,8 @@ import ctypes
 import os
 import sys
 
+import numpy  # noqa: F401  (loads NumPy's OpenBLAS, which the runtime then uses)
 from mlir import ir
-
-from . import loader
 
 
 def _installed_file(*parts: str) -> str:
@@ -28,8 +27,9 @@ def _installed_file(*parts: str) -> str:
 
 
 ML_OPT = _installed_file("_bin", "ml-opt")
-# Functions compiled kernels may call (memrefCopy); depends on libc only.
-RUNTIME_LIBRARY = _installed_file("_lib", "libmljit_runtime.so")
+# The functions compiled code calls (runtime/: allocator, thread pool, BLAS,
+# CUDA wrappers); depends on libc only.
+RUNTIME_LIBRARY_PATH = _installed_file("_lib", "libmljit_runtime.so")
 
 
 class _Handle(ctypes.Structure):
@@ -73,19 +73,10 @@ def new_context() -> ir.Context:
     return context
 
 
-RUNTIME = ctypes.CDLL(RUNTIME_LIBRARY)
-# Whether large f32/f64 matmuls go to BLAS (ml-cpu-pipeline{blas}).
-BLAS = loader.install_blas(RUNTIME)
-
-
-def _thread_count() -> int:
-    """Threads the runtime's parallel loops use: the usable cores, capped by
-    MLJIT_NUM_THREADS (the runtime reads the same variable)."""
-    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    limit = os.environ.get("MLJIT_NUM_THREADS", "")
-    if limit.isdigit() and 0 < int(limit) < count:
-        count = int(limit)
-    return max(count or 1, 1)
-
-
-THREADS = _thread_count()
+runtime_library = ctypes.CDLL(RUNTIME_LIBRARY_PATH)
+# Whether large f32/f64 matmuls go to BLAS (ml-cpu-pipeline{blas}): the
+# runtime uses the OpenBLAS that importing NumPy loaded, if it finds one.
+BLAS = bool(runtime_library.mljit_use_loaded_blas())
+# Threads the runtime's parallel loops use (ml-cpu-pipeline{threads} tiles
+# loops for them): the usable cores, capped by MLJIT_NUM_THREADS.
+THREADS = runtime_library.mljit_thread_count()

@@ -18,26 +18,29 @@ from typing import Callable, Sequence
 from mlir import ir
 from mlir.passmanager import PassManager
 
-from . import _native, compiler, cuda, dtypes, loader, pytree, runtime
+from . import _native, compiler, cuda, dtypes, executable, loader, pytree
 from .api import JitFunction, jit
 from .errors import CompileError, MljitError
+from .target import DEFAULT_CHIP, Target
 from .tracing import ArgSpec
 
 
 def write_artifact(path: str, module: ir.Module, name: str, in_specs: Sequence[ArgSpec],
-                   out_specs: Sequence[ArgSpec], in_tree, out_tree, pipeline: str,
+                   out_specs: Sequence[ArgSpec], in_tree, out_tree, target: Target,
                    title: str) -> str:
     """Writes the folder `path` for function `name` of the LLVM-dialect
-    `module`: its shared library, the runtime library, the loader and
-    `manifest.json` (signature and pytree structures, in loader.py's form)."""
+    `module`, compiled for `target`: its shared library, the runtime
+    library, the loader and `manifest.json` (signature and pytree
+    structures, in loader.py's form)."""
     os.makedirs(path, exist_ok=True)
-    shutil.copyfile(_native.RUNTIME_LIBRARY, os.path.join(path, loader.RUNTIME))
+    shutil.copyfile(_native.RUNTIME_LIBRARY_PATH,
+                    os.path.join(path, loader.RUNTIME_LIBRARY_FILE))
     library = f"{name}.so"
     with tempfile.TemporaryDirectory() as scratch:
         object_path = os.path.join(scratch, "kernel.o")
         # Not run: GPU code needs no GPU to be built.
-        runtime.compile_object(module, name, object_path)
-        runtime.link_shared_library(object_path, os.path.join(path, library), "$ORIGIN")
+        executable.compile_object(module, name, object_path, target.device)
+        executable.link_shared_library(object_path, os.path.join(path, library), "$ORIGIN")
     shutil.copyfile(loader.__file__, os.path.join(path, "mljit_loader.py"))
     shutil.copyfile(cuda.__file__, os.path.join(path, "mljit_cuda.py"))
 
@@ -53,9 +56,9 @@ def write_artifact(path: str, module: ir.Module, name: str, in_specs: Sequence[A
         "outputs": describe(out_specs),
         "in_tree": in_tree,
         "out_tree": out_tree,
-        "pipeline": pipeline,
+        "pipeline": target.pipeline,
         "cpu": compiler.host_cpu(),
-        "device": "cuda" if compiler.is_gpu_pipeline(pipeline) else "cpu",
+        "device": target.device,
     }
     with open(os.path.join(path, loader.MANIFEST), "w") as file:
         json.dump(manifest, file, indent=1)
@@ -77,25 +80,19 @@ def export(fun: Callable, *args, path: str, device: str | None = None,
     function takes the other arguments, in the same structure.
     """
     jitted = fun if isinstance(fun, JitFunction) else jit(fun, device=device or "cpu")
-    device = device or jitted._device
-    if device not in ("cpu", "cuda"):
-        raise ValueError(f"device must be 'cpu' or 'cuda', not {device!r}")
-    if chip is not None and device != "cuda":
-        raise ValueError("chip applies to device='cuda' only")
     lowered = jitted.lower(*args, **kwargs)
-    if lowered._key[3] != "host":
+    if lowered.signature.device_arrays:
         raise TypeError("export takes NumPy arrays (or shapes' examples), not DeviceArrays")
-    traced = lowered._traced
-    in_tree, in_specs = lowered._key[:2]
-    pipeline = lowered._pipeline
-    if device == "cuda" and not jitted._pipeline:
-        pipeline = compiler.gpu_pipeline(chip)
-    elif device != jitted._device and not jitted._pipeline:
-        pipeline = compiler.CPU_PIPELINE
-    module = compiler.lower(traced, pipeline)
-    return write_artifact(path, module, traced.name, in_specs, traced.out_specs,
-                          pytree.to_json(in_tree), pytree.to_json(traced.out_tree),
-                          pipeline, getattr(jitted, "__qualname__", traced.name))
+    device = device or lowered.target.device
+    # GPU code is built for `chip`, not for whatever GPU is here.
+    target = Target(device, chip or (DEFAULT_CHIP if device == "cuda" else None),
+                    custom_pipeline=lowered.target.custom_pipeline).resolved()
+    traced = lowered.traced
+    module = compiler.lower(traced, target.pipeline)
+    return write_artifact(path, module, traced.name, lowered.signature.specs, traced.out_specs,
+                          pytree.to_json(lowered.signature.tree),
+                          pytree.to_json(traced.out_tree), target,
+                          getattr(jitted, "__qualname__", traced.name))
 
 
 def _specs(types, what: str) -> list:
@@ -119,8 +116,9 @@ def _specs(types, what: str) -> list:
 
 
 def compile_file(source: str, path: str, function: str | None = None,
-                 pipeline: str = compiler.CPU_PIPELINE) -> str:
-    """The artifact of one function of the `ml` IR in file `source`."""
+                 target: Target = Target()) -> str:
+    """The artifact of one function of the `ml` IR in file `source`,
+    compiled for `target`."""
     with open(source) as file:
         text = file.read()
     context = _native.new_context()
@@ -143,17 +141,18 @@ def compile_file(source: str, path: str, function: str | None = None,
         signature = ir.FunctionType(ir.TypeAttr(entry.attributes["function_type"]).value)
         in_specs = _specs(signature.inputs, f"argument of @{name}:")
         out_specs = _specs(signature.results, f"result of @{name}:")
+        pipeline = target.pipeline
         try:
             PassManager.parse(f"builtin.module({pipeline})").run(module.operation)
         except ValueError as error:
             raise CompileError(f"invalid pipeline '{pipeline}': {error}") from None
         except ir.MLIRError as error:
             raise CompileError(f"{source}: {pipeline} failed:\n"
-                               f"{compiler._describe(error.error_diagnostics)}") from None
+                               f"{compiler.describe(error.error_diagnostics)}") from None
         out_tree = "*" if len(out_specs) == 1 else {"tuple": ["*"] * len(out_specs)}
         in_tree = {"tuple": [{"tuple": ["*"] * len(in_specs)}, {"dict": []}]}
         return write_artifact(path, module, name, in_specs, out_specs, in_tree, out_tree,
-                              pipeline, name)
+                              target, name)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -166,15 +165,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
                         help="where the function runs (default: %(default)s)")
     parser.add_argument("--chip", help="the GPU architecture for --device=cuda "
-                        f"(default: {compiler.DEFAULT_CHIP})")
+                        f"(default: {DEFAULT_CHIP})")
     parser.add_argument("--pipeline", help="passes from ml to the LLVM dialect (default: "
-                        f"{compiler.CPU_PIPELINE}, or ml-gpu-pipeline for --device=cuda)")
+                        f"{Target().pipeline}, or ml-gpu-pipeline for --device=cuda)")
     options = parser.parse_args(argv)
-    pipeline = options.pipeline or (compiler.gpu_pipeline(options.chip)
-                                    if options.device == "cuda" else compiler.CPU_PIPELINE)
     try:
-        compile_file(options.input, options.output, options.function, pipeline)
-    except (MljitError, OSError) as error:
+        chip = options.chip or (DEFAULT_CHIP if options.device == "cuda" else None)
+        target = Target(options.device, chip, custom_pipeline=options.pipeline).resolved()
+        compile_file(options.input, options.output, options.function, target)
+    except (MljitError, OSError, ValueError) as error:
         print(f"ml-compile: {error}", file=sys.stderr)
         return 1
     return 0

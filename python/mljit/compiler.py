@@ -1,9 +1,10 @@
 """Compilation: the traced `ml` module through a registered pipeline.
 
 The pipelines themselves are defined once, in C++ (passes/Pipelines.cpp), and
-run here by name, so `ml-opt --ml-cpu-pipeline` reproduces exactly what the
-JIT does. `ml-cpu-pipeline` is its three stages in a row; running a prefix of
-them gives the IR of each stage (`Lowered.as_text(stage)`).
+run here by name (a Target writes the text), so `ml-opt --ml-cpu-pipeline`
+reproduces exactly what the JIT does. `ml-cpu-pipeline` is its three stages
+in a row; running a prefix of them gives the IR of each stage
+(`Lowered.as_text(stage)`).
 """
 
 from __future__ import annotations
@@ -22,68 +23,8 @@ from mlir.passmanager import PassManager
 
 from . import _native
 from .errors import CompileError
+from .target import Target
 from .tracing import TracedFunction
-
-# Large f32/f64 matmuls call NumPy's BLAS when the runtime has it; parallel
-# loops are tiled for the threads the runtime will use.
-_OPTIONS = f"{{blas={str(_native.BLAS).lower()} threads={_native.THREADS}}}"
-CPU_PIPELINE = f"ml-cpu-pipeline{_OPTIONS}"
-
-# What `Lowered.as_text(stage)` shows, and the pipeline that produces it.
-STAGE_PIPELINES = {
-    "linalg": f"ml-cpu-to-linalg{_OPTIONS}",
-    "bufferized": f"ml-cpu-to-linalg{_OPTIONS},ml-cpu-bufferize{_OPTIONS}",
-    "llvm": CPU_PIPELINE,
-}
-STAGES = ("ml", *STAGE_PIPELINES, "llvm-ir")
-# On the GPU, "gpu" shows the kernels (gpu.launch) before outlining, and
-# "ptx" the PTX assembly of every kernel.
-GPU_STAGES = ("ml", "linalg", "bufferized", "gpu", "llvm", "llvm-ir", "ptx")
-
-# PTX versions LLVM 22 needs for each GPU architecture it knows.
-_PTX_FEATURES = {"sm_100": "+ptx86", "sm_101": "+ptx86", "sm_120": "+ptx87"}
-DEFAULT_CHIP = "sm_90"
-
-
-def default_gpu_format() -> str:
-    """`fatbin` (PTX and machine code) when the CUDA toolkit's ptxas and
-    fatbinary are here, `bin` with ptxas only, else `isa` (PTX, compiled by
-    the driver when the kernels load)."""
-    if shutil.which("ptxas"):
-        return "fatbin" if shutil.which("fatbinary") else "bin"
-    return "isa"
-
-
-def gpu_pipeline(chip: str | None = None, host_arguments: bool = True,
-                 format: str | None = None) -> str:
-    """`ml-gpu-pipeline` for `chip` (`sm_90` if not given): arguments are
-    host arrays copied by the function, or with `host_arguments=False`
-    device buffers."""
-    chip = chip or DEFAULT_CHIP
-    if not re.fullmatch(r"sm_\d+a?", chip):
-        raise ValueError(f"chip must name an NVIDIA architecture such as 'sm_90', "
-                         f"not {chip!r}")
-    features = _PTX_FEATURES.get(chip.rstrip("a"), "+ptx80")
-    return (f"ml-gpu-pipeline{{chip={chip} features={features} "
-            f"format={format or default_gpu_format()} "
-            f"host-arguments={str(host_arguments).lower()}}}")
-
-
-def is_gpu_pipeline(pipeline: str) -> bool:
-    return pipeline.startswith("ml-gpu-pipeline")
-
-
-def stage_pipelines(pipeline: str) -> dict:
-    """The pipelines giving each stage's IR on the way to `pipeline`'s."""
-    if not is_gpu_pipeline(pipeline):
-        return {**STAGE_PIPELINES, "llvm": pipeline}
-    options = pipeline[len("ml-gpu-pipeline"):]
-    stages = ("ml-gpu-to-linalg", "ml-gpu-bufferize", "ml-gpu-map")
-    return {
-        name: ",".join(stage + options for stage in stages[:count])
-        for count, name in enumerate(("linalg", "bufferized", "gpu"), start=1)
-    } | {"llvm": pipeline}
-
 
 def input_text(traced: TracedFunction) -> str:
     """The traced module as the pipeline's input: with locations, so that
@@ -91,8 +32,7 @@ def input_text(traced: TracedFunction) -> str:
     return traced.module.operation.get_asm(enable_debug_info=True)
 
 
-def lower(traced: TracedFunction, pipeline: str = CPU_PIPELINE,
-          dump_dir: str | None = None) -> ir.Module:
+def lower(traced: TracedFunction, pipeline: str, dump_dir: str | None = None) -> ir.Module:
     """A copy of the traced module run through `pipeline`.
 
     With `dump_dir`, the IR after every pass is written under it, one
@@ -137,7 +77,8 @@ def _where(location: ir.Location) -> str:
     return ":".join(match.groups()) if match else str(location)
 
 
-def _describe(diagnostics) -> str:
+def describe(diagnostics) -> str:
+    """MLIR diagnostics as `file:line:column: error: message` lines."""
     lines = []
     for diagnostic in diagnostics:
         lines.append(f"{_where(diagnostic.location)}: error: {diagnostic.message}")
@@ -163,7 +104,7 @@ def _failure(traced: TracedFunction, text: str, pipeline: str, error: ir.MLIRErr
     where = f" (the IR it failed on: {at_failure})" if at_failure else ""
     return CompileError(
         f"compiling '{traced.name}' failed in pass '{failed_pass}'{where}:\n"
-        f"{_describe(error.error_diagnostics)}\n"
+        f"{describe(error.error_diagnostics)}\n"
         f"The input IR is saved in {input_path}; reproduce the failure with:\n"
         f"  {command}"
     )
@@ -189,22 +130,20 @@ def _failing_pass(traced: TracedFunction, text: str, pipeline: str,
     return name, dumps[0]
 
 
-def stage_text(traced: TracedFunction, stage: str, debug_info: bool = False,
-               pipeline: str = CPU_PIPELINE) -> str:
-    """The IR of the traced function after `stage` on the way through
-    `pipeline` (STAGES, or GPU_STAGES for ml-gpu-pipeline)."""
-    stages = GPU_STAGES if is_gpu_pipeline(pipeline) else STAGES
-    if stage not in stages:
+def stage_text(traced: TracedFunction, stage: str, target: Target,
+               debug_info: bool = False) -> str:
+    """The IR of the traced function after `stage` (one of `target.stages`)
+    on the way through the target's pipeline."""
+    if stage not in target.stages:
         raise ValueError(f"unknown stage {stage!r}; the stages are "
-                         + ", ".join(repr(s) for s in stages))
+                         + ", ".join(repr(s) for s in target.stages))
     if stage == "ml":
         return traced.as_text(debug_info)
     if stage == "llvm-ir":
-        return translate_to_llvm_ir(lower(traced, pipeline))
+        return translate_to_llvm_ir(lower(traced, target.pipeline))
     if stage == "ptx":
-        isa = re.sub(r"format=\w+", "format=isa", pipeline)
-        return kernel_assembly(lower(traced, isa))
-    module = lower(traced, stage_pipelines(pipeline)[stage])
+        return kernel_assembly(lower(traced, target.stage_pipeline("ptx")))
+    module = lower(traced, target.stage_pipeline(stage))
     return module.operation.get_asm(enable_debug_info=debug_info)
 
 

@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import time
 
-from . import _native, compiler, runtime
+from . import _native, compiler, executable
 
 logger = logging.getLogger("mljit")
 
@@ -75,10 +75,10 @@ def _environment() -> str:
         "toolchain": versions,
         # Rebuilt passes or runtime change the code without a version bump.
         "capi": _file_digest(_native.CAPI_LIBRARY),
-        "runtime": _file_digest(_native.RUNTIME_LIBRARY),
+        "runtime": _file_digest(_native.RUNTIME_LIBRARY_PATH),
         "cpu": compiler.host_cpu(),
         "workarounds": compiler.WORKAROUNDS,
-        "opt_level": runtime.OPT_LEVEL,
+        "opt_level": executable.OPT_LEVEL,
     }, sort_keys=True)
 
 
@@ -91,8 +91,8 @@ def key(ir_text: str, pipeline: str) -> str:
     return digest.hexdigest()
 
 
-def load(root: str, entry_key: str, name: str, specs,
-         device: str = "cpu") -> runtime.Executable | None:
+def load(root: str, entry_key: str, name: str, interface: executable.Interface,
+         device: str = "cpu") -> executable.Executable | None:
     """The cached function under `entry_key`, or None if there is none or
     it is damaged (then it is removed)."""
     entry = os.path.join(root, entry_key)
@@ -108,7 +108,7 @@ def load(root: str, entry_key: str, name: str, specs,
             raise ValueError("metadata of another entry or format")
         if meta.get("sha256") != _file_digest(library):
             raise ValueError("the library does not match its checksum")
-        executable = runtime.Executable.from_library(library, name, *specs, device=device)
+        loaded = executable.Executable.from_library(library, name, interface, device)
     except (OSError, ValueError, AttributeError) as error:
         logger.warning("mljit cache: discarding damaged entry %s: %s", entry, error)
         shutil.rmtree(entry, ignore_errors=True)
@@ -118,10 +118,10 @@ def load(root: str, entry_key: str, name: str, specs,
     except OSError:
         pass
     logger.debug("mljit cache: loaded %s from %s", name, entry)
-    return executable
+    return loaded
 
 
-def store(root: str, entry_key: str, name: str, executable: runtime.Executable) -> None:
+def store(root: str, entry_key: str, name: str, compiled: executable.Executable) -> None:
     """Writes a freshly compiled function under `entry_key`. Failing to write
     (disk full, no linker) only costs a later compile: it is logged."""
     try:
@@ -132,10 +132,10 @@ def store(root: str, entry_key: str, name: str, executable: runtime.Executable) 
         return
     try:
         object_path = os.path.join(staging, "kernel.o")
-        executable.save_object(object_path)
+        compiled.save_object(object_path)
         library = os.path.join(staging, _LIBRARY)
-        runtime.link_shared_library(object_path, library,
-                                    os.path.dirname(_native.RUNTIME_LIBRARY))
+        executable.link_shared_library(object_path, library,
+                                       os.path.dirname(_native.RUNTIME_LIBRARY_PATH))
         os.remove(object_path)
         meta = {"format": FORMAT, "key": entry_key, "name": name,
                 "sha256": _file_digest(library), "created": time.time()}

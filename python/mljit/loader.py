@@ -18,7 +18,6 @@ need the NVIDIA driver, and report CUDA failures through `mljit_cuda.py`.
 from __future__ import annotations
 
 import ctypes
-import glob
 import json
 import os
 
@@ -31,28 +30,7 @@ except ImportError:  # in an artifact, next to mljit_cuda.py
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-RUNTIME = "libmljit_runtime.so"
-
-
-def install_blas(runtime: ctypes.CDLL) -> bool:
-    """Gives the runtime library NumPy's own OpenBLAS (ILP64 CBLAS), so large
-    matmuls run as fast as NumPy's; False if NumPy's BLAS is not found (the
-    runtime then uses its own loops)."""
-    libs = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
-    for path in sorted(glob.glob(os.path.join(libs, "*openblas*.so*"))):
-        library = ctypes.CDLL(path)
-        for prefix in ("scipy_", ""):
-            single = getattr(library, prefix + "cblas_sgemm64_", None)
-            double = getattr(library, prefix + "cblas_dgemm64_", None)
-            # The runtime splits products over its own threads and runs
-            # OpenBLAS single-threaded meanwhile.
-            get_threads = getattr(library, prefix + "openblas_get_num_threads64_", None)
-            set_threads = getattr(library, prefix + "openblas_set_num_threads64_", None)
-            if single and double:
-                runtime.mljit_set_blas(*(ctypes.cast(f, ctypes.c_void_p) if f else None
-                                         for f in (single, double, get_threads, set_threads)))
-                return True
-    return False
+RUNTIME_LIBRARY_FILE = "libmljit_runtime.so"
 
 
 _descriptor_types: dict = {}
@@ -191,7 +169,7 @@ class LoadedFunction:
         self._gpu = manifest.get("device") == "cuda"
         if self._gpu:
             # Loading the library loads its GPU binary: the driver must be there.
-            _cuda.require(ctypes.CDLL(os.path.join(path, RUNTIME)),
+            _cuda.require(ctypes.CDLL(os.path.join(path, RUNTIME_LIBRARY_FILE)),
                           f"{path} holds code for an NVIDIA GPU: run it on a machine "
                           "with one and its driver.")
         # The library's RUNPATH is $ORIGIN: it loads the runtime next to it,
@@ -201,7 +179,8 @@ class LoadedFunction:
         self._library = self._runtime = ctypes.CDLL(os.path.join(path, manifest["library"]))
         if self._gpu:
             _cuda.check(self._runtime)
-        install_blas(self._runtime)
+        # Large products call NumPy's OpenBLAS, as in the JIT.
+        self._runtime.mljit_use_loaded_blas()
         self._inputs = [(tuple(s["shape"]), np.dtype(s["dtype"])) for s in manifest["inputs"]]
         self._outputs = [(tuple(s["shape"]), np.dtype(s["dtype"])) for s in manifest["outputs"]]
         # The packed form of the C interface, `void f(void **arguments)`, run

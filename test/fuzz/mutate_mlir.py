@@ -2,9 +2,9 @@
 """Mutation fuzzer for ml-opt: malformed input must end in diagnostics and a
 non-zero exit (or a clean success), never in a signal or a hang.
 
-The seeds are the lit tests' inputs (test/Dialect/ml, test/Conversion,
-test/Transforms, test/Pipelines), split at `// -----`, plus the hand-written
-malformed files in test/fuzz/corpus. Each mutated input is parsed and
+The seeds are the lit tests' inputs (test/dialects/ml and test/passes),
+split at `// -----`, plus the hand-written malformed files in
+test/fuzz/corpus. Each mutated input is parsed and
 verified by `ml-opt`; when that succeeds it also goes through the passes in
 PASS_RUNS. The LLVM build has assertions on, so a broken invariant is an
 abort, which counts as a crash.
@@ -33,11 +33,11 @@ import time
 from pathlib import Path
 
 TEST_DIR = Path(__file__).resolve().parent.parent
-SEED_DIRS = ["Dialect/ml", "Conversion", "Transforms", "Pipelines"]
+SEED_DIRS = ["dialects/ml", "passes"]
 CORPUS_DIR = TEST_DIR / "fuzz" / "corpus"
 
 # What runs on an input once it parses and verifies: the pipelines, and each
-# of mljit's passes alone (the Transforms tests are their seeds).
+# of mljit's passes alone (their own lit tests are among the seeds).
 PASS_RUNS = [
     ["--canonicalize"],
     ["--convert-ml-to-linalg"],

@@ -1,10 +1,16 @@
 import os
 import shutil
+import sys
 import tempfile
 
 import pytest
 
 from checks import seeded_rng
+
+# The model programs (examples/models.py) live with the examples, where users
+# read them, and the benchmarks run them too.
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(_ROOT, "examples"))
 
 # Every test compiles through the disk cache, as users do, but into a
 # folder of this run's own: no test sees another run's (or the user's) entries.

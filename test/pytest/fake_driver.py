@@ -1,7 +1,7 @@
 """The fake NVIDIA driver (fake_cuda/fake_cuda.c) for tests on machines
 without a GPU: building it as libcuda.so.1, and the environment of a fresh
 Python that loads it instead of any real driver. Shared by
-test_cuda_runtime.py and test_gpu.py."""
+test_cuda_runtime.py and test_gpu_fake_driver.py."""
 
 import os
 import shutil

@@ -83,7 +83,7 @@ def run(code: str, driver_dir: str = None, **env) -> str:
     on anything written to stderr (the runtime must never print)."""
     process = subprocess.run(
         [sys.executable, "-c", PRELUDE + textwrap.dedent(code), cuda.__file__,
-         _native.RUNTIME_LIBRARY],
+         _native.RUNTIME_LIBRARY_PATH],
         env=environment(driver_dir, **env), capture_output=True, text=True, timeout=120)
     assert process.returncode == 0, f"exit {process.returncode}\n{process.stderr}"
     assert process.stderr == ""
@@ -91,7 +91,7 @@ def run(code: str, driver_dir: str = None, **env) -> str:
 
 
 def _probe_here():
-    runtime = ctypes.CDLL(_native.RUNTIME_LIBRARY)
+    runtime = ctypes.CDLL(_native.RUNTIME_LIBRARY_PATH)
     cuda.bind(runtime)
     message = ctypes.create_string_buffer(4096)
     return runtime.mljit_cuda_probe(message, len(message)), message.value.decode()
@@ -138,7 +138,7 @@ def test_probe_without_driver_names_libcuda_and_require_explains():
 
 @no_driver
 def test_require_in_process_raises_device_error():
-    runtime = ctypes.CDLL(_native.RUNTIME_LIBRARY)
+    runtime = ctypes.CDLL(_native.RUNTIME_LIBRARY_PATH)
     with pytest.raises(cuda.DeviceError, match="libcuda.so.1"):
         cuda.require(runtime)
 
@@ -429,7 +429,7 @@ def test_fake_failures_are_described(fake_driver):
 
 @needs_gpu
 def test_gpu_device_array_round_trip():
-    runtime = ctypes.CDLL(_native.RUNTIME_LIBRARY)
+    runtime = ctypes.CDLL(_native.RUNTIME_LIBRARY_PATH)
     cuda.require(runtime)
     for host in (np.arange(12, dtype=np.float32).reshape(3, 4), np.zeros(0),
                  np.random.default_rng(1).standard_normal(1 << 20)):

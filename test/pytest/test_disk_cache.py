@@ -43,11 +43,11 @@ def run_layer(rng):
 
 
 def test_second_compile_loads_from_disk(cache_dir, rng):
-    assert not run_layer(rng)._from_disk
+    assert not run_layer(rng).loaded_from_disk_cache
     (entry,) = entries(cache_dir)
     assert sorted(os.listdir(cache_dir / entry)) == ["kernel.so", "meta.json"]
     compiled = run_layer(rng)
-    assert compiled._from_disk
+    assert compiled.loaded_from_disk_cache
     assert "llvm.func @jit_layer" in compiled.as_text()  # the pipeline runs on request
 
 
@@ -75,7 +75,7 @@ SCRIPT = textwrap.dedent("""
     got = jitted(x, w)
     (compiled,) = jitted._cache.values()
     assert np.allclose(got, layer(x, w), rtol=1e-5, atol=1e-5), got
-    print("from-disk" if compiled._from_disk else "compiled")
+    print("from-disk" if compiled.loaded_from_disk_cache else "compiled")
 """)
 
 
@@ -146,9 +146,9 @@ def test_damaged_entries_are_recompiled_never_loaded(cache_dir, rng, damage, cap
     (entry,) = entries(cache_dir)
     damage(cache_dir / entry)
     compiled = run_layer(rng)  # checks the results
-    assert not compiled._from_disk
+    assert not compiled.loaded_from_disk_cache
     # The entry was replaced by a good one.
-    assert run_layer(rng)._from_disk
+    assert run_layer(rng).loaded_from_disk_cache
 
 
 def test_size_bound_evicts_least_recently_used(cache_dir, rng, monkeypatch):
@@ -165,15 +165,15 @@ def test_size_bound_evicts_least_recently_used(cache_dir, rng, monkeypatch):
     os.utime(cache_dir / first / "meta.json", (0, 0))  # entry 1 used longest ago
     compile_for(3)
     assert len(entries(cache_dir)) == 2 and first not in entries(cache_dir)
-    assert compile_for(3)._from_disk and compile_for(2)._from_disk
-    assert not compile_for(1)._from_disk
+    assert compile_for(3).loaded_from_disk_cache and compile_for(2).loaded_from_disk_cache
+    assert not compile_for(1).loaded_from_disk_cache
 
 
 def test_empty_cache_dir_turns_the_cache_off(monkeypatch, tmp_path, rng):
     monkeypatch.setenv("MLJIT_CACHE_DIR", "")
     assert diskcache.directory() is None
-    assert not run_layer(rng)._from_disk
-    assert not run_layer(rng)._from_disk
+    assert not run_layer(rng).loaded_from_disk_cache
+    assert not run_layer(rng).loaded_from_disk_cache
 
 
 def test_default_cache_dir_is_the_users_cache(monkeypatch, tmp_path):
@@ -186,5 +186,5 @@ def test_unwritable_cache_dir_only_costs_compiles(monkeypatch, tmp_path, rng):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("MLJIT_CACHE_DIR", str(blocker / "cache"))
-    assert not run_layer(rng)._from_disk
-    assert not run_layer(rng)._from_disk
+    assert not run_layer(rng).loaded_from_disk_cache
+    assert not run_layer(rng).loaded_from_disk_cache

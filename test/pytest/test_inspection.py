@@ -13,15 +13,7 @@ import pytest
 
 import mljit
 from checks import assert_same, random_array
-
-
-def gelu(x):
-    return 0.5 * x * (1 + np.tanh(0.7978845608 * (x + 0.044715 * x**3)))
-
-
-def softmax(x):
-    e = np.exp(x - x.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+from models import gelu, softmax
 
 
 # What each stage must show: its dialects, and none of the previous stage's.
@@ -52,7 +44,7 @@ def test_stage_text_with_locations_points_at_the_users_line(rng):
     lowered = mljit.jit(softmax).lower(random_array(rng, (8, 16), np.float32))
     line = softmax.__code__.co_firstlineno + 1
     for stage in ("ml", "linalg", "bufferized"):
-        assert f'test_inspection.py":{line}:' in lowered.as_text(stage, debug_info=True)
+        assert f'models.py":{line}:' in lowered.as_text(stage, debug_info=True)
 
 
 def test_unknown_stage_names_the_stages():

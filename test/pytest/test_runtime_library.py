@@ -6,6 +6,7 @@ and its fallback loops, and the caching allocator behind large results
 import ctypes
 import glob
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -13,9 +14,9 @@ import sys
 import numpy as np
 import pytest
 
-from mljit import _native, loader
+from mljit import _native
 
-runtime = ctypes.CDLL(_native.RUNTIME_LIBRARY)
+runtime = ctypes.CDLL(_native.RUNTIME_LIBRARY_PATH)
 
 
 def half_bits_as_xmm(bits: int) -> ctypes.c_float:
@@ -72,7 +73,7 @@ def test_gemm_without_blas_falls_back_to_loops(rng):
         assert not runtime.mljit_has_blas()
         got = f(a, b, c)
     finally:
-        loader.install_blas(runtime)
+        runtime.mljit_use_loaded_blas()
     assert runtime.mljit_has_blas() == _native.BLAS
     np.testing.assert_allclose(got[0], a @ b, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(got[1], a @ b[:, ::-1], rtol=1e-5, atol=1e-5)
@@ -147,3 +148,37 @@ def test_result_cache_can_be_disabled():
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                              text=True, check=True).stdout
         assert (int(out) > 0) == expect_cached, (limit, out)
+
+
+def test_a_parallel_region_passing_too_many_values_aborts_naming_the_limit():
+    """Skipping a region's work would be a wrong answer: a region passing its
+    body more values than the runtime can forward stops the process loudly."""
+    code = (
+        "import ctypes\n"
+        f"runtime = ctypes.CDLL({_native.RUNTIME_LIBRARY_PATH!r})\n"
+        "body = ctypes.CFUNCTYPE(None)(lambda: None)\n"
+        "runtime.__kmpc_fork_call(None, 5, body, None, None, None, None, None)\n"
+        "print('returned')\n"
+    )
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert process.returncode == -signal.SIGABRT, process
+    assert "returned" not in process.stdout
+    assert "passes 5 values to its body; the runtime supports at most 4" in process.stderr
+
+
+@pytest.mark.parametrize("setting, capped", [("1", True), ("", False), ("abc", False),
+                                             ("1x", False), ("0", False), ("-2", False)])
+def test_one_thread_count_for_the_runtime_and_the_pipeline(setting, capped):
+    """MLJIT_NUM_THREADS caps the thread pool when it is a positive integer;
+    the count the pipeline tiles loops for is the runtime's own."""
+    code = (
+        "import mljit, numpy as np; from mljit import _native\n"
+        "print(_native.THREADS, mljit.Target().pipeline)\n"
+    )
+    env = dict(os.environ, MLJIT_NUM_THREADS=setting)
+    threads, pipeline = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split(maxsplit=1)
+    cores = len(os.sched_getaffinity(0))
+    assert int(threads) == (1 if capped else cores)
+    assert f"threads={threads}" in pipeline

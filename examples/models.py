@@ -1,0 +1,254 @@
+"""Model programs in plain NumPy, written as NumPy model code is written:
+softmax, layer norm, GELU, MLPs, causal attention, transformer blocks and a
+small GPT-2; and the inputs the tests (test/pytest) and the benchmarks
+(bench/) run them on.
+
+NumPy and the standard library only: bench/gpu.py ships this file to GPU
+machines without mljit, and the GPU tests import it where mljit cannot be
+imported. The programs the benchmarks time take the array module as `xp`
+(NumPy; jax.numpy for JAX); mljit and torch.compile compile them unchanged.
+
+Where two programs do the same thing differently (a constant that is a
+Python float or a float64 NumPy scalar, the variance by x.var or written
+out, q/k/v projections fused or not, heads split by reshape or by np.split),
+both are kept: the tests and benchmarks that run them depend on the
+difference.
+"""
+
+import math
+
+import numpy as np
+
+
+def softmax(x, axis=-1, xp=np):
+    e = xp.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def layer_norm(x, gamma, beta, eps=1e-5):
+    mean = x.mean(axis=-1, keepdims=True)
+    variance = x.var(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(variance + eps) * gamma + beta
+
+
+def layer_norm_explicit_variance(x, gamma, beta, eps=1e-5, xp=np):
+    """layer_norm with the variance written from the mean it already has,
+    as the benchmarks time it: x.var computes the mean again."""
+    mean = x.mean(axis=-1, keepdims=True)
+    variance = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / xp.sqrt(variance + eps) * gamma + beta
+
+
+def gelu(x, xp=np):
+    """The tanh approximation, as GPT-2 has it. Its constants are Python
+    floats: float32 stays float32."""
+    return 0.5 * x * (1.0 + xp.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
+
+
+def gelu_float64(x):
+    """gelu with its constant from np.sqrt, a float64 NumPy scalar: NumPy
+    computes it in float64 whatever the float type of `x`."""
+    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
+
+
+def mlp_relu(x, w1, b1, w2, b2, xp=np):
+    return xp.maximum(x @ w1 + b1, 0) @ w2 + b2
+
+
+def mlp_gelu(x, w1, b1, w2, b2):
+    return gelu(x @ w1 + b1) @ w2 + b2
+
+
+def matmul(a, b, xp=np):
+    return a @ b
+
+
+def causal_attention(q, k, v):
+    # np.sqrt of a Python int is a float64 NumPy scalar: float32 scores
+    # become float64, as in NumPy.
+    scores = q @ k.T / np.sqrt(q.shape[-1])
+    t = scores.shape[0]
+    scores = np.where(np.tril(np.ones((t, t), dtype=bool)), scores, -np.inf)
+    return softmax(scores) @ v
+
+
+def transformer_block(x, params, heads=4):
+    """Pre-norm block: layer norm, causal self-attention with q/k/v
+    projections over `heads` heads, residual; layer norm, GELU MLP, residual."""
+    t, d = x.shape
+    h = layer_norm(x, params["ln1_g"], params["ln1_b"])
+    q, k, v = (h @ params[w] + params[b] for w, b in
+               (("w_q", "b_q"), ("w_k", "b_k"), ("w_v", "b_v")))
+    q, k, v = (a.reshape(t, heads, d // heads).transpose(1, 0, 2) for a in (q, k, v))
+    scores = q @ k.transpose(0, 2, 1) * (1.0 / (d // heads) ** 0.5)
+    scores = np.where(np.tril(np.ones((t, t), dtype=bool)), scores, -1e9)
+    attended = (softmax(scores) @ v).transpose(1, 0, 2).reshape(t, d)
+    x = x + attended @ params["w_o"]
+    h = layer_norm(x, params["ln2_g"], params["ln2_b"])
+    return x + gelu(h @ params["w_fc"] + params["b_fc"]) @ params["w_proj"]
+
+
+def transformer_block_fused_qkv(x, params, heads):
+    """transformer_block with one q/k/v projection split three ways, and its
+    constants from np.sqrt: float64 NumPy scalars, so it computes in float64
+    from the attention scores on."""
+    t, d = x.shape
+    h = layer_norm(x, params["ln1_g"], params["ln1_b"])
+    q, k, v = np.split(h @ params["w_qkv"] + params["b_qkv"], 3, axis=-1)
+    # (T, D) -> (heads, T, D / heads)
+    q, k, v = (a.reshape(t, heads, d // heads).transpose(1, 0, 2) for a in (q, k, v))
+    scores = q @ k.transpose(0, 2, 1) / np.sqrt(d // heads)
+    scores = np.where(np.tril(np.ones((t, t), dtype=bool)), scores, -1e9)
+    attended = softmax(scores) @ v
+    x = x + attended.transpose(1, 0, 2).reshape(t, d) @ params["w_out"]
+    h = layer_norm(x, params["ln2_g"], params["ln2_b"])
+    return x + gelu_float64(h @ params["w_fc"] + params["b_fc"]) @ params["w_proj"]
+
+
+def block_with_stats(x, params):
+    """A pytree out: the block and statistics of its input."""
+    y = transformer_block(x, params)
+    return {"y": y, "stats": (x.mean(axis=0), [x.max(), x.argmax(axis=-1)])}
+
+
+def gpt2_block(x, p, heads=12, xp=np):
+    """A GPT-2 transformer block (GPT-2 small's 12 heads): causal multi-head
+    attention and an MLP."""
+    t, d = x.shape
+    h = layer_norm_explicit_variance(x, p["ln1_g"], p["ln1_b"], xp=xp)
+    q, k, v = xp.split(h @ p["attn_w"] + p["attn_b"], 3, axis=-1)
+    q, k, v = (a.reshape(t, heads, d // heads).transpose(1, 0, 2) for a in (q, k, v))
+    scores = q @ k.transpose(0, 2, 1) / math.sqrt(d // heads)
+    mask = np.tril(np.ones((t, t), dtype=bool))
+    scores = xp.where(mask, scores, -1e10)
+    attention = softmax(scores, xp=xp) @ v
+    x = x + attention.transpose(1, 0, 2).reshape(t, d) @ p["proj_w"] + p["proj_b"]
+    h = layer_norm_explicit_variance(x, p["ln2_g"], p["ln2_b"], xp=xp)
+    return x + gelu(h @ p["fc_w"] + p["fc_b"], xp) @ p["out_w"] + p["out_b"]
+
+
+def gpt2(ids, wte, wpe, blocks, ln_f, heads):
+    """GPT-2's forward pass over the tokens `ids`: logits. Each head attends
+    on its own (np.split, np.hstack), and its constants come from np.sqrt:
+    it computes in float64."""
+    t = ids.shape[0]
+    x = wte[ids] + wpe[np.arange(t)]
+    for block in blocks:
+        h = layer_norm(x, block["ln1_g"], block["ln1_b"])
+        q, k, v = np.split(h @ block["attn_w"] + block["attn_b"], 3, axis=-1)
+        mask = np.tri(t, dtype=bool)
+        outputs = []
+        for qh, kh, vh in zip(np.split(q, heads, axis=-1), np.split(k, heads, axis=-1),
+                              np.split(v, heads, axis=-1)):
+            scores = qh @ kh.T / np.sqrt(qh.shape[-1])
+            outputs.append(softmax(np.where(mask, scores, -1e10)) @ vh)
+        x = x + np.hstack(outputs) @ block["proj_w"] + block["proj_b"]
+        h = layer_norm(x, block["ln2_g"], block["ln2_b"])
+        x = x + gelu_float64(h @ block["fc_w"] + block["fc_b"]) @ block["out_w"] + block["out_b"]
+    x = layer_norm(x, ln_f["g"], ln_f["b"])
+    return x @ wte.T
+
+
+# --- inputs ---------------------------------------------------------------
+
+
+def normal(rng, shape, scale=1.0, dtype=np.float32):
+    return (rng.standard_normal(shape) * scale).astype(dtype)
+
+
+def transformer_block_params(rng, d, dtype):
+    p = {"ln1_g": 1 + normal(rng, d, 0.1, dtype), "ln1_b": normal(rng, d, 0.1, dtype),
+         "ln2_g": 1 + normal(rng, d, 0.1, dtype), "ln2_b": normal(rng, d, 0.1, dtype),
+         "w_o": normal(rng, (d, d), d ** -0.5, dtype),
+         "w_fc": normal(rng, (d, 4 * d), d ** -0.5, dtype),
+         "b_fc": normal(rng, 4 * d, 0.1, dtype),
+         "w_proj": normal(rng, (4 * d, d), (4 * d) ** -0.5, dtype)}
+    for name in "qkv":
+        p[f"w_{name}"] = normal(rng, (d, d), d ** -0.5, dtype)
+        p[f"b_{name}"] = normal(rng, d, 0.1, dtype)
+    return p
+
+
+def gpt2_block_params(rng, d, weight_scale):
+    """The parameters of one gpt2_block (or block of gpt2), float32."""
+    return {
+        "ln1_g": normal(rng, (d,)), "ln1_b": normal(rng, (d,), 0.1),
+        "attn_w": normal(rng, (d, 3 * d), weight_scale), "attn_b": normal(rng, (3 * d,), 0.1),
+        "proj_w": normal(rng, (d, d), weight_scale), "proj_b": normal(rng, (d,), 0.1),
+        "ln2_g": normal(rng, (d,)), "ln2_b": normal(rng, (d,), 0.1),
+        "fc_w": normal(rng, (d, 4 * d), weight_scale), "fc_b": normal(rng, (4 * d,), 0.1),
+        "out_w": normal(rng, (4 * d, d), weight_scale), "out_b": normal(rng, (d,), 0.1),
+    }
+
+
+# The programs example() makes inputs for.
+EXAMPLES = {
+    "softmax": softmax,
+    "layer_norm": layer_norm,
+    "mlp_relu": mlp_relu,
+    "mlp_gelu": mlp_gelu,
+    "causal_attention": causal_attention,
+    "transformer_block": transformer_block,
+    "block_with_stats": block_with_stats,
+}
+
+
+def example(name, dtype=np.float32, rng=None, size=1):
+    """(program, args) of EXAMPLES[name]: random inputs in `dtype`, with
+    sizes that are not multiples of the GPU's tiles (`size` scales them)."""
+    rng = np.random.default_rng(len(name)) if rng is None else rng
+    dtype = np.dtype(dtype)
+
+    def n(shape, scale=1.0):
+        return normal(rng, shape, scale, dtype)
+
+    rows, width, hidden = 37 * size, 100 * size, 72 * size
+    if name == "softmax":
+        args = (n((rows, width), 3.0),)
+    elif name == "layer_norm":
+        args = (n((rows, width), 2.0), 1 + n(width, 0.1), n(width, 0.1))
+    elif name in ("mlp_relu", "mlp_gelu"):
+        args = (n((rows, 48)), n((48, hidden), 48 ** -0.5), n(hidden, 0.1),
+                n((hidden, 20), hidden ** -0.5), n(20, 0.1))
+    elif name == "causal_attention":
+        t = 45 * size  # more rows than a warp
+        args = (n((t, 24)), n((t, 24)), n((t, 24)))
+    elif name in ("transformer_block", "block_with_stats"):
+        t, d = 19 * size, 32
+        args = (n((t, d)), transformer_block_params(rng, d, dtype))
+    else:
+        raise KeyError(name)
+    return EXAMPLES[name], args
+
+
+# What the benchmarks time, by name.
+WORKLOADS = {
+    "gelu": gelu,
+    "softmax": softmax,
+    "layer_norm": layer_norm_explicit_variance,
+    "mlp": mlp_relu,
+    "matmul": matmul,
+    "gpt2_block": gpt2_block,
+    "tiny_gelu": gelu,  # the per-call overhead
+}
+
+
+def workload(name, rng):
+    """(program, args) of WORKLOADS[name] at the benchmarks' sizes, float32."""
+    if name in ("gelu", "softmax"):
+        args = (normal(rng, (4096, 1024)),)
+    elif name == "layer_norm":
+        args = (normal(rng, (4096, 1024)), normal(rng, (1024,)), normal(rng, (1024,)))
+    elif name == "mlp":
+        args = (normal(rng, (256, 1024)), normal(rng, (1024, 4096), 0.03),
+                normal(rng, (4096,)), normal(rng, (4096, 1024), 0.03), normal(rng, (1024,)))
+    elif name == "matmul":
+        args = (normal(rng, (1024, 1024)), normal(rng, (1024, 1024)))
+    elif name == "gpt2_block":
+        params = gpt2_block_params(rng, 768, 0.03)
+        args = (normal(rng, (128, 768)), params)
+    elif name == "tiny_gelu":
+        args = (normal(rng, (8,)),)
+    else:
+        raise KeyError(name)
+    return WORKLOADS[name], args

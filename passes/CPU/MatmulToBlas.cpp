@@ -1,0 +1,120 @@
+//===- MatmulToBlas.cpp - the ml-matmul-to-blas pass ---------------------===//
+//
+// Large float matrix products are what optimized BLAS libraries are for; a
+// library call beats generated loops there, so this pass hands them over.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir::ml {
+#define GEN_PASS_DEF_MATMULTOBLAS
+#include "passes/CPU/Passes.h.inc"
+} // namespace mlir::ml
+
+using namespace mlir;
+
+namespace {
+
+/// The element type of a product the runtime can compute, or null.
+Type blasElementType(linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics())
+    return {};
+  Type elementType;
+  for (Value operand : op->getOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.getType());
+    if (!type || !type.hasStaticShape())
+      return {};
+    if (elementType && type.getElementType() != elementType)
+      return {};
+    elementType = type.getElementType();
+  }
+  return elementType.isF32() || elementType.isF64() ? elementType : Type();
+}
+
+bool hasDefaultMaps(Operation *op) {
+  if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
+    return !matmul.hasUserDefinedMaps();
+  if (auto batch = dyn_cast<linalg::BatchMatmulOp>(op))
+    return !batch.hasUserDefinedMaps();
+  return false;
+}
+
+/// The zero-fill of the product's output right before it, if any: the call
+/// can then overwrite the output (beta = 0) and the fill goes away.
+linalg::FillOp zeroFillBefore(linalg::LinalgOp op) {
+  Value output = op.getDpsInits()[0];
+  auto fill = dyn_cast_if_present<linalg::FillOp>(op->getPrevNode());
+  if (!fill || !fill.hasPureBufferSemantics() || fill.getOutputs()[0] != output)
+    return {};
+  if (!matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+    return {};
+  return fill;
+}
+
+int64_t flops(linalg::LinalgOp op) {
+  int64_t product = 1;
+  for (int64_t range : op.getStaticLoopRanges())
+    product *= range;
+  return product;
+}
+
+struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
+  using MatmulToBlasBase::MatmulToBlasBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<linalg::LinalgOp> products;
+    module.walk([&](linalg::LinalgOp op) {
+      if (hasDefaultMaps(op) && blasElementType(op) && flops(op) >= minFlops)
+        products.push_back(op);
+    });
+    for (linalg::LinalgOp op : products)
+      replaceWithCall(module, op);
+  }
+
+  void replaceWithCall(ModuleOp module, linalg::LinalgOp op) {
+    MLIRContext *ctx = &getContext();
+    Type elementType = blasElementType(op);
+    bool batched = isa<linalg::BatchMatmulOp>(op);
+    std::string name = std::string(batched ? "mljit_batch_gemm_" : "mljit_gemm_") +
+                       (elementType.isF32() ? "f32" : "f64");
+    // Any strided layout: the runtime reads sizes and strides at run time.
+    int64_t rank = batched ? 3 : 2;
+    SmallVector<int64_t> dynamic(rank, ShapedType::kDynamic);
+    auto layout = StridedLayoutAttr::get(ctx, ShapedType::kDynamic, dynamic);
+    auto operandType = MemRefType::get(dynamic, elementType, layout);
+    SmallVector<Type> operandTypes(3, operandType);
+    operandTypes.push_back(elementType); // beta: C = A @ B + beta * C
+
+    auto callee = module.lookupSymbol<func::FuncOp>(name);
+    if (!callee) {
+      OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
+      callee = func::FuncOp::create(builder, op.getLoc(), name,
+                                    builder.getFunctionType(operandTypes, {}));
+      callee.setPrivate();
+      callee->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
+    }
+    linalg::FillOp fill = zeroFillBefore(op);
+    OpBuilder builder(op);
+    SmallVector<Value> operands;
+    for (Value operand : op->getOperands())
+      operands.push_back(
+          memref::CastOp::create(builder, op.getLoc(), operandType, operand));
+    operands.push_back(arith::ConstantOp::create(
+        builder, op.getLoc(), builder.getFloatAttr(elementType, fill ? 0 : 1)));
+    func::CallOp::create(builder, op.getLoc(), callee, operands);
+    if (fill)
+      fill->erase();
+    op->erase();
+  }
+};
+
+} // namespace

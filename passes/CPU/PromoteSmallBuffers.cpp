@@ -1,0 +1,75 @@
+//===- PromoteSmallBuffers.cpp - the ml-promote-small-buffers pass -------===//
+//
+// A tiled row keeps its accumulators and intermediates in buffers of a few
+// bytes to a few KiB, allocated once per row; from the heap that is a
+// malloc/free pair per row and per buffer. On the stack it is free, as long
+// as the stack is released per iteration: true at function level and in the
+// bodies of parallel loops (convert-scf-to-openmp gives each iteration a
+// memref.alloca_scope), not in sequential loops, whose allocas would pile up
+// until the function returns.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/ml/MLOps.h"
+#include "passes/CPU/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+
+namespace mlir::ml {
+#define GEN_PASS_DEF_PROMOTESMALLBUFFERS
+#include "passes/CPU/Passes.h.inc"
+} // namespace mlir::ml
+
+using namespace mlir;
+
+namespace {
+
+/// Whether an alloca here is released before the enclosing code loops.
+bool releasedPerIteration(Operation *op) {
+  for (Operation *parent = op->getParentOp(); parent && !isa<func::FuncOp>(parent);
+       parent = parent->getParentOp())
+    if (isa<LoopLikeOpInterface>(parent) &&
+        !isa<scf::ParallelOp, scf::ForallOp>(parent))
+      return false;
+  return true;
+}
+
+struct PromoteSmallBuffers
+    : ml::impl::PromoteSmallBuffersBase<PromoteSmallBuffers> {
+  using PromoteSmallBuffersBase::PromoteSmallBuffersBase;
+
+  void runOnOperation() override {
+    SmallVector<memref::AllocOp> promoted;
+    getOperation().walk([&](memref::AllocOp alloc) {
+      MemRefType type = alloc.getType();
+      // Compared in elements: the size in bits of a large buffer overflows.
+      if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
+          !type.getElementType().isIntOrFloat() || !ml::isCountable(type) ||
+          type.getNumElements() >
+              maxBytes * 8 / type.getElementTypeBitWidth() ||
+          !releasedPerIteration(alloc))
+        return;
+      // A buffer that is freed explicitly, returned or stored somewhere is
+      // not a temporary of this scope.
+      for (Operation *user : alloc->getUsers())
+        if (isa<memref::DeallocOp, func::ReturnOp, memref::StoreOp>(user) &&
+            !(isa<memref::StoreOp>(user) &&
+              cast<memref::StoreOp>(user).getMemRef() == alloc.getResult()))
+          return;
+      promoted.push_back(alloc);
+    });
+    for (memref::AllocOp alloc : promoted) {
+      OpBuilder builder(alloc);
+      auto alloca = memref::AllocaOp::create(builder, alloc.getLoc(),
+                                             alloc.getType(),
+                                             alloc.getAlignmentAttr());
+      alloc.replaceAllUsesWith(alloca.getResult());
+      alloc.erase();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,79 @@
+//===- FuseElementwise.cpp - the ml-fuse-elementwise pass ----------------===//
+//
+// Upstream's `linalg-fuse-elementwise-ops` fuses any single-use producer into
+// its consumer, matmuls included (after folding a reshape into one, it is a
+// generic too): a layer norm feeding a matmul is then recomputed once per
+// column of the product, and the matmul can no longer reach BLAS. This pass
+// runs the same patterns with a cost rule: a producer is fused only where
+// each of its elements is consumed once, and never into a contraction.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Common/Contractions.h"
+#include "passes/Common/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::ml {
+#define GEN_PASS_DEF_FUSEELEMENTWISE
+#include "passes/Common/Passes.h.inc"
+} // namespace mlir::ml
+
+using namespace mlir;
+using mlir::ml::isContraction;
+
+namespace {
+
+/// Fuse the producer of `operand` into its user only when that removes a
+/// tensor without repeating work: the producer has no other user, the user
+/// is not a contraction, and the user reads each element once (its indexing
+/// map for the operand is a permutation of its loops).
+bool fusesWithoutRecomputation(OpOperand *operand) {
+  Operation *producer = operand->get().getDefiningOp();
+  Operation *consumer = operand->getOwner();
+  if (!producer || !producer->hasOneUse() || isContraction(consumer) ||
+      isContraction(producer))
+    return false;
+  auto linalgConsumer = dyn_cast<linalg::LinalgOp>(consumer);
+  if (!linalgConsumer)
+    return true; // A reshape: folding it moves no computation.
+  return linalgConsumer.getMatchingIndexingMap(operand).isPermutation();
+}
+
+/// Reshapes fold into any producer or consumer except contractions, which
+/// keep their named form for ml-matmul-to-blas.
+bool foldsReshape(OpOperand *operand) {
+  Operation *producer = operand->get().getDefiningOp();
+  return producer && producer->hasOneUse() &&
+         !isContraction(operand->getOwner()) && !isContraction(producer);
+}
+
+struct FuseElementwise : ml::impl::FuseElementwiseBase<FuseElementwise> {
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    RewritePatternSet patterns(context);
+    linalg::populateElementwiseOpsFusionPatterns(patterns,
+                                                 fusesWithoutRecomputation);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, foldsReshape);
+    tensor::populateBubbleUpExpandShapePatterns(patterns);
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, context);
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, context);
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, context);
+    context->getLoadedDialect<linalg::LinalgDialect>()
+        ->getCanonicalizationPatterns(patterns);
+    linalg::populateConstantFoldLinalgOperations(patterns,
+                                                 fusesWithoutRecomputation);
+    if (failed(applyPatternsGreedily(
+            getOperation(), std::move(patterns),
+            GreedyRewriteConfig().setUseTopDownTraversal())))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,86 @@
+//===- Common/Passes.td - passes shared by both pipelines --*- tablegen -*-===//
+//
+// Tensor-level linalg passes that both the CPU and the GPU pipeline run.
+// Each pass here is implemented in <Name>.cpp in this folder and tested by
+// test/passes/Common/<flag>.mlir.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLJIT_PASSES_COMMON_PASSES_TD
+#define MLJIT_PASSES_COMMON_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def GeneralizeNamedOps : Pass<"ml-generalize-named-ops"> {
+  let summary = "Turn named linalg ops into linalg.generic, except contractions";
+  let description = [{
+    Like `linalg-generalize-named-ops`, so elementwise fusion can merge
+    broadcasts, transposes, fills and reductions with their neighbours, but
+    matmuls (named contractions) and the fills of their accumulators keep
+    their names for `ml-matmul-to-blas` (which turns a zero fill into
+    beta = 0).
+
+    Example: `linalg.broadcast` becomes a `linalg.generic` with a projected
+    input map; `linalg.matmul` and the `linalg.fill` of its output stay.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def FuseElementwise : Pass<"ml-fuse-elementwise"> {
+  let summary = "Fuse elementwise producers into their consumers where no "
+                "work is repeated";
+  let description = [{
+    The patterns of `linalg-fuse-elementwise-ops` (producer-consumer fusion of
+    generics, reshape propagation by expansion, constant folding) under a
+    cost rule: a producer is fused only into its single user, only where that
+    user reads each produced element once (a permutation indexing map, as in
+    elementwise ops and reductions), and never into a contraction. A matmul
+    thus keeps its named form and its operands stay materialized, so it can
+    be handed to BLAS, while chains such as softmax's `exp(x - max)` fuse
+    into the sum that consumes them.
+
+    Example:
+
+    ```mlir
+    %e = linalg.generic ... { math.exp } -> tensor<64x128xf32>
+    %s = linalg.generic {iterator_types = ["parallel", "reduction"]}
+        ins(%e : ...) { arith.addf } -> tensor<64xf32>
+    ```
+
+    becomes one reduction generic whose body computes `exp` then adds, while
+    an elementwise producer of a `linalg.matmul` operand is left alone.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def DistinctResults : Pass<"ml-distinct-results", "::mlir::func::FuncOp"> {
+  let summary = "Give every tensor a function returns a value of its own";
+  let description = [{
+    A value returned twice is returned once and copied for its other
+    positions (`bufferization.alloc_tensor() copy(...)`), so that after
+    bufferization each result has its own buffer and
+    `buffer-results-to-out-params{hoist-static-allocs}` can compute every
+    result straight into its out-parameter (that option does not handle one
+    buffer returned twice).
+
+    Example:
+
+    ```mlir
+    return %0, %0 : tensor<4xf32>, tensor<4xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %1 = bufferization.alloc_tensor() copy(%0) : tensor<4xf32>
+    return %0, %1 : tensor<4xf32>, tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
+#endif // MLJIT_PASSES_COMMON_PASSES_TD

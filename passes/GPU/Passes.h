@@ -1,0 +1,23 @@
+//===- GPU/Passes.h - the GPU passes ----------------------------*- C++ -*-===//
+//
+// The pass classes and registration generated from GPU/Passes.td. It pulls in
+// no dialect: each pass's .cpp includes the dialects it uses.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MLJIT_PASSES_GPU_PASSES_H
+#define MLJIT_PASSES_GPU_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::ml {
+
+#define GEN_PASS_DECL
+#include "passes/GPU/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/GPU/Passes.h.inc"
+
+} // namespace mlir::ml
+
+#endif // MLJIT_PASSES_GPU_PASSES_H

@@ -1,0 +1,268 @@
+"""Executables: compiled functions as machine code, and calling them.
+
+Compiled functions use caller-allocated results (`buffer-results-to-out-params`):
+`_mlir_ciface_<name>(in_0*, ..., out_0*, ...)`, each argument a pointer to a
+strided memref descriptor. The calls themselves are made in C
+(`mljit._call.Kernel`, python/extension/call.c) through the packed wrapper
+the ExecutionEngine generates, `_mlir__mlir_ciface_<name>(void **)`.
+
+The machine code comes either from the ExecutionEngine (a fresh compile) or
+from a shared library: the engine's object file linked by the system's C
+compiler driver, as the disk cache and `mljit.export` store it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import os
+import shutil
+import signal
+import subprocess
+from typing import Any, NamedTuple, Sequence
+
+from mlir import ir
+from mlir.execution_engine import ExecutionEngine
+
+import numpy as np
+
+from . import _call, _native, compiler, cuda, loader, pytree
+from .errors import CompileError
+from .tracing import ArgSpec
+
+OPT_LEVEL = 3
+
+
+def packed_symbol(name: str) -> str:
+    """The packed wrapper of the C interface of function `name`."""
+    return f"_mlir__mlir_ciface_{name}"
+
+
+# How a Kernel (python/extension/call.c) returns its results: the only
+# result itself, a tuple of them, or (else) a callable applied to that tuple.
+RESULT_ITSELF, RESULT_TUPLE = 0, 1
+
+
+def result_packing(out_tree: pytree.TreeDef) -> Any:
+    """How results of the structure `out_tree` come back from a Kernel."""
+    if out_tree == pytree.LEAF:
+        return RESULT_ITSELF
+    if out_tree.kind is tuple and all(child == pytree.LEAF for child in out_tree.children):
+        return RESULT_TUPLE
+    return functools.partial(pytree.unflatten, out_tree)
+
+
+class Interface(NamedTuple):
+    """What a compiled function takes and gives: a spec per argument leaf,
+    a spec per result leaf, and the structure results come back in."""
+
+    in_specs: Sequence[ArgSpec]
+    out_specs: Sequence[ArgSpec]
+    out_tree: pytree.TreeDef
+
+
+class Executable:
+    """Machine code for one traced function and one signature.
+
+    `owner` keeps the code loaded (an ExecutionEngine or a ctypes library);
+    results come back in the structure `out_tree`. GPU code
+    (`device="cuda"`) reports CUDA failures through the runtime library,
+    checked after every call.
+    """
+
+    def __init__(self, address: int, owner: Any, interface: Interface, device: str = "cpu"):
+        self.owner = owner
+        self._gpu = device == "cuda"
+        self.kernel = _call.Kernel(
+            address, owner,
+            [(s.dtype, tuple(s.shape)) for s in interface.in_specs],
+            [(s.dtype, tuple(s.shape)) for s in interface.out_specs],
+            result_packing(interface.out_tree),
+        )
+        # try_call(args): the whole call when `args` are exactly the
+        # signature's arrays, passed positionally; NotImplemented if not.
+        self.try_call = self._checked_try_call if self._gpu else self.kernel.try_call
+
+    def _checked_try_call(self, args) -> Any:
+        result = self.kernel.try_call(args)
+        if result is not NotImplemented:
+            cuda.check(_native.runtime_library)
+        return result
+
+    @classmethod
+    def from_module(cls, module: ir.Module, name: str, interface: Interface,
+                    device: str = "cpu") -> "Executable":
+        """JIT-compiles an LLVM-dialect module; position-independent code, so
+        that its object file can also become a shared library."""
+        if device == "cuda":
+            # Before any GPU code runs: loading it needs the driver.
+            cuda.require(_native.runtime_library)
+        engine = _engine(module, device)
+        if device == "cuda":
+            # Its global constructors load the GPU binaries. (Not for CPU
+            # code: initializing compiles every function, wrappers of the
+            # runtime's functions included, which the JIT cannot link.)
+            engine.initialize()
+            cuda.check(_native.runtime_library)
+        # raw_lookup prefixes `_mlir_`.
+        address = engine.raw_lookup(f"_mlir_ciface_{name}")
+        if not address:
+            # LLVM has reported the unresolved symbols on stderr.
+            raise CompileError(
+                f"the JIT could not link '{name}': a symbol it calls is missing "
+                "from the process (see the message above)"
+            )
+        return cls(address, engine, interface, device)
+
+    @classmethod
+    def from_library(cls, path: str, name: str, interface: Interface,
+                     device: str = "cpu") -> "Executable":
+        """Loads a shared library made by `link_shared_library`; OSError or
+        AttributeError if it cannot be loaded or lacks the function."""
+        if device == "cuda":
+            cuda.require(_native.runtime_library)
+        library = ctypes.CDLL(path)
+        if device == "cuda":
+            cuda.check(_native.runtime_library)
+        address = ctypes.cast(getattr(library, packed_symbol(name)), ctypes.c_void_p).value
+        return cls(address, library, interface, device)
+
+    def save_object(self, path: str) -> None:
+        """Writes the JIT-compiled object file (fresh compiles only)."""
+        save_object(self.owner, path)
+
+    def __call__(self, inputs: Sequence) -> Any:
+        """The results for `inputs`, leaves matching the compiled signature."""
+        result = self.kernel.call(inputs)
+        if self._gpu:
+            cuda.check(_native.runtime_library)
+        return result
+
+
+def _engine(module: ir.Module, device: str) -> ExecutionEngine:
+    """The JIT of an LLVM-dialect module for `device`, its global
+    constructors not run."""
+    if device != "cuda" and any(op.operation.name == "gpu.binary"
+                                for op in module.body.operations):
+        # Its kernels would never be loaded: every launch would fail.
+        raise CompileError("the pipeline built GPU code (gpu.binary), which runs only "
+                           "with device='cuda'")
+    compiler.tune_for_host(module)
+    return ExecutionEngine(module, opt_level=OPT_LEVEL,
+                           shared_libs=[_native.RUNTIME_LIBRARY_PATH], enable_pic=True)
+
+
+def save_object(engine: ExecutionEngine, path: str) -> None:
+    """Writes the object file the engine compiled."""
+    with _signal_handlers_kept():
+        engine.dump_to_object_file(path)
+
+
+def compile_object(module: ir.Module, name: str, path: str, device: str) -> None:
+    """Compiles an LLVM-dialect module with function `name` for `device`
+    into the object file `path` without running any of it (GPU code can be
+    built where no GPU is)."""
+    engine = _engine(module, device)
+    # Looking the function up compiles the module; dumping an engine that
+    # has compiled nothing would try to compile wrappers of every function
+    # declared, the runtime's too, and abort.
+    if not engine.raw_lookup(f"_mlir_ciface_{name}"):
+        raise CompileError(f"the JIT could not link '{name}' (see the message above)")
+    save_object(engine, path)
+
+
+class DeviceExecutable:
+    """GPU code compiled with device-buffer arguments
+    (`ml-gpu-pipeline{host-arguments=false}`): called with DeviceArrays
+    (other arrays are copied to the GPU first), it returns DeviceArrays."""
+
+    def __init__(self, module: ir.Module, name: str, interface: Interface):
+        cuda.require(_native.runtime_library)
+        self.owner = _engine(module, "cuda")
+        self.owner.initialize()
+        cuda.check(_native.runtime_library)
+        address = self.owner.raw_lookup(f"_mlir_ciface_{name}")  # the packed form
+        if not address:
+            raise CompileError(f"the JIT could not link '{name}' (see the message above)")
+        self._function = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(address)
+        self._interface = interface
+
+    def try_call(self, args) -> Any:
+        """Device arrays have no C call path: every call takes __call__."""
+        return NotImplemented
+
+    def __call__(self, inputs: Sequence) -> Any:
+        runtime = _native.runtime_library
+        arrays = []
+        for value, spec in zip(inputs, self._interface.in_specs):
+            if not isinstance(value, cuda.DeviceArray):
+                value = cuda.DeviceArray.from_numpy(
+                    runtime, np.asarray(value, dtype=spec.dtype))
+            arrays.append(value)
+        results = [cuda.DeviceArray.empty(runtime, s.shape, s.dtype)
+                   for s in self._interface.out_specs]
+        descriptors = [loader.device_descriptor(a.pointer, a.shape) for a in arrays + results]
+        arguments, pointers = loader.packed_arguments(descriptors)
+        self._function(ctypes.addressof(arguments))
+        cuda.check(runtime)
+        return pytree.unflatten(self._interface.out_tree, results)
+
+
+_libc = ctypes.CDLL(None)
+
+
+@contextlib.contextmanager
+def _signal_handlers_kept():
+    """Puts back every signal handler (and the alternate signal stack) as it
+    was: LLVM's object file writer installs its own, process-wide, which
+    would then run first on every signal (its stack dump on a crash, in
+    place of Python's faulthandler) in a library that promises to install
+    none."""
+    # struct sigaction and stack_t are kept as opaque bytes: no layout assumed.
+    saved = []
+    for number in range(1, signal.NSIG):
+        action = ctypes.create_string_buffer(512)
+        if _libc.sigaction(number, None, action) == 0:
+            saved.append((number, action))
+    stack = ctypes.create_string_buffer(64)
+    has_stack = _libc.sigaltstack(None, stack) == 0
+    try:
+        yield
+    finally:
+        for number, action in saved:
+            _libc.sigaction(number, action, None)
+        if has_stack:
+            _libc.sigaltstack(stack, None)
+
+
+_ORC_INIT = "__orc_init_func.LLVMDialectModule"
+
+
+def linker() -> str | None:
+    """The C compiler driver that links shared libraries (`$CC`, else `cc`)."""
+    return shutil.which(os.environ.get("CC") or "cc")
+
+
+def link_shared_library(object_path: str, output: str, runtime_dir: str) -> None:
+    """Links a kernel object into a shared library that finds
+    libmljit_runtime.so in `runtime_dir` (`$ORIGIN` for one next to it)."""
+    driver = linker()
+    if driver is None:
+        raise CompileError("linking compiled code into a shared library needs a C "
+                           "compiler driver: install `cc` or set CC")
+    search_dir = (os.path.dirname(output) if runtime_dir == "$ORIGIN" else runtime_dir)
+    # --no-as-needed: the runtime is always a dependency, even of code that
+    # calls none of it, so that its functions can be found through the library.
+    command = [driver, "-shared", "-o", output, object_path, f"-L{search_dir}",
+               "-Wl,--no-as-needed", "-l:libmljit_runtime.so", "-Wl,--as-needed",
+               f"-Wl,-rpath,{runtime_dir}", "-lm"]
+    # The JIT turned the module's global constructors (GPU code: loading its
+    # binaries) into one function; loading the library must run it.
+    with open(object_path, "rb") as file:
+        if _ORC_INIT.encode() in file.read():
+            command.append(f"-Wl,-init,{_ORC_INIT}")
+    process = subprocess.run(command, capture_output=True, text=True)
+    if process.returncode != 0:
+        raise CompileError(f"linking {output} failed ({' '.join(command)}):\n"
+                           f"{process.stderr.strip()}")

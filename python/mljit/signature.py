@@ -1,0 +1,150 @@
+"""The signature of a call: everything a compiled function is specialized to.
+
+A call's arguments split into static values (passed to the function as they
+are, keying the cache) and a pytree of arrays, each known by its shape, dtype
+and weak type. `signature_of` makes that split once per call; `Signature.bind`
+puts the static values back around the traced arrays.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Collection, NamedTuple, Sequence
+
+import numpy as np
+
+from . import cuda, dtypes, pytree
+from .errors import UnsupportedError
+from .tracing import ArgSpec
+
+
+class Signature(NamedTuple):
+    """What one compiled function is specialized to (hashable: the cache key).
+
+    `tree` is the structure of (positional array arguments, keyword array
+    arguments), `specs` one ArgSpec per array leaf, `static` the static
+    arguments as ((position or keyword, value), ...), and `device_arrays`
+    whether the arrays are DeviceArrays (GPU memory).
+    """
+
+    tree: pytree.TreeDef
+    specs: tuple
+    static: tuple
+    device_arrays: bool
+
+    def bind(self, fun: Callable) -> Callable[[Sequence], Any]:
+        """`fun` with this signature's static values in place: it takes one
+        value per array leaf."""
+        positions = {key: value for key, value in self.static if isinstance(key, int)}
+        keywords = {key: value for key, value in self.static if isinstance(key, str)}
+
+        def call(leaves):
+            args, kwargs = pytree.unflatten(self.tree, leaves)
+            arrays = iter(args)
+            count = len(args) + len(positions)
+            return fun(*(positions[i] if i in positions else next(arrays) for i in range(count)),
+                       **keywords, **kwargs)
+        return call
+
+    @property
+    def positional_arrays_only(self) -> bool:
+        """Whether a call of this signature can be recognized in C from its
+        positional arguments alone: arrays, unnested, no keywords, no static
+        values, no Python scalars (whose weak type an array lacks)."""
+        positional, keywords = self.tree.children
+        return (not self.static and not keywords.children and positional.kind is tuple
+                and all(child == pytree.LEAF for child in positional.children)
+                and all(spec.weak_type is None for spec in self.specs))
+
+
+def spec_of(leaf, where: str) -> ArgSpec:
+    """The spec of one array argument; UnsupportedError for anything else."""
+    if isinstance(leaf, (np.ndarray, np.generic, cuda.DeviceArray)):
+        return ArgSpec(leaf.shape, dtypes.check(leaf.dtype, where))
+    if isinstance(leaf, bool):
+        return ArgSpec((), np.dtype(np.bool_))
+    if isinstance(leaf, int):
+        np.int64(leaf)  # OverflowError for ints beyond int64, as NumPy
+        return ArgSpec((), np.dtype(np.int64), int)
+    if isinstance(leaf, float):
+        return ArgSpec((), np.dtype(np.float64), float)
+    raise UnsupportedError(
+        f"{where}: a {type(leaf).__name__} is not an array; pass NumPy arrays or "
+        "Python scalars, or mark the argument static (static_argnums/static_argnames)"
+    )
+
+
+def _hashable(value, name) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        raise TypeError(
+            f"static argument {name} has type {type(value).__name__}, which is not "
+            "hashable; static arguments key the compilation cache, so pass a hashable "
+            "value (a tuple instead of a list, for example)"
+        ) from None
+    return value
+
+
+def signature_of(args: tuple, kwargs: dict, static_argnums: Collection[int],
+                 static_argnames: Collection[str], name: str) -> tuple[Signature, list]:
+    """The signature of the call `fun(*args, **kwargs)` and its array leaves."""
+    static, dynamic_args, dynamic_kwargs = [], [], {}
+    for index, value in enumerate(args):
+        if index in static_argnums:
+            static.append((index, _hashable(value, f"#{index}")))
+        else:
+            dynamic_args.append(value)
+    for keyword, value in kwargs.items():
+        if keyword in static_argnames:
+            static.append((keyword, _hashable(value, repr(keyword))))
+        else:
+            dynamic_kwargs[keyword] = value
+    leaves, tree = pytree.flatten((tuple(dynamic_args), dynamic_kwargs))
+    specs = tuple(spec_of(leaf, f"argument leaf {i} of {name}") for i, leaf in enumerate(leaves))
+    device_arrays = any(isinstance(leaf, cuda.DeviceArray) for leaf in leaves)
+    return Signature(tree, specs, tuple(static), device_arrays), leaves
+
+
+def differences(old: Signature, new: Signature, parameters: Sequence[str]) -> list:
+    """How the signature `new` differs from the compiled `old`, in words;
+    `parameters` are the function's positional parameter names."""
+    changes = []
+    if old.device_arrays != new.device_arrays:
+        memory = {False: "host", True: "device"}
+        changes.append(f"arguments moved from {memory[old.device_arrays]} to "
+                       f"{memory[new.device_arrays]} memory")
+    if old.static != new.static:
+        old_values, new_values = dict(old.static), dict(new.static)
+        for key in sorted(set(old_values) | set(new_values), key=str):
+            was, now = old_values.get(key, "<not passed>"), new_values.get(key, "<not passed>")
+            if was != now:
+                label = parameters[key] if isinstance(key, int) and key < len(parameters) else key
+                changes.append(f"static argument '{label}' changed from {was!r} to {now!r}")
+    if old.tree != new.tree:
+        changes.append(f"the argument structure changed from {old.tree} to {new.tree}")
+        return changes
+    static_positions = {key for key, _ in new.static if isinstance(key, int)}
+    array_parameters = [p for i, p in enumerate(parameters) if i not in static_positions]
+    for path, was, now in zip(pytree.leaf_paths(new.tree), old.specs, new.specs):
+        name = _argument_name(path, array_parameters)
+        if was.shape != now.shape:
+            changes.append(f"argument '{name}' changed shape from {was.shape} to {now.shape}")
+        if was.dtype != now.dtype or was.weak_type != now.weak_type:
+            changes.append(f"argument '{name}' changed dtype from {_describe(was)} "
+                           f"to {_describe(now)}")
+    return changes
+
+
+def _describe(spec: ArgSpec) -> str:
+    return f"a Python {spec.weak_type.__name__}" if spec.weak_type else str(spec.dtype)
+
+
+def _argument_name(path: str, array_parameters: Sequence[str]) -> str:
+    """`[0][1]['w']` of the (args, kwargs) tree as `params[1]['w']`."""
+    if path.startswith("[1]["):  # keyword arguments
+        keyword, _, rest = path[4:].partition("]")
+        return keyword.strip("'") + rest
+    position, _, rest = path[4:].partition("]")
+    index = int(position)
+    return (array_parameters[index] if index < len(array_parameters)
+            else f"args[{index}]") + rest
