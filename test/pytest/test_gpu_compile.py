@@ -141,6 +141,17 @@ def test_chip_and_pipeline_options():
         mljit.jit(models.softmax).lower(x).as_text("gpu")  # a CPU function
 
 
+def test_gpu_code_runs_only_with_device_cuda():
+    """A CPU function given a GPU pipeline would launch kernels that were
+    never loaded: compiling it is an error naming the device to use."""
+    x = np.ones((5, 40), F32)
+    gpu_pipeline = Target("cuda", TARGET, gpu_format="isa").pipeline
+    with pytest.raises(mljit.CompileError, match="runs only with device='cuda'"):
+        mljit.jit(models.softmax, pipeline=gpu_pipeline)(x)
+    with pytest.raises(ValueError, match="chip applies to device='cuda' only"):
+        mljit.jit(models.softmax, chip="sm_80")
+
+
 def test_export_builds_without_a_gpu(tmp_path):
     function, args = models.example("block_with_stats")
     path = mljit.export(function, *args, path=str(tmp_path / "art"), device="cuda")

@@ -176,6 +176,26 @@ def test_lower_shows_ml_ir_and_compiles(rng):
         compiled(np.ones((3, 3), np.float32))
 
 
+def test_lowered_and_compiled_hold_their_signature_and_target(rng):
+    """What a compiled function is specialized to, and where it runs, are
+    public values, written once: static values bound, arrays by spec."""
+    f = mljit.jit(lambda x, n, *, scale: x * n * scale, static_argnums=1)
+    x = random_array(rng, (3, 2), np.float32)
+    lowered = f.lower(x, 4, scale=0.5)
+    signature = lowered.signature
+    assert signature.static == ((1, 4),)
+    assert [(s.shape, s.dtype, s.weak_type) for s in signature.specs] == [
+        ((3, 2), np.dtype(np.float32), None), ((), np.dtype(np.float64), float)]
+    assert not signature.device_arrays
+    assert lowered.target == mljit.Target("cpu") == f.target
+    assert lowered.target.pipeline.startswith("ml-cpu-pipeline{")
+    compiled = lowered.compile()
+    assert (compiled.signature, compiled.target) == (signature, lowered.target)
+    assert_same(compiled(x, 4, scale=0.5), x * 4 * 0.5, rtol=1e-6)
+    with pytest.raises(TypeError, match="do not match the signature"):
+        compiled(x, 5, scale=0.5)  # another static value: another signature
+
+
 def test_unsupported_inputs_are_named():
     f = mljit.jit(lambda x: x + 1)
     with pytest.raises(mljit.UnsupportedError, match="dtype complex128"):
