@@ -1,7 +1,6 @@
 """Helpers shared by the tests: random inputs per dtype, comparison with
 NumPy itself, and scripts run where MLIR cannot be imported."""
 
-import textwrap
 import zlib
 
 import numpy as np
@@ -57,18 +56,3 @@ def assert_same(got, expected, *, rtol=None, atol=0.0, what=""):
 def seeded_rng(name: str) -> np.random.Generator:
     """A generator seeded from `name`, the same in every run."""
     return np.random.default_rng(zlib.crc32(name.encode()))
-
-
-# The start of a script run where the packages named BLOCKED (replace it with
-# a tuple) cannot be imported: what an exported artifact must run without.
-BLOCK_IMPORTS = textwrap.dedent("""
-    import sys
-
-    class Blocked:
-        def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in BLOCKED:
-                raise ImportError(name + " is not available here")
-
-    sys.meta_path.insert(0, Blocked())
-    import numpy as np
-""")

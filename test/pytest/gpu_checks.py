@@ -22,8 +22,13 @@ def _probe_reason() -> str:
 
 REASON = _probe_reason()
 CHIP = cuda.chip(_native.runtime_library)  # None without a usable GPU
-# The scripts that tests run in a fresh Python each (`python SCRIPTS/name.py`).
-SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gpu_scripts")
+# The scripts that tests run in a fresh Python each (`python SCRIPTS/name.py`),
+# with SCRIPT_PATH as their PYTHONPATH: models.py and blocked_imports.py.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPTS = os.path.join(_HERE, "gpu_scripts")
+SCRIPT_PATH = os.pathsep.join(filter(None, [
+    os.path.join(os.path.dirname(os.path.dirname(_HERE)), "examples"), _HERE,
+    os.environ.get("PYTHONPATH")]))
 
 
 def _ints(rng, shape, low, high, dtype=np.int32):

@@ -10,8 +10,8 @@ import textwrap
 import numpy as np
 import pytest
 
+import blocked_imports
 import mljit
-import checks
 from checks import DTYPES, assert_same, random_array
 
 
@@ -96,7 +96,11 @@ def test_artifact_of_another_format_is_refused(tmp_path):
 
 
 # Runs where the packages in BLOCKED cannot be imported: only NumPy and ctypes.
-NO_MLIR = checks.BLOCK_IMPORTS + textwrap.dedent("""
+NO_MLIR = textwrap.dedent("""
+    import sys
+    from blocked_imports import block
+    block(BLOCKED)
+    import numpy as np
     LOAD
     x = np.linspace(-1, 1, 24, dtype=np.float32).reshape(3, 8)
     params = {"w": np.linspace(-1, 1, 32, dtype=np.float32).reshape(8, 4),
@@ -124,7 +128,9 @@ def test_artifact_runs_without_mlir(tmp_path, rng, blocked, load):
     shutil.rmtree(built)  # nothing may point back at where it was built
     script = NO_MLIR.replace("BLOCKED", repr(blocked)).replace("LOAD", load)
     process = subprocess.run([sys.executable, "-c", script, moved], capture_output=True,
-                             text=True, cwd=str(tmp_path))
+                             text=True, cwd=str(tmp_path),
+                             env=dict(os.environ,
+                                      PYTHONPATH=os.path.dirname(blocked_imports.__file__)))
     assert process.returncode == 0, process.stderr
     assert process.stdout.strip() == "ok"
 

@@ -15,7 +15,7 @@ import pytest
 
 import mljit
 import models
-from gpu_checks import CHIP, MISC, REASON, SCRIPTS
+from gpu_checks import CHIP, MISC, REASON, SCRIPT_PATH, SCRIPTS
 from mljit import aot
 from mljit.target import DEFAULT_CHIP, Target
 
@@ -185,7 +185,8 @@ def test_artifact_loader_without_driver_explains(tmp_path):
                         device="cuda")
     script = os.path.join(SCRIPTS, "artifact_loader_without_driver.py")
     process = subprocess.run([sys.executable, script, path], capture_output=True,
-                             text=True, cwd=str(tmp_path))
+                             text=True, cwd=str(tmp_path),
+                             env=dict(os.environ, PYTHONPATH=SCRIPT_PATH))
     assert process.returncode == 0, process.stderr
     assert process.stdout.startswith("DeviceError device='cuda' needs an NVIDIA GPU")
     assert "libcuda.so.1" in process.stdout and "holds code for an NVIDIA GPU" in process.stdout

@@ -16,7 +16,7 @@ import pytest
 import mljit
 import models
 from fake_driver import build_fake, environment
-from gpu_checks import SCRIPTS
+from gpu_checks import SCRIPT_PATH, SCRIPTS
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +33,10 @@ def _default_stack():
 
 def run_fake(script: str, driver: str, *argv, **env) -> str:
     """Runs gpu_scripts/`script`.py in a fresh Python loading the fake
-    driver, with models.py importable; its stdout. Fails on a crash or an
+    driver, with SCRIPT_PATH importable; its stdout. Fails on a crash or an
     uncaught exception."""
-    python_path = os.pathsep.join(filter(None, [os.path.dirname(models.__file__),
-                                                os.environ.get("PYTHONPATH")]))
     process = subprocess.run([sys.executable, os.path.join(SCRIPTS, script + ".py"), *argv],
-                             env=environment(driver, PYTHONPATH=python_path, **env),
+                             env=environment(driver, PYTHONPATH=SCRIPT_PATH, **env),
                              capture_output=True, text=True, timeout=300,
                              preexec_fn=_default_stack)
     assert process.returncode == 0, (f"exit {process.returncode}\n{process.stdout}\n"
