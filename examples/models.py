@@ -132,7 +132,17 @@ def gpt2(ids, wte, wpe, blocks, ln_f, heads):
     on its own (np.split, np.hstack), and its constants come from np.sqrt:
     it computes in float64."""
     t = ids.shape[0]
-    x = wte[ids] + wpe[np.arange(t)]
+    return _gpt2_layers(wte[ids] + wpe[np.arange(t)], wte, blocks, ln_f, heads)
+
+
+def gpt2_from_token_list(ids, wte, wpe, blocks, ln_f, heads):
+    """GPT-2 as public NumPy ports write it: the tokens are a Python list,
+    and the position embeddings are indexed with a range."""
+    return _gpt2_layers(wte[ids] + wpe[range(len(ids))], wte, blocks, ln_f, heads)
+
+
+def _gpt2_layers(x, wte, blocks, ln_f, heads):
+    t = x.shape[0]
     for block in blocks:
         h = layer_norm(x, block["ln1_g"], block["ln1_b"])
         q, k, v = np.split(h @ block["attn_w"] + block["attn_b"], 3, axis=-1)
@@ -147,6 +157,69 @@ def gpt2(ids, wte, wpe, blocks, ln_f, heads):
         x = x + gelu_float64(h @ block["fc_w"] + block["fc_b"]) @ block["out_w"] + block["out_b"]
     x = layer_norm(x, ln_f["g"], ln_f["b"])
     return x @ wte.T
+
+
+def rms_norm(x, weight, eps=1e-6):
+    return x / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + eps) * weight
+
+
+class Decoder:
+    """A small Llama-style decoder kept in an object, as NumPy model code
+    keeps one: weights as attributes (a list of dicts per layer), rotary
+    position tables sliced by position, an embedding lookup on an
+    attribute, and a KV cache per layer written in place as tokens come.
+
+    `forward(ids, start)` takes the tokens (batch, n) at positions
+    start..start+n-1 and returns the logits of the last one.
+    """
+
+    def __init__(self, rng, vocab=48, d=32, heads=4, layers=2, max_len=16, batch=1):
+        self.heads, self.head_dim = heads, d // heads
+        self.embedding = rng.standard_normal((vocab, d)) * 0.5
+        self.layers = [
+            {name: rng.standard_normal(shape) / np.sqrt(shape[0])
+             for name, shape in (("wq", (d, d)), ("wk", (d, d)), ("wv", (d, d)),
+                                 ("wo", (d, d)), ("w1", (d, 2 * d)), ("w2", (2 * d, d)))}
+            | {"norm1": np.ones(d), "norm2": np.ones(d)}
+            for _ in range(layers)]
+        frequencies = 1.0 / 10000 ** (np.arange(0, self.head_dim, 2) / self.head_dim)
+        angles = np.outer(np.arange(max_len), frequencies)
+        self.cos, self.sin = np.cos(angles), np.sin(angles)
+        shape = (batch, max_len, heads, self.head_dim)
+        self.cache_k = [np.zeros(shape) for _ in range(layers)]
+        self.cache_v = [np.zeros(shape) for _ in range(layers)]
+
+    def rotate(self, x, start):
+        n = x.shape[1]
+        cos = self.cos[start:start + n][None, :, None, :]
+        sin = self.sin[start:start + n][None, :, None, :]
+        even, odd = x[..., 0::2], x[..., 1::2]
+        rotated = np.empty_like(x)
+        rotated[..., 0::2] = even * cos - odd * sin
+        rotated[..., 1::2] = even * sin + odd * cos
+        return rotated
+
+    def forward(self, ids, start):
+        b, n = ids.shape
+        x = self.embedding[ids]
+        for i, layer in enumerate(self.layers):
+            h = rms_norm(x, layer["norm1"])
+            q = (h @ layer["wq"]).reshape(b, n, self.heads, self.head_dim)
+            k = (h @ layer["wk"]).reshape(b, n, self.heads, self.head_dim)
+            v = (h @ layer["wv"]).reshape(b, n, self.heads, self.head_dim)
+            q, k = self.rotate(q, start), self.rotate(k, start)
+            self.cache_k[i][:b, start:start + n] = k
+            self.cache_v[i][:b, start:start + n] = v
+            keys = self.cache_k[i][:b, :start + n]
+            values = self.cache_v[i][:b, :start + n]
+            scores = np.einsum("bqhd,bkhd->bhqk", q, keys) / np.sqrt(self.head_dim)
+            if n > 1:
+                scores = scores + np.triu(np.full((n, start + n), -np.inf), k=start + 1)
+            attention = np.einsum("bhqk,bkhd->bqhd", softmax(scores), values)
+            x = x + attention.reshape(b, n, -1) @ layer["wo"]
+            h = rms_norm(x, layer["norm2"])
+            x = x + np.maximum(h @ layer["w1"], 0) @ layer["w2"]
+        return x[:, -1] @ self.embedding.T
 
 
 # --- inputs ---------------------------------------------------------------

@@ -261,6 +261,23 @@ OpFoldResult SliceOp::fold(FoldAdaptor) {
   return getOperand();
 }
 
+OpFoldResult UpdateSliceOp::fold(FoldAdaptor) {
+  RankedTensorType update = getUpdate().getType();
+  if (update.hasStaticShape() && update.getNumElements() == 0)
+    return getOperand();
+  // An update covering the whole operand is the new value.
+  if (update == getType() && update.hasStaticShape())
+    return getUpdate();
+  return {};
+}
+
+OpFoldResult ScatterOp::fold(FoldAdaptor) {
+  RankedTensorType indices = getIndices().getType();
+  if (indices.hasStaticShape() && indices.getNumElements() == 0)
+    return getOperand();
+  return {};
+}
+
 OpFoldResult ConcatenateOp::fold(FoldAdaptor) {
   if (getInputs().size() == 1)
     return getInputs().front();

@@ -188,29 +188,27 @@ LogicalResult TransposeOp::inferReturnTypes(
 // SliceOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult SliceOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferredReturnTypes) {
-  auto type = tensorType(adaptor.getOperand());
-  if (!type)
-    return failure();
-  ArrayRef<int64_t> start = adaptor.getStart(), limit = adaptor.getLimit(),
-                    stride = adaptor.getStride();
+/// The shape `x[start:limit:stride]` selects from a tensor of `type`, with
+/// diagnostics (for `opName`) for ranges out of bounds.
+static LogicalResult sliceShape(std::optional<Location> loc, StringRef opName,
+                                RankedTensorType type, ArrayRef<int64_t> start,
+                                ArrayRef<int64_t> limit,
+                                ArrayRef<int64_t> stride,
+                                SmallVectorImpl<int64_t> &shape) {
   int64_t rank = type.getRank();
   if (static_cast<int64_t>(start.size()) != rank ||
       static_cast<int64_t>(limit.size()) != rank ||
       static_cast<int64_t>(stride.size()) != rank)
     return emitOptionalError(
-        loc, "'ml.slice' op needs one start:limit:stride per dimension (",
+        loc, "'", opName, "' op needs one start:limit:stride per dimension (",
         rank, "), got ", start.size(), ", ", limit.size(), " and ",
         stride.size());
-  SmallVector<int64_t> shape;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t size = type.getDimSize(d);
     int64_t lo = start[d], hi = limit[d], step = stride[d];
     if (step == 0)
-      return emitOptionalError(loc, "'ml.slice' op stride of dimension ", d,
-                               " is zero");
+      return emitOptionalError(loc, "'", opName, "' op stride of dimension ",
+                               d, " is zero");
     bool dynamic = ShapedType::isDynamic(size);
     // A dynamic size is still an int64, which bounds the span below.
     int64_t maxSize = dynamic ? std::numeric_limits<int64_t>::max() : size;
@@ -218,7 +216,7 @@ LogicalResult SliceOp::inferReturnTypes(
                              : -1 <= hi && hi <= lo && lo <= maxSize - 1;
     if (!inBounds)
       return emitOptionalError(
-          loc, "'ml.slice' op range ", lo, ":", hi, ":", step,
+          loc, "'", opName, "' op range ", lo, ":", hi, ":", step,
           " is out of bounds for dimension ", d, " of size ",
           dynamic ? std::string("?") : std::to_string(size),
           step > 0 ? " (a positive stride needs 0 <= start <= limit <= size)"
@@ -230,8 +228,70 @@ LogicalResult SliceOp::inferReturnTypes(
     uint64_t absStep = step > 0 ? step : 0 - static_cast<uint64_t>(step);
     shape.push_back(span == 0 ? 0 : (span - 1) / absStep + 1);
   }
+  return success();
+}
+
+LogicalResult SliceOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  auto type = tensorType(adaptor.getOperand());
+  if (!type)
+    return failure();
+  SmallVector<int64_t> shape;
+  if (failed(sliceShape(loc, "ml.slice", type, adaptor.getStart(),
+                        adaptor.getLimit(), adaptor.getStride(), shape)))
+    return failure();
   inferredReturnTypes.push_back(
       RankedTensorType::get(shape, type.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// UpdateSliceOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult UpdateSliceOp::verify() {
+  RankedTensorType type = getOperand().getType();
+  if (llvm::any_of(getStride(), [](int64_t s) { return s <= 0; }))
+    return emitOpError("strides must be positive (write a reversed update "
+                       "through the ascending slice instead)");
+  SmallVector<int64_t> shape;
+  if (failed(sliceShape(getLoc(), getOperationName(), type, getStart(),
+                        getLimit(), getStride(), shape)))
+    return failure();
+  RankedTensorType update = getUpdate().getType();
+  if (update.getElementType() != type.getElementType())
+    return emitOpError("update element type ")
+           << update.getElementType() << " differs from the operand's "
+           << type.getElementType();
+  if (update.getShape() != ArrayRef<int64_t>(shape))
+    return emitOpError("update shape ")
+           << shapeString(update.getShape()) << " differs from the slice's "
+           << shapeString(shape);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ScatterOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ScatterOp::verify() {
+  RankedTensorType type = getOperand().getType();
+  int64_t axis = getAxis();
+  if (failed(verifyAxes(getLoc(), getOperationName(), {axis}, type.getRank())))
+    return failure();
+  RankedTensorType updates = getUpdates().getType();
+  if (updates.getElementType() != type.getElementType())
+    return emitOpError("updates element type ")
+           << updates.getElementType() << " differs from the operand's "
+           << type.getElementType();
+  SmallVector<int64_t> shape(type.getShape().take_front(axis));
+  llvm::append_range(shape, getIndices().getType().getShape());
+  llvm::append_range(shape, type.getShape().drop_front(axis + 1));
+  if (updates.getShape() != ArrayRef<int64_t>(shape))
+    return emitOpError("updates shape ")
+           << shapeString(updates.getShape())
+           << " differs from the gathered shape " << shapeString(shape);
   return success();
 }
 

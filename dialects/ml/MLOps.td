@@ -475,6 +475,68 @@ def ML_GatherOp : ML_Op<"gather", [Pure, InferTypeOpAdaptor]> {
                        "`(` type($operand) `,` type($indices) `)` `->` type($result)";
 }
 
+def ML_UpdateSliceOp : ML_Op<"update_slice",
+    [Pure, AllTypesMatch<["operand", "result"]>]> {
+  let summary = "the operand with a strided slice replaced (x[a:b:s] = update)";
+  let description = [{
+    The value of `operand` after NumPy's `x[start:limit:stride] = update`,
+    one range per dimension: `update` has exactly the shape `ml.slice` with
+    the same ranges would give. Strides are positive (the tracer turns a
+    write through a reversed slice into one through the ascending slice of
+    the reversed update). After bufferization the write happens in place
+    when `operand` is not used afterwards.
+
+    Example:
+
+    ```mlir
+    %r = ml.update_slice %row into %x [1:2:1, 0:4:1]
+        : tensor<1x4xf32> into tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins ML_Tensor:$operand, ML_Tensor:$update,
+                       DenseI64ArrayAttr:$start, DenseI64ArrayAttr:$limit,
+                       DenseI64ArrayAttr:$stride);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$update `into` $operand "
+                       "custom<SliceRanges>($start, $limit, $stride) "
+                       "attr-dict `:` type($update) `into` type($operand)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def ML_ScatterOp : ML_Op<"scatter",
+    [Pure, AllTypesMatch<["operand", "result"]>]> {
+  let summary = "writes slices along an axis at indices (x[..., i, ...] = u)";
+  let description = [{
+    The inverse of `ml.gather`: `updates` has the shape `ml.gather` of the
+    same operand, indices and axis would give, and
+    `result[a..., indices[i...], b...] = updates[a..., i..., b...]`. Writes
+    happen in the row-major order of `indices`, so the last of repeated
+    indices wins, as in NumPy's `x[idx] = u`; with `accumulate`, every
+    update is added instead (`np.add.at`; logical or for booleans). Negative
+    indices count from the end; indices outside `[-size, size)` write
+    nothing (there is no error channel at run time; the tracer rejects
+    out-of-range indices it knows).
+
+    Example:
+
+    ```mlir
+    %r = ml.scatter %rows into %table [%ids] axis = 0 accumulate
+        : (tensor<1000x64xf32>, tensor<8xi64>, tensor<8x64xf32>)
+    ```
+  }];
+  let arguments = (ins ML_Tensor:$operand, ML_IntTensor:$indices,
+                       ML_Tensor:$updates, I64Attr:$axis,
+                       UnitAttr:$accumulate);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$updates `into` $operand `[` $indices `]` `axis` `=` "
+                       "$axis (`accumulate` $accumulate^)? attr-dict `:` `(` "
+                       "type($operand) `,` type($indices) `,` type($updates) "
+                       "`)`";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def ML_ConcatenateOp : ML_Op<"concatenate", [Pure, SameOperandsElementType,
     InferTypeOpAdaptor]> {
   let summary = "joins tensors along a dimension (np.concatenate)";

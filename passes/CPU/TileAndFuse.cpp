@@ -29,13 +29,28 @@ using namespace mlir;
 
 namespace {
 
+/// Whether `map` walks some dimension backwards (`size - 1 - d`, a reversed
+/// slice): Linalg's tiling asserts on a non-positive coefficient.
+bool walksBackwards(AffineMap map) {
+  bool backwards = false;
+  for (AffineExpr result : map.getResults())
+    result.walk([&](AffineExpr expr) {
+      auto product = dyn_cast<AffineBinaryOpExpr>(expr);
+      if (product && product.getKind() == AffineExprKind::Mul)
+        if (auto factor = dyn_cast<AffineConstantExpr>(product.getRHS()))
+          backwards |= factor.getValue() <= 0;
+    });
+  return backwards;
+}
+
 /// Ops this pass tiles and fuses: linalg ops on tensors that are neither
 /// contractions nor their accumulators' fills (those are left whole, for
-/// BLAS or their own tiling).
+/// BLAS or their own tiling), nor reversals (left whole, untiled).
 bool isFusible(Operation *op) {
   auto linalgOp = dyn_cast_if_present<linalg::LinalgOp>(op);
   return linalgOp && linalgOp.hasPureTensorSemantics() &&
-         !ml::isContraction(op) && !ml::onlyInitializesContractions(op);
+         !ml::isContraction(op) && !ml::onlyInitializesContractions(op) &&
+         llvm::none_of(linalgOp.getIndexingMapsArray(), walksBackwards);
 }
 
 /// A chain ends at an op whose result leaves the chain: returned, or used

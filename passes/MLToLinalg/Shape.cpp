@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -38,6 +39,18 @@ struct EmptyResultToEmptyTensor : ConversionPattern {
     return success();
   }
 };
+
+/// The integer `index` as an index value, a negative one counted from the
+/// end of an axis of `size`, as NumPy does.
+Value wrappedIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+  Value value = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value extent = arith::ConstantIndexOp::create(b, loc, size);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, value, zero);
+  Value wrapped = arith::AddIOp::create(b, loc, value, extent);
+  return arith::SelectOp::create(b, loc, negative, wrapped, value);
+}
 
 /// A conversion pattern that knows the storage type of its op's result.
 template <typename OpTy>
@@ -190,15 +203,9 @@ struct GatherToLinalg : ShapePattern<GatherOp> {
         rewriter, loc, TypeRange{type}, adaptor.getIndices(),
         createEmptyTensor(rewriter, loc, type), maps, iterators,
         [&](OpBuilder &b, Location nl, ValueRange args) {
-          using P = arith::CmpIPredicate;
-          Type indexType = b.getIndexType();
-          Value index = arith::IndexCastOp::create(b, nl, indexType, args[0]);
+          Value index = wrappedIndex(b, nl, args[0], size);
           Value zero = arith::ConstantIndexOp::create(b, nl, 0);
-          Value extent = arith::ConstantIndexOp::create(b, nl, size);
           Value last = arith::ConstantIndexOp::create(b, nl, size - 1);
-          Value negative = arith::CmpIOp::create(b, nl, P::slt, index, zero);
-          Value wrapped = arith::AddIOp::create(b, nl, index, extent);
-          index = arith::SelectOp::create(b, nl, negative, wrapped, index);
           index = arith::MaxSIOp::create(b, nl, index, zero);
           index = arith::MinSIOp::create(b, nl, index, last);
           SmallVector<Value> coordinates;
@@ -212,6 +219,95 @@ struct GatherToLinalg : ShapePattern<GatherOp> {
           linalg::YieldOp::create(b, nl, element);
         });
     rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// A tensor.insert_slice: bufferization writes it in place when the operand
+/// is dead afterwards, so a chain of writes copies nothing.
+struct UpdateSliceToTensor : ShapePattern<UpdateSliceOp> {
+  using ShapePattern::ShapePattern;
+
+  LogicalResult
+  matchAndRewrite(UpdateSliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MLIRContext *ctx = rewriter.getContext();
+    auto updateType = cast<RankedTensorType>(adaptor.getUpdate().getType());
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+        op, adaptor.getUpdate(), adaptor.getOperand(),
+        getAsIndexOpFoldResult(ctx, op.getStart()),
+        getAsIndexOpFoldResult(ctx, updateType.getShape()),
+        getAsIndexOpFoldResult(ctx, op.getStride()));
+    return success();
+  }
+};
+
+/// A loop nest over the updates, in row-major order so that the last of
+/// repeated indices wins, carrying the result tensor: each element is one
+/// tensor.insert (in place after bufferization), skipped for an index out
+/// of range.
+struct ScatterToLoops : ShapePattern<ScatterOp> {
+  using ShapePattern::ShapePattern;
+
+  LogicalResult
+  matchAndRewrite(ScatterOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto updatesType = cast<RankedTensorType>(adaptor.getUpdates().getType());
+    int64_t axis = op.getAxis();
+    int64_t indexRank = op.getIndices().getType().getRank();
+    int64_t size = op.getOperand().getType().getDimSize(axis);
+    Type logicalType = op.getType().getElementType();
+    bool accumulate = op.getAccumulate();
+    Value indices = adaptor.getIndices(), updates = adaptor.getUpdates();
+    SmallVector<Value> lower, upper, steps;
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (int64_t extent : updatesType.getShape()) {
+      lower.push_back(zero);
+      upper.push_back(arith::ConstantIndexOp::create(rewriter, loc, extent));
+      steps.push_back(one);
+    }
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, lower, upper, steps, ValueRange{adaptor.getOperand()},
+        [&](OpBuilder &b, Location nl, ValueRange ivs,
+            ValueRange carried) -> scf::ValueVector {
+          using P = arith::CmpIPredicate;
+          Value at = tensor::ExtractOp::create(
+              b, nl, indices, ivs.slice(axis, indexRank));
+          Value index = wrappedIndex(b, nl, at, size);
+          Value extent = arith::ConstantIndexOp::create(b, nl, size);
+          Value inRange = arith::AndIOp::create(
+              b, nl, arith::CmpIOp::create(b, nl, P::sge, index, zero),
+              arith::CmpIOp::create(b, nl, P::slt, index, extent));
+          SmallVector<Value> target(ivs.take_front(axis));
+          target.push_back(index);
+          llvm::append_range(target, ivs.drop_front(axis + indexRank));
+          auto write = scf::IfOp::create(
+              b, nl, inRange,
+              [&](OpBuilder &tb, Location tl) {
+                Value element = tensor::ExtractOp::create(tb, tl, updates, ivs);
+                if (accumulate) {
+                  Value old =
+                      tensor::ExtractOp::create(tb, tl, carried[0], target);
+                  Value lhs = loadScalar(tb, tl, old, logicalType);
+                  Value rhs = loadScalar(tb, tl, element, logicalType);
+                  Value sum =
+                      logicalType.isInteger(1)
+                          ? arith::OrIOp::create(tb, tl, lhs, rhs).getResult()
+                          : addElements(tb, tl, lhs, rhs);
+                  element = storeScalar(tb, tl, sum);
+                }
+                Value written = tensor::InsertOp::create(tb, tl, element,
+                                                         carried[0], target);
+                scf::YieldOp::create(tb, tl, written);
+              },
+              [&](OpBuilder &eb, Location el) {
+                scf::YieldOp::create(eb, el, carried[0]);
+              });
+          return {write.getResult(0)};
+        });
+    rewriter.replaceOp(op, nest.results);
     return success();
   }
 };
@@ -252,6 +348,7 @@ void ml::populateShapeToLinalgPatterns(const TypeConverter &converter,
                                        RewritePatternSet &patterns) {
   patterns.add<EmptyResultToEmptyTensor, ConstantToArith, BroadcastToLinalg,
                ReshapeToTensor, TransposeToLinalg, SliceToTensor,
-               GatherToLinalg, ConcatenateToTensor>(
+               GatherToLinalg, UpdateSliceToTensor, ScatterToLoops,
+               ConcatenateToTensor>(
       converter, patterns.getContext());
 }

@@ -16,6 +16,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -65,6 +66,20 @@ MLJIT_EXPORT void mljitHostCPU(MlirStringCallback callback, void *userData) {
   for (const std::string &feature : features)
     text += " " + feature;
   callback(mlirStringRefCreate(text.data(), text.size()), userData);
+}
+
+/// Sets the LLVM command-line option `name` (without its dash) to `value` in
+/// this process's LLVM, the libLLVM.so the ExecutionEngine optimizes with, as
+/// `-name=value` would; false if no such option is registered or the value is
+/// invalid for it (LLVM prints why). Unlike LLVMParseCommandLineOptions, an
+/// unknown option never exits the process.
+MLJIT_EXPORT bool mljitSetLLVMOption(const char *name, const char *value) {
+  auto &options = llvm::cl::getRegisteredOptions();
+  auto found = options.find(name);
+  if (found == options.end())
+    return false;
+  // addOccurrence returns true on error.
+  return !found->second->addOccurrence(0, found->first, value);
 }
 
 } // extern "C"

@@ -33,6 +33,7 @@ _LAZY = {
     "Target": "target",
     "jit": "api",
     "device_put": "api",
+    "disable_jit": "api",
     "export": "aot",
     "numpy": None,
 }
@@ -61,6 +62,7 @@ __all__ = [
     "TraceError",
     "UnsupportedError",
     "device_put",
+    "disable_jit",
     "export",
     "jit",
     "load",

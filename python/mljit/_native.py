@@ -63,6 +63,8 @@ capi.mljitTranslateToLLVMIR.argtypes = [_Handle, ctypes.c_void_p, ctypes.c_void_
 capi.mljitTranslateToLLVMIR.restype = ctypes.c_bool
 capi.mljitHostCPU.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
 capi.mljitHostCPU.restype = None
+capi.mljitSetLLVMOption.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+capi.mljitSetLLVMOption.restype = ctypes.c_bool
 
 
 def new_context() -> ir.Context:

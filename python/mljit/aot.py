@@ -20,7 +20,7 @@ from mlir.passmanager import PassManager
 
 from . import _native, compiler, cuda, dtypes, executable, loader, pytree
 from .api import JitFunction, jit
-from .errors import CompileError, MljitError
+from .errors import CompileError, MljitError, UnsupportedError
 from .target import DEFAULT_CHIP, Target
 from .tracing import ArgSpec
 
@@ -77,12 +77,24 @@ def export(fun: Callable, *args, path: str, device: str | None = None,
     NVIDIA driver for `device="cuda"` (default: the jitted function's
     device), which builds for `chip` (default "sm_90") without needing a GPU
     here. Static arguments are fixed at their values here; the loaded
-    function takes the other arguments, in the same structure.
+    function takes the other arguments, in the same structure. Arrays `fun`
+    reaches otherwise (closures, globals) are exported as constants.
     """
-    jitted = fun if isinstance(fun, JitFunction) else jit(fun, device=device or "cpu")
+    # An exported function cannot read the caller's state: it is constant.
+    jitted = (fun if isinstance(fun, JitFunction)
+              else jit(fun, device=device or "cpu", capture="constants"))
     lowered = jitted.lower(*args, **kwargs)
     if lowered.signature.device_arrays:
         raise TypeError("export takes NumPy arrays (or shapes' examples), not DeviceArrays")
+    if len(lowered.signature.specs) > lowered.signature.tree.num_leaves:
+        raise UnsupportedError(
+            "export: the function reads arrays it does not take as arguments "
+            "(attributes, closure cells or globals); pass them as arguments, or "
+            "jit it with capture='constants' to export them as constants")
+    if lowered.traced.effects is not None and lowered.traced.effects.any():
+        raise UnsupportedError(
+            "export: the function writes into arrays, binds attributes, draws random "
+            "numbers or prints; an exported function only computes its results")
     device = device or lowered.target.device
     # GPU code is built for `chip`, not for whatever GPU is here.
     target = Target(device, chip or (DEFAULT_CHIP if device == "cuda" else None),

@@ -9,6 +9,7 @@ compiled code.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import inspect
@@ -20,7 +21,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from . import _native, cuda, dtypes, tracing
+from . import _native, cuda, dtypes, effects, state, tracing
 # Importing mljit.numpy gives tracers NumPy's operators and functions.
 from . import numpy as _numpy_api  # noqa: F401
 from .errors import RecompileError
@@ -41,7 +42,8 @@ class JitFunction:
     def __init__(self, fun: Callable, static_argnums: Iterable[int] = (),
                  static_argnames: Iterable[str] = (), explain: bool = False,
                  max_recompiles: int | None = None, pipeline: str | None = None,
-                 dump_ir: str | None = None, device: str = "cpu", chip: str | None = None):
+                 dump_ir: str | None = None, device: str = "cpu", chip: str | None = None,
+                 capture: str = "live"):
         functools.update_wrapper(self, fun)
         # Where the code runs; each signature's own Target adds where its
         # arrays live (resolved: the GPU's architecture, asked once).
@@ -79,22 +81,28 @@ class JitFunction:
         self._name = "jit_" + re.sub(r"\W", "_", getattr(fun, "__name__", "function"))
         code = getattr(fun, "__code__", None)
         self._location = (code.co_filename, code.co_firstlineno, 1) if code else None
+        # What fun reaches besides its arguments (state.py), walked per call.
+        if capture not in ("live", "constants"):
+            raise ValueError(f"capture must be 'live' or 'constants', not {capture!r}")
+        self._reach = state.Reach.of(fun) if capture == "live" else None
         self._cache: dict = {}
         self._lock = threading.Lock()
         # The C call path of the signature called last, when its arguments
         # are all arrays passed positionally (see __call__).
         self._try_last_signature = _no_call
 
-    def signature(self, args: tuple, kwargs: dict) -> tuple[Signature, list]:
-        """The Signature of the call `fun(*args, **kwargs)` and its array
-        leaves; TypeError for GPU arrays passed to a CPU function."""
+    def signature(self, args: tuple, kwargs: dict) -> tuple[Signature, list, object]:
+        """The Signature of the call `fun(*args, **kwargs)`, its array leaves
+        and what fun reaches besides (a state.Snapshot, or None); TypeError
+        for GPU arrays passed to a CPU function."""
+        snapshot = self._reach.collect() if self._reach is not None else None
         signature, leaves = signature_of(args, kwargs, self._static_argnums,
-                                         self._static_argnames, self._name)
+                                         self._static_argnames, self._name, snapshot)
         if signature.device_arrays and not self.target.is_gpu:
             raise TypeError(f"{self._name[len('jit_'):]} runs on the CPU, but a "
                             "DeviceArray (GPU memory) was passed: pass np.asarray(x), "
                             "or compile with device='cuda'")
-        return signature, leaves
+        return signature, leaves, snapshot
 
     def _target_for(self, signature: Signature) -> Target:
         if self._resolved_target is None:
@@ -123,9 +131,17 @@ class JitFunction:
                    "%s: recompiling for a new signature (%d compiled so far): %s",
                    name, len(self._cache), reasons)
 
-    def _lower(self, signature: Signature) -> Lowered:
-        traced = tracing.trace(signature.bind(self._fun), signature.specs, self._name,
-                               self._location)
+    def _lower(self, signature: Signature, snapshot) -> Lowered:
+        # Writes into the caller's arrays go back; scalars and GPU arrays
+        # are never written in place.
+        writable = [not spec.scalar and not signature.device_arrays for spec in signature.specs]
+        recorded = effects.Effects(writable)
+        effects.tracing_started()
+        try:
+            traced = tracing.trace(signature.bind(self._fun, snapshot), signature.specs,
+                                   self._name, self._location, recorded)
+        finally:
+            effects.tracing_ended()
         return Lowered(traced, signature, self._target_for(signature), self.signature,
                        self._dump_ir or os.environ.get("MLJIT_DUMP_IR") or None)
 
@@ -133,35 +149,58 @@ class JitFunction:
 
     def lower(self, *args, **kwargs) -> Lowered:
         """Traces for these arguments' signature without compiling."""
-        return self._lower(self.signature(args, kwargs)[0])
+        signature, _, snapshot = self.signature(args, kwargs)
+        return self._lower(signature, snapshot)
 
     def __call__(self, *args, **kwargs):
+        if _disabled.active:
+            return self._fun(*args, **kwargs)
         if not kwargs:
             result = self._try_last_signature(args)
             if result is not NotImplemented:
                 return result
-        signature, leaves = self.signature(args, kwargs)
+        signature, leaves, snapshot = self.signature(args, kwargs)
         compiled = self._cache.get(signature)
         if compiled is None:
             with self._lock:
                 compiled = self._cache.get(signature)
                 if compiled is None:
                     self._log_compile(signature)
-                    compiled = self._lower(signature).compile()
+                    compiled = self._lower(signature, snapshot).compile()
                     self._cache[signature] = compiled
-        if signature.positional_arrays_only and not self._static_argnums:
+        effects_recorded = compiled.lowered.traced.effects.any()
+        if (signature.positional_arrays_only and not self._static_argnums
+                and snapshot is None and not effects_recorded):
             self._try_last_signature = compiled.try_call
-        return compiled.call_leaves(leaves)
+        return compiled.run(leaves, snapshot.objects if snapshot is not None else ())
 
     def _cache_size(self) -> int:
         """How many signatures have been compiled."""
         return len(self._cache)
 
 
+class _Disabled(threading.local):
+    active = False
+
+
+_disabled = _Disabled()
+
+
+@contextlib.contextmanager
+def disable_jit():
+    """Within this context (on this thread), jitted functions run as plain
+    Python and NumPy, for debugging (as `jax.disable_jit`)."""
+    previous, _disabled.active = _disabled.active, True
+    try:
+        yield
+    finally:
+        _disabled.active = previous
+
+
 def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
         explain: bool = False, max_recompiles: int | None = None,
         pipeline: str | None = None, dump_ir: str | None = None, device: str = "cpu",
-        chip: str | None = None):
+        chip: str | None = None, capture: str = "live"):
     """Compiles `fun` with MLIR on its first call for each signature.
 
     Usable as `@mljit.jit` or `@mljit.jit(static_argnums=...)`. Array
@@ -181,6 +220,21 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     `mljit.device_put` arrays, both stay in GPU memory (results are
     DeviceArrays). Without a usable GPU and driver, calls raise DeviceError.
 
+    Arrays `fun` reaches without taking them as arguments (attributes of
+    `self` for a bound method or callable object, closure cells, module
+    globals its code reads) are read at every call: they are implicit
+    arguments, by reference, and writes into them (and arrays bound to
+    attributes) go back to them when the call returns, as NumPy would
+    leave them; their other values (ints, strings, ...) key the cache.
+    Writes into array arguments go back to them too. `capture="constants"`
+    instead bakes what `fun` reaches into the code as constants, as of the
+    first call (folded by the compiler; later changes are not seen).
+
+    Random draws (`np.random.*`, methods of a Generator `fun` reaches) are
+    drawn by NumPy at every call, just before the compiled code runs;
+    `print` prints at every call, after it. `mljit.disable_jit()` runs
+    jitted functions as plain Python.
+
     `pipeline` replaces `ml-cpu-pipeline` by any pass pipeline from `ml` to
     the LLVM dialect (what `ml-opt --pass-pipeline` accepts inside
     `builtin.module(...)`). `dump_ir=<dir>` (or the environment variable
@@ -188,7 +242,7 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     """
     options = dict(static_argnums=static_argnums, static_argnames=static_argnames,
                    explain=explain, max_recompiles=max_recompiles, pipeline=pipeline,
-                   dump_ir=dump_ir, device=device, chip=chip)
+                   dump_ir=dump_ir, device=device, chip=chip, capture=capture)
     if fun is None:
         return functools.partial(jit, **options)
     return JitFunction(fun, **options)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import glob
 import hashlib
+import logging
 import os
 import re
 import shlex
@@ -32,6 +33,17 @@ def input_text(traced: TracedFunction) -> str:
     return traced.module.operation.get_asm(enable_debug_info=True)
 
 
+def read_only_arguments(module: ir.Module) -> None:
+    """Marks every function argument read-only for bufferization: the
+    caller's arrays are never written by the compiled code (a written input
+    is copied into its result, and written back by effects.py)."""
+    read_only = ir.DictAttr.get({"bufferization.writable": ir.BoolAttr.get(False)})
+    for operation in module.body.operations:
+        if operation.operation.name == "func.func":
+            count = len(ir.FunctionType(operation.attributes["function_type"].value).inputs)
+            operation.attributes["arg_attrs"] = ir.ArrayAttr.get([read_only] * count)
+
+
 def lower(traced: TracedFunction, pipeline: str, dump_dir: str | None = None) -> ir.Module:
     """A copy of the traced module run through `pipeline`.
 
@@ -41,6 +53,7 @@ def lower(traced: TracedFunction, pipeline: str, dump_dir: str | None = None) ->
     text = input_text(traced)
     with traced.context:
         module = ir.Module.parse(text)
+        read_only_arguments(module)
         try:
             manager = PassManager.parse(f"builtin.module({pipeline})")
         except ValueError as error:
@@ -116,6 +129,7 @@ def _failing_pass(traced: TracedFunction, text: str, pipeline: str,
     when a pass fails: the file it writes, `<n>_<pass>.mlir`, names the pass."""
     with traced.context:
         module = ir.Module.parse(text)
+        read_only_arguments(module)
         manager = PassManager.parse(f"builtin.module({pipeline})")
         manager.enable_ir_printing(print_after_all=True, print_after_failure=True,
                                    enable_debug_info=True, tree_printing_dir_path=directory)
@@ -206,6 +220,31 @@ def host_cpu() -> str:
 # softmax take about a quarter longer (README, Speed). Drop "-avx512f" with
 # LLVM wheels that have the fix.
 WORKAROUNDS = ("+prefer-no-gather", "-avx512f")
+
+# LLVM command-line options, set in the LLVM the ExecutionEngine optimizes
+# with once per process, when this module is imported: they hold for every
+# compile in the process.
+# LLVM 22's SLP vectorizer can place a shuffle before the vector load it
+# reads when it vectorizes a bundle as two halves (a "split" node): invalid
+# IR, on which instruction selection then aborts the process (an assertion in
+# SelectionDAGBuilder). Found by test/fuzz, on every x86 target without
+# AVX-512 (AVX2 hosts as well as the "-avx512f" above): f64 reductions of an
+# array minus a reshape of itself (test_llvm_workarounds.py). Apparently the
+# bug llvm/llvm-project#194038 fixes upstream. Without split nodes SLP still
+# runs; the benchmark workloads compile to the same machine code as with them.
+LLVM_OPTIONS = (("slp-split-alternate-instructions", "false"),)
+
+
+def set_llvm_options() -> None:
+    """Sets LLVM_OPTIONS; a warning for any this LLVM does not know."""
+    for name, value in LLVM_OPTIONS:
+        if not _native.capi.mljitSetLLVMOption(name.encode(), value.encode()):
+            logging.getLogger("mljit").warning(
+                "mljit: LLVM has no option -%s=%s; LLVM bugs it works around may abort "
+                "compiles", name, value)
+
+
+set_llvm_options()
 
 
 def tune_for_host(module: ir.Module) -> None:

@@ -9,7 +9,8 @@ An entry is a folder named by its key, holding `kernel.so` (the compiled
 function linked against the runtime library) and `meta.json` (the key and the
 library's SHA-256). The key hashes everything that changes the machine code:
 the traced IR, the pipeline, the optimization level, the toolchain and mljit
-versions, our own compiled libraries and the host CPU's name and features.
+versions, our own compiled libraries, the host CPU's name and features and the
+LLVM workarounds (target features and options).
 
 Entries are written into a private temporary folder and renamed into place,
 so that readers only ever see whole entries and concurrent writers of the
@@ -78,6 +79,7 @@ def _environment() -> str:
         "runtime": _file_digest(_native.RUNTIME_LIBRARY_PATH),
         "cpu": compiler.host_cpu(),
         "workarounds": compiler.WORKAROUNDS,
+        "llvm_options": compiler.LLVM_OPTIONS,
         "opt_level": executable.OPT_LEVEL,
     }, sort_keys=True)
 

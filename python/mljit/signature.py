@@ -30,19 +30,25 @@ class Signature(NamedTuple):
     specs: tuple
     static: tuple
     device_arrays: bool
+    # What the function reaches (state.py): ((name, node), ...); the specs
+    # of the arrays in it follow the arguments' in `specs`.
+    state: tuple = ()
 
-    def bind(self, fun: Callable) -> Callable[[Sequence], Any]:
+    def bind(self, fun: Callable, snapshot=None) -> Callable[[Sequence], Any]:
         """`fun` with this signature's static values in place: it takes one
-        value per array leaf."""
+        value per array leaf (the arguments', then those of `snapshot`, the
+        state.Snapshot the function reaches)."""
         positions = {key: value for key, value in self.static if isinstance(key, int)}
         keywords = {key: value for key, value in self.static if isinstance(key, str)}
+        count = self.tree.num_leaves
 
         def call(leaves):
-            args, kwargs = pytree.unflatten(self.tree, leaves)
+            target = fun if snapshot is None else snapshot.bind(leaves[count:])
+            args, kwargs = pytree.unflatten(self.tree, leaves[:count])
             arrays = iter(args)
-            count = len(args) + len(positions)
-            return fun(*(positions[i] if i in positions else next(arrays) for i in range(count)),
-                       **keywords, **kwargs)
+            total = len(args) + len(positions)
+            return target(*(positions[i] if i in positions else next(arrays)
+                            for i in range(total)), **keywords, **kwargs)
         return call
 
     @property
@@ -59,14 +65,15 @@ class Signature(NamedTuple):
 def spec_of(leaf, where: str) -> ArgSpec:
     """The spec of one array argument; UnsupportedError for anything else."""
     if isinstance(leaf, (np.ndarray, np.generic, cuda.DeviceArray)):
-        return ArgSpec(leaf.shape, dtypes.check(leaf.dtype, where))
+        return ArgSpec(leaf.shape, dtypes.check(leaf.dtype, where),
+                       scalar=isinstance(leaf, np.generic))
     if isinstance(leaf, bool):
-        return ArgSpec((), np.dtype(np.bool_))
+        return ArgSpec((), np.dtype(np.bool_), bool, scalar=True)
     if isinstance(leaf, int):
         np.int64(leaf)  # OverflowError for ints beyond int64, as NumPy
-        return ArgSpec((), np.dtype(np.int64), int)
+        return ArgSpec((), np.dtype(np.int64), int, scalar=True)
     if isinstance(leaf, float):
-        return ArgSpec((), np.dtype(np.float64), float)
+        return ArgSpec((), np.dtype(np.float64), float, scalar=True)
     raise UnsupportedError(
         f"{where}: a {type(leaf).__name__} is not an array; pass NumPy arrays or "
         "Python scalars, or mark the argument static (static_argnums/static_argnames)"
@@ -86,8 +93,10 @@ def _hashable(value, name) -> Any:
 
 
 def signature_of(args: tuple, kwargs: dict, static_argnums: Collection[int],
-                 static_argnames: Collection[str], name: str) -> tuple[Signature, list]:
-    """The signature of the call `fun(*args, **kwargs)` and its array leaves."""
+                 static_argnames: Collection[str], name: str,
+                 snapshot=None) -> tuple[Signature, list]:
+    """The signature of the call `fun(*args, **kwargs)` and its array leaves;
+    with `snapshot` (what the function reaches), its arrays follow."""
     static, dynamic_args, dynamic_kwargs = [], [], {}
     for index, value in enumerate(args):
         if index in static_argnums:
@@ -102,7 +111,12 @@ def signature_of(args: tuple, kwargs: dict, static_argnums: Collection[int],
     leaves, tree = pytree.flatten((tuple(dynamic_args), dynamic_kwargs))
     specs = tuple(spec_of(leaf, f"argument leaf {i} of {name}") for i, leaf in enumerate(leaves))
     device_arrays = any(isinstance(leaf, cuda.DeviceArray) for leaf in leaves)
-    return Signature(tree, specs, tuple(static), device_arrays), leaves
+    state = ()
+    if snapshot is not None:
+        state = snapshot.key
+        specs += tuple(spec_of(array, f"an array {name} reaches") for array in snapshot.arrays)
+        leaves = leaves + snapshot.arrays
+    return Signature(tree, specs, tuple(static), device_arrays, state), leaves
 
 
 def differences(old: Signature, new: Signature, parameters: Sequence[str]) -> list:
@@ -123,6 +137,7 @@ def differences(old: Signature, new: Signature, parameters: Sequence[str]) -> li
     if old.tree != new.tree:
         changes.append(f"the argument structure changed from {old.tree} to {new.tree}")
         return changes
+    changes += _state_differences(old, new)
     static_positions = {key for key, _ in new.static if isinstance(key, int)}
     array_parameters = [p for i, p in enumerate(parameters) if i not in static_positions]
     for path, was, now in zip(pytree.leaf_paths(new.tree), old.specs, new.specs):
@@ -133,6 +148,36 @@ def differences(old: Signature, new: Signature, parameters: Sequence[str]) -> li
             changes.append(f"argument '{name}' changed dtype from {_describe(was)} "
                            f"to {_describe(now)}")
     return changes
+
+
+def _state_differences(old: Signature, new: Signature) -> list:
+    """Which of the values the function reaches changed, by name."""
+    if len(old.state) != len(new.state):
+        return ["the values the function reaches changed"]
+    old_arrays = old.specs[old.tree.num_leaves:]
+    new_arrays = new.specs[new.tree.num_leaves:]
+    changes = []
+    for (name, was), (_, now) in zip(old.state, new.state):
+        if was != now:
+            changes.append(f"'{name}' (which the function reaches) changed: a value in it "
+                           "other than an array, or what holds its arrays")
+            continue
+        for index in _array_indices(now):
+            if index < len(old_arrays) and old_arrays[index] != new_arrays[index]:
+                changes.append(f"an array in '{name}' (which the function reaches) changed "
+                               f"from {_describe(old_arrays[index])} "
+                               f"{old_arrays[index].shape} to {_describe(new_arrays[index])} "
+                               f"{new_arrays[index].shape}")
+                break
+    return changes
+
+
+def _array_indices(node) -> list:
+    if node[0] == "array":
+        return [node[1]]
+    if node[0] in ("list", "tuple", "namedtuple", "dict", "object"):
+        return [i for _, child in node[-1] for i in _array_indices(child)]
+    return []
 
 
 def _describe(spec: ArgSpec) -> str:

@@ -36,7 +36,9 @@ class Lowered:
 
     @property
     def interface(self) -> Interface:
-        return Interface(self.signature.specs, self.traced.out_specs, self.traced.out_tree)
+        effects = self.traced.effects
+        in_specs = list(self.signature.specs) + (effects.draw_specs if effects else [])
+        return Interface(in_specs, self.traced.out_specs, self.traced.result_tree)
 
     def as_text(self, stage: str = "ml", *, debug_info: bool = False) -> str:
         """The IR after `stage`: "ml" (as traced), "linalg" (linalg on tensors,
@@ -109,12 +111,27 @@ class Compiled:
             self._llvm_text = str(compiler.lower(self.lowered.traced, self.target.pipeline))
         return self._llvm_text
 
+    def run(self, leaves, objects=()) -> Any:
+        """The results for the signature's array leaves, with the call's
+        effects done (effects.py); `objects` are those the call reaches
+        (state.Snapshot.objects)."""
+        effects = self.lowered.traced.effects
+        if effects is None or not effects.any():
+            return self.call_leaves(leaves)
+        effects.check_writable(leaves)
+        results = self.call_leaves(list(leaves) + effects.draw_now(objects))
+        traced = self.lowered.traced
+        if traced.result_tree is not traced.out_tree:
+            results, extras = results
+            effects.apply(leaves, extras, objects)
+        return results
+
     def __call__(self, *args, **kwargs) -> Any:
-        signature, leaves = self.lowered.signature_of(args, kwargs)
+        signature, leaves, snapshot = self.lowered.signature_of(args, kwargs)
         if signature != self.signature:
             raise TypeError(
                 "arguments do not match the signature this function was compiled "
                 "for; call the jitted function itself to compile for new shapes"
             )
-        return self.call_leaves(leaves)
+        return self.run(leaves, snapshot.objects if snapshot else ())
 

@@ -19,13 +19,18 @@ import warnings
 import numpy as np
 
 import mljit
-from programs import RTOL
+from programs import RTOL, Instance
 
 BOTH_RAISED = "NumPy and mljit raised"
 ONLY_NUMPY_RAISED = "only NumPy raised"
+# mljit raised, as NumPy did, but another kind of exception (for the
+# statements of updates.py, whose errors are NumPy's to match).
+OTHER_EXCEPTION = "another exception"
 _NOISY_RUNS = 6
 # How far beyond the largest noisy deviation mljit may be.
 _NOISE_FACTOR = 4.0
+# A mismatch in what a call leaves in its arguments or captured arrays.
+_KINDS = {"argument": "written argument", "captured": "captured state"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,61 +44,115 @@ class Outcome:
 
 def run(program, noise_seed) -> Outcome:
     """How mljit's run of `program` compares with NumPy's; `noise_seed`
-    seeds the noisy reruns."""
-    try:
-        expected = program.results(program.evaluate())
-    except Exception as error:
-        numpy_error = error
-    else:
-        numpy_error = None
-    jitted = mljit.jit(program.function(), pipeline=os.environ.get("MLJIT_FUZZ_PIPELINE") or None)
-    try:
-        # Tracing warns where NumPy does (a float overflowing float16).
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            got = jitted(*program.values)
-            # The second call takes the cached signature's path (mljit._call).
-            again = jitted(*program.values)
-    except Exception as error:
-        if numpy_error is not None:
-            return Outcome(None, BOTH_RAISED)
-        return Outcome(f"mljit raised {type(error).__name__}", f"{type(error).__name__}: {error}")
-    if numpy_error is not None:
-        return Outcome(ONLY_NUMPY_RAISED,
-                       f"NumPy raised {type(numpy_error).__name__}: {numpy_error}; mljit returned")
-    got, again = ([*r] if len(program.outputs) > 1 else [r] for r in (got, again))
-    outcome = _compare(program, got, expected, noise_seed)
-    if outcome.kind is None and any(np.asarray(g).tobytes() != np.asarray(a).tobytes()
-                                    for g, a in zip(got, again)):
-        return Outcome("second call differs", "calling the compiled function again gave "
-                       "other results")
-    return outcome
+    seeds the noisy reruns. Compared: each call's results and what it
+    leaves in the argument arrays and captured arrays. A program with
+    captured arrays is called twice, the harness changing them in between;
+    another is called twice with the same arguments (the second call takes
+    the cached signature's path, mljit._call) and must give the same."""
+    expected = program.run_numpy()
+    instance = Instance(program)
+    jitted = mljit.jit(instance.function,
+                       pipeline=os.environ.get("MLJIT_FUZZ_PIPELINE") or None)
+    observed = []
+    for call in range(2):
+        if call:
+            for name, value, rebind in program.changes:
+                instance.change(name, value, rebind)
+        before = [instance.read(n) for n in program.captured_names]
+        arguments = [v.copy() if isinstance(v, np.ndarray) else v for v in program.values]
+        try:
+            # Tracing warns where NumPy does (a float overflowing float16).
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                results = jitted(*arguments)
+        except Exception as error:
+            observed.append(error)
+            break
+        results = [*results] if len(program.outputs) > 1 else [results]
+        for i, r in enumerate(results):
+            if not isinstance(r, np.ndarray):
+                return Outcome("result type", f"result {i} ({program.outputs[i]}): a "
+                                              f"{type(r).__name__}, not an ndarray")
+        captured = [instance.read(n) for n in program.captured_names]
+        observed.append(program.observe(results, arguments, captured,
+                                        [c is b for c, b in zip(captured, before)]))
+    for call, (got, want) in enumerate(zip(observed, expected)):
+        outcome = _compare_call(program, call, got, want, noise_seed)
+        if outcome.kind is not None or isinstance(want, Exception):
+            return outcome
+    if program.captured:
+        return Outcome(None)
+    if isinstance(observed[1], Exception):
+        return Outcome(f"mljit raised {type(observed[1]).__name__}",
+                       f"{type(observed[1]).__name__} at the second call: {observed[1]}")
+    if any(g.tobytes() != a.tobytes() or g.dtype != a.dtype for g, a in zip(*observed)):
+        return Outcome("second call differs", "calling the compiled function again with "
+                       "the same arguments gave other results (or left other values)")
+    return Outcome(None)
 
 
-def _compare(program, got, expected, noise_seed) -> Outcome:
+def _compare_call(program, call, got, expected, noise_seed) -> Outcome:
+    """One call's outcome: `got` and `expected` are observations (lists of
+    arrays) or the exception raised."""
+    when = f" (call {call + 1})" if program.captured else ""
+    if isinstance(got, Exception):
+        if not isinstance(expected, Exception):
+            return Outcome(f"mljit raised {type(got).__name__}",
+                           f"{type(got).__name__}{when}: {got}")
+        if _strict(program, expected) and not _same_kind(expected, got):
+            return Outcome(OTHER_EXCEPTION,
+                           f"NumPy raised {type(expected).__name__}: {expected}; mljit "
+                           f"raised {type(got).__name__}: {got}")
+        return Outcome(None, BOTH_RAISED)
+    if isinstance(expected, Exception):
+        return Outcome(ONLY_NUMPY_RAISED, f"NumPy raised {type(expected).__name__}{when}: "
+                                          f"{expected}; mljit returned")
+    return _compare(program, got, expected, noise_seed, call)
+
+
+def _strict(program, error) -> bool:
+    """Whether NumPy's `error` came from a statement whose exception mljit
+    must match in kind."""
+    index = getattr(error, "fuzz_statement", None)
+    return index is not None and program.statements[index].new
+
+
+def _same_kind(numpy_error, error) -> bool:
+    """`error` is of the builtin exception class NumPy's is (TypeError for
+    NumPy's UFuncTypeError), and not mljit's refusal to support something."""
+    builtin = next(c for c in type(numpy_error).__mro__ if c.__module__ == "builtins")
+    return isinstance(error, builtin) and not isinstance(
+        error, (mljit.UnsupportedError, mljit.ConcretizationError))
+
+
+def _compare(program, got, expected, noise_seed, call=0) -> Outcome:
+    """Observations (`Program.observe`) of call `call` against NumPy's."""
+    labels = program.labels()
+    when = f" (call {call + 1})" if program.captured else ""
     if len(got) != len(expected):
         return Outcome("result count", f"{len(got)} results, NumPy {len(expected)}")
-    for i, (g, e) in enumerate(zip(got, expected)):
-        what = f"result {i} ({program.outputs[i]})"
-        if not isinstance(g, np.ndarray):
-            return Outcome("result type", f"{what}: a {type(g).__name__}, not an ndarray")
+    for (category, what), g, e in zip(labels, got, expected):
         if g.dtype != e.dtype:
-            return Outcome("dtype", f"{what}: dtype {g.dtype}, NumPy {e.dtype}")
+            return Outcome(_KINDS.get(category, "dtype"),
+                           f"{what}{when}: dtype {g.dtype}, NumPy {e.dtype}")
         if g.shape != e.shape:
-            return Outcome("shape", f"{what}: shape {g.shape}, NumPy {e.shape}")
+            return Outcome(_KINDS.get(category, "shape"),
+                           f"{what}{when}: shape {g.shape}, NumPy {e.shape}")
     close = [_close(g, e) for g, e in zip(got, expected)]
     if all(c.all() for c in close):
         return Outcome(None)
     rng = np.random.default_rng(noise_seed)
-    noisy = [program.results(program.evaluate(noise_rng=rng)) for _ in range(_NOISY_RUNS)]
-    for i, (g, e) in enumerate(zip(got, expected)):
+    noisy = [program.run_numpy(noise_rng=rng) for _ in range(_NOISY_RUNS)]
+    noisy = [n[call] for n in noisy if len(n) > call and not isinstance(n[call], Exception)]
+    for i, ((category, what), g, e) in enumerate(zip(labels, got, expected)):
         runs = [n[i] for n in noisy]
         bad = ~close[i] & ~_within_noise(g, e, runs)
         if bad.any():
             where = tuple(int(j) for j in np.argwhere(bad)[0])
-            return Outcome("value", f"result {i} ({program.outputs[i]}) at {where}: mljit "
-                           f"{g[where]!r}, NumPy {e[where]!r} ({int(bad.sum())} of {bad.size} "
-                           "elements differ beyond rounding noise)")
+            return Outcome(_KINDS.get(category, "value"),
+                           f"{what}{when} at {where}: mljit {g[where]!r}, NumPy {e[where]!r} "
+                           f"({int(bad.sum())} of {bad.size} elements differ beyond "
+                           "rounding noise)")
     return Outcome(None)
 
 

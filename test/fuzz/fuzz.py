@@ -5,10 +5,13 @@
     python test/fuzz/fuzz.py --pipeline ml-gpu-emulation-pipeline   # the GPU's kernels
 
 Each program (generate.py) runs through `mljit.jit` and through NumPy; the
-two must agree on values, shapes and dtypes, and mljit must raise exactly
-when NumPy does (compare.py). A mismatch is shrunk (shrink.py) and printed
-with a standalone reproducer. Programs run in a child process, so that one
-crashing it is reported too.
+two must agree on values, shapes and dtypes, on what a call leaves in the
+argument arrays and in arrays the function reaches (closure, module dict,
+object), and mljit must raise exactly when NumPy does (compare.py). About a
+third of the programs index with every kind of index, update arrays in place
+and keep state (updates.py; not with a GPU pipeline). A mismatch is shrunk
+(shrink.py) and printed with a standalone reproducer. Programs run in a
+child process, so that one crashing it is reported too.
 """
 
 from __future__ import annotations
@@ -53,12 +56,13 @@ def _check(seed, index, minimize):
 
 def campaign(seed: int, start: int, count: int, minimize: bool, progress: str) -> None:
     """Checks programs start..start+count-1 of `seed`, printing reports. The
-    file `progress` holds [next index, mismatches, programs both rejected]
-    before each program and once all have run."""
+    file `progress` holds [next index, mismatches, programs both rejected,
+    programs of the new kinds] before each program and once all have run."""
     began = time.monotonic()
-    mismatches = raised = 0
+    mismatches = raised = new = 0
     for index in range(start, start + count):
-        _write(progress, [index, mismatches, raised])
+        _write(progress, [index, mismatches, raised, new])
+        new += generate(seed, index).new
         outcome, report = _check(seed, index, minimize)
         raised += outcome.detail == compare.BOTH_RAISED
         if report is not None:
@@ -67,7 +71,7 @@ def campaign(seed: int, start: int, count: int, minimize: bool, progress: str) -
         if (index + 1) % 100 == 0:
             print(f"[seed {seed}] programs ..{index}: {mismatches} mismatches in this "
                   f"process, {time.monotonic() - began:.0f} s", flush=True)
-    _write(progress, [start + count, mismatches, raised])
+    _write(progress, [start + count, mismatches, raised, new])
 
 
 def _write(path: str, state: list) -> None:
@@ -81,7 +85,7 @@ def isolated_campaign(seed: int, start: int, count: int, minimize: bool) -> int:
     child goes on after it. Returns the number of mismatches."""
     began = time.monotonic()
     end = start + count
-    mismatches = raised = crashes = 0
+    mismatches = raised = crashes = new = 0
     progress = os.path.join(tempfile.tempdir, "progress")
     while True:
         _write(progress, None)
@@ -93,22 +97,25 @@ def isolated_campaign(seed: int, start: int, count: int, minimize: bool) -> int:
         if state is None:
             raise RuntimeError(f"the fuzzer's child process failed ({child.returncode}) "
                                "before running a program")
-        index, child_mismatches, child_raised = state
+        index, child_mismatches, child_raised, child_new = state
         mismatches += child_mismatches
         raised += child_raised
+        new += child_new
         if index >= end:
             break
         crashes += 1
         mismatches += 1
         program = generate(seed, index)
+        new += program.new
         print(f"mismatch: seed {seed} index {index}: the process crashed (exit status "
               f"{child.returncode}; not shrunk)\n\n{program.source()}\n"
               f"inputs: {program.describe_inputs()}\n"
               f"standalone:\n\n{program.reproducer()}", flush=True)
         start = index + 1
-    print(f"fuzzed {count} programs (seed {seed}, indices {end - count}..{end - 1}): "
-          f"{mismatches} mismatches ({crashes} crashes; {raised} programs NumPy and "
-          f"mljit both rejected) in {time.monotonic() - began:.0f} s")
+    print(f"fuzzed {count} programs (seed {seed}, indices {end - count}..{end - 1}; {new} "
+          f"indexing, updating or keeping state): {mismatches} mismatches ({crashes} "
+          f"crashes; {raised} programs NumPy and mljit both rejected) in "
+          f"{time.monotonic() - began:.0f} s")
     return mismatches
 
 

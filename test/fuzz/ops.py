@@ -342,8 +342,14 @@ def _traced_index(b, refs, size) -> str:
     if name is None or _maybe(b, 0.4):
         name = b.new_input(random_dims(b.rng, _int(b, 0, 3)), b.choice(DTYPES[1:4]))
     if _maybe(b, 0.3):
-        return f"({refs(name)} % {size} - {size})"
-    return f"({refs(name)} % {size})"
+        text = f"({refs(name)} % {size} - {size})"
+    else:
+        text = f"({refs(name)} % {size})"
+    if b.stateful and np.ndim(b.env[name]) == 0:
+        # NumPy's x % n of a 0-d array is a scalar (x[i] a view), mljit's a
+        # 0-d array (a copy): an array in both where views may be written.
+        return f"np.asarray{text}"
+    return text
 
 
 def _constant_index(b, size) -> str:
@@ -367,7 +373,12 @@ def index(b):
             entries.append(_slice(b, size))
     for extra in ("None", "..."):
         if _maybe(b, 0.2):
-            entries.insert(_int(b, 0, len(entries) + 1), extra)
+            at = _int(b, 0, len(entries) + 1)
+            if extra == "..." and len(dims) < len(shape):
+                # Entries after `...` index the last axes: each was made
+                # for its axis of the first ones (a traced one in range).
+                at = len(entries)
+            entries.insert(at, extra)
     return f"{x}[{', '.join(entries) or '...'}]", refs, EXACT
 
 

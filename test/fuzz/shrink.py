@@ -4,9 +4,11 @@ Greedy: the first smaller candidate that still fails with the same outcome
 kind replaces the program, until no candidate does (or the budget of
 compilations is spent). Candidates, roughly largest cut first: fewer
 results; a statement replaced by a new input holding NumPy's value for it
-(which drops everything only it needed); a statement bypassed (its uses
-take one of its operands); an operand replaced by another value of the same
-shape and dtype; smaller input arrays.
+(which drops everything only it needed); an effect (an update in place)
+dropped; a statement bypassed (its uses take one of its operands); the
+harness's changes of captured arrays dropped, or a captured array made an
+argument; an operand replaced by another value of the same shape and dtype;
+smaller input (and captured) arrays.
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ import numpy as np
 import compare
 from programs import Program
 
+# Outcomes of programs NumPy rejects: a candidate must run to show them.
+_RAISING = (compare.ONLY_NUMPY_RAISED, compare.OTHER_EXCEPTION)
+
 
 def shrink(program: Program, kind: str, noise_seed, budget: int = 400) -> Program:
     """The smallest program found, trying at most `budget` candidates, that
     fails with outcome `kind` (compare.run with `noise_seed`)."""
 
     def still_fails(candidate):
-        if kind != compare.ONLY_NUMPY_RAISED:
+        if kind not in _RAISING:
             try:
                 candidate.evaluate()
             except Exception:
@@ -46,7 +51,7 @@ def shrink(program: Program, kind: str, noise_seed, budget: int = 400) -> Progra
 
 
 def _candidates(program: Program):
-    env = dict(program.inputs)
+    env = program.start_env()
     try:
         program.evaluate(env=env)
     except Exception:
@@ -61,18 +66,31 @@ def _cuts(program: Program, env: dict):
     statements = program.statements
     # Any value as the only result; a statement's, even if unused, since
     # tracing runs unused statements too (mljit may fail on one).
-    for name in dict.fromkeys(outputs + tuple(s.target for s in statements)):
+    for name in dict.fromkeys(outputs + tuple(s.target for s in statements if not s.effect)):
         if (name,) != outputs:
             yield dataclasses.replace(program, outputs=(name,))
     for i, s in enumerate(statements):
-        if s.target in env:
-            rest = statements[:i] + statements[i + 1:]
-            yield Program(program.inputs + ((s.target, env[s.target]),), rest, outputs)
+        rest = statements[:i] + statements[i + 1:]
+        if s.effect:
+            yield dataclasses.replace(program, statements=rest)
+        elif s.target in env:
+            yield dataclasses.replace(program, inputs=program.inputs + ((s.target, env[s.target]),),
+                                      statements=rest)
     for i, s in enumerate(statements):
-        for operand in dict.fromkeys(s.operands):
-            yield _renamed(program, i, s.target, operand)
+        if not s.effect:
+            for operand in dict.fromkeys(s.operands):
+                yield _renamed(program, i, s.target, operand)
+    if program.changes:
+        yield dataclasses.replace(program, changes=())
+    for k, (name, value) in enumerate(program.captured):
+        captured = program.captured[:k] + program.captured[k + 1:]
+        yield dataclasses.replace(
+            program, inputs=program.inputs + ((name, value),), captured=captured,
+            capture=program.capture if captured else "",
+            changes=tuple(c for c in program.changes if c[0] != name))
     for i, s in enumerate(statements):
-        earlier = program.names + [t.target for t in statements[:i]]
+        earlier = (program.names + program.captured_names
+                   + [t.target for t in statements[:i] if not t.effect])
         for j, operand in enumerate(s.operands):
             for other in _same_kind(env, operand, earlier):
                 operands = s.operands[:j] + (other,) + s.operands[j + 1:]
@@ -88,8 +106,8 @@ def _renamed(program: Program, i: int, old: str, new: str) -> Program:
 
     later = tuple(dataclasses.replace(s, operands=tuple(map(rename, s.operands)))
                   for s in program.statements[i + 1:])
-    return Program(program.inputs, program.statements[:i] + later,
-                   tuple(map(rename, program.outputs)))
+    return dataclasses.replace(program, statements=program.statements[:i] + later,
+                               outputs=tuple(map(rename, program.outputs)))
 
 
 def _same_kind(env, name, names):
@@ -100,17 +118,26 @@ def _same_kind(env, name, names):
             and np.asarray(env[n]).dtype == np.asarray(value).dtype]
 
 
+def _smaller(value: np.ndarray):
+    """`value` with one axis shortened or, if of size 1, removed."""
+    for axis, size in enumerate(value.shape):
+        if size == 1:
+            yield lambda v, axis=axis: v.reshape(v.shape[:axis] + v.shape[axis + 1:])
+        for new_size in sorted(n for n in {1, size // 2, size - 1} if 0 < n < size):
+            yield lambda v, axis=axis, n=new_size: v[(slice(None),) * axis + (slice(0, n),)]
+
+
 def _smaller_inputs(program: Program):
-    """Each array input with one axis shortened or, if of size 1, removed."""
+    """Each array input with one axis shortened or, if of size 1, removed;
+    each captured array too (and the harness's new values for it)."""
     for k, (name, value) in enumerate(program.inputs):
-        if not isinstance(value, np.ndarray):
-            continue
-        for axis, size in enumerate(value.shape):
-            smaller = []
-            if size == 1:
-                smaller.append(value.reshape(value.shape[:axis] + value.shape[axis + 1:]))
-            for new_size in sorted(n for n in {1, size // 2, size - 1} if 0 < n < size):
-                smaller.append(value[(slice(None),) * axis + (slice(0, new_size),)])
-            for array in smaller:
-                inputs = program.inputs[:k] + ((name, array),) + program.inputs[k + 1:]
+        if isinstance(value, np.ndarray):
+            for cut in _smaller(value):
+                inputs = program.inputs[:k] + ((name, cut(value)),) + program.inputs[k + 1:]
                 yield dataclasses.replace(program, inputs=inputs)
+    for k, (name, value) in enumerate(program.captured):
+        for cut in _smaller(value):
+            captured = program.captured[:k] + ((name, cut(value).copy()),) + program.captured[k + 1:]
+            changes = tuple((n, cut(v).copy() if n == name else v, r)
+                            for n, v, r in program.changes)
+            yield dataclasses.replace(program, captured=captured, changes=changes)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import mljit
-from mljit import diskcache
+from mljit import compiler, diskcache
 from checks import assert_same, random_array
 
 
@@ -61,6 +61,25 @@ def test_key_changes_with_ir_pipeline_and_signature(cache_dir, rng):
     mljit.jit(layer)(np.ones((6, 5), np.float32), np.ones((5, 5), np.float32))
     mljit.jit(layer)(np.ones((7, 5), np.float32), np.ones((5, 5), np.float32))
     assert len(entries(cache_dir)) == 2
+
+
+@pytest.mark.parametrize("setting, value", [
+    ("WORKAROUNDS", ("+prefer-no-gather",)),
+    ("LLVM_OPTIONS", ()),
+    ("LLVM_OPTIONS", (("slp-split-alternate-instructions", "true"),)),
+])
+def test_key_changes_with_llvm_workarounds(cache_dir, monkeypatch, setting, value):
+    # Code compiled with other target features or LLVM options is never loaded.
+    text = "module {}"
+    key = diskcache.key(text, "ml-cpu-pipeline")
+    monkeypatch.setattr(compiler, setting, value)
+    diskcache._environment.cache_clear()
+    try:
+        assert diskcache.key(text, "ml-cpu-pipeline") != key
+    finally:
+        monkeypatch.undo()
+        diskcache._environment.cache_clear()
+    assert diskcache.key(text, "ml-cpu-pipeline") == key
 
 
 SCRIPT = textwrap.dedent("""

@@ -209,6 +209,26 @@ def test_comparisons_with_python_ints_beyond_the_dtype_are_exact():
         assert_same(got, expected)
 
 
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+def test_comparisons_with_python_int_arguments_beyond_the_dtype_are_exact(dtype):
+    # Found by the fuzzer: a Python int argument, known only at run time, was
+    # cast to int8 (2**63 - 1 wrapping to -1), so `a < np.int8(3)` was true;
+    # NumPy compares its exact value. In range, NumPy's narrow loop agrees.
+    x = np.array([-128, -1, 0, 3, 127], dtype)
+
+    def compare(n, x):
+        return (n < x, x < n, np.less_equal(n, x[0]), np.greater(x[3], n),
+                np.greater_equal(n, x), np.equal(x, n), np.not_equal(n, x[1]),
+                n < np.int8(3), n == x.dtype.type(127))
+
+    f = mljit.jit(compare)
+    for n in (2**63 - 1, -2**63, 2**31, -2**31 - 1, 300, 128, -129, 127, -128, 3, 0, -1):
+        with np.errstate(over="ignore"):
+            expected = compare(n, x)
+        for i, (got, want) in enumerate(zip(f(n, x), expected)):
+            assert_same(got, want, what=f"comparison {i} of {n} with {np.dtype(dtype)}")
+
+
 def test_where_wraps_python_ints_beyond_the_dtype():
     # Found by the fuzzer: NumPy's where casts unsafely (300 is 44 in int8).
     condition, x = np.array([True, False]), np.array([1, 2], np.int8)
@@ -229,6 +249,26 @@ def test_clip_dtype_and_python_int_bounds():
     with np.errstate(over="ignore"):
         for got, expected in zip(mljit.jit(clip)(flags, small), clip(flags, small)):
             assert_same(got, expected)
+
+
+@pytest.mark.parametrize("dtype", INT_DTYPES, ids=str)
+def test_clip_by_python_int_arguments_beyond_the_dtype(dtype):
+    # As constant bounds above, but known only at run time: one beyond the
+    # dtype's range bounds nothing, rather than wrapping into it (int8 clipped
+    # to [-300, 300] was clipped to [-44, 44]).
+    x = np.array([-128, -100, 0, 5, 100, 127], dtype)
+    clips = (lambda x, low, high: np.clip(x, low, high),
+             lambda x, low, high: x.clip(low, None), lambda x, low, high: x.clip(max=high))
+    bounds = [(-300, 300), (0, 300), (-2**63, 50), (-2**63, 2**63 - 1), (-2**31 - 1, 2**31),
+              (-129, 128), (-128, 127), (-3, 3), (5, -5)]
+    for i, f in enumerate(clips):
+        jitted = mljit.jit(f)
+        for low, high in bounds:
+            try:
+                expected = f(x, low, high)
+            except OverflowError:  # a bound beyond the far side: not at run time
+                continue
+            assert_same(jitted(x, low, high), expected, what=f"clip {i} to [{low}, {high}]")
 
 
 def test_round_of_booleans_is_float16():

@@ -281,13 +281,13 @@ def line_of(function, offset):
 
 
 def test_unsupported_function_names_it_and_the_line():
-    def sort(x):
-        return np.sort(x)
+    def unique(x):
+        return np.unique(x)
 
     with pytest.raises(mljit.UnsupportedError,
-                       match=rf"test_numpy_api.py:{line_of(sort, 1)}: the NumPy function "
-                             r"numpy.sort is not supported by mljit"):
-        mljit.jit(sort)(np.ones(3))
+                       match=rf"test_numpy_api.py:{line_of(unique, 1)}: the NumPy function "
+                             r"numpy.unique is not supported by mljit"):
+        mljit.jit(unique)(np.ones(3))
 
 
 def test_unsupported_ufunc_and_ufunc_method_name_them():
@@ -306,12 +306,12 @@ def test_unsupported_ufunc_and_ufunc_method_name_them():
 
 
 def test_unsupported_keywords_are_errors_not_ignored():
-    def with_out(x):
-        return np.sum(x, out=np.empty(()))
+    def with_where(x):
+        return np.sum(x, where=x > 0)
 
     with pytest.raises(mljit.UnsupportedError,
-                       match=rf"test_numpy_api.py:{line_of(with_out, 1)}: numpy.sum with out="):
-        mljit.jit(with_out)(np.ones(3))
+                       match=rf"test_numpy_api.py:{line_of(with_where, 1)}: numpy.sum with "):
+        mljit.jit(with_where)(np.ones(3))
 
 
 def test_boolean_mask_indexing_is_a_clear_error():
@@ -348,21 +348,11 @@ def test_data_dependent_control_flow_names_the_line():
 
 def test_converting_a_traced_array_to_numpy_is_a_clear_error():
     def to_numpy(x):
-        return np.asarray(x) + 1
+        return np.ascontiguousarray(x) + 1
 
     with pytest.raises(mljit.ConcretizationError,
                        match=rf"test_numpy_api.py:{line_of(to_numpy, 1)}: converting it to a NumPy"):
         mljit.jit(to_numpy)(np.ones(3))
-
-
-def test_assigning_into_a_traced_array_is_a_clear_error():
-    def assign(x):
-        x[0] = 1.0
-        return x
-
-    with pytest.raises(TypeError,
-                       match=rf"test_numpy_api.py:{line_of(assign, 1)}: traced arrays are immutable"):
-        mljit.jit(assign)(np.ones(3))
 
 
 def test_recompilation_is_explained(caplog):

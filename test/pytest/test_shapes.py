@@ -1,5 +1,7 @@
 """Shape ops and basic indexing through `jit`, against NumPy."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -75,6 +77,44 @@ def test_concatenate_promotes(rng):
 
 
 
+SCALARS = [3, 300, -2**63, 2.5, 1e300, True, np.int8(-7), np.float16(1.5), np.array(2**40)]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+def test_concatenate_flattens_scalars_with_numpys_weak_promotion(dtype, rng):
+    # Python scalars promote weakly in np.concatenate (NEP 50): with an int8
+    # array 3 joins as int8, and 300 as its int64 cast to int8 (44); traced
+    # (Python scalar arguments) or not. NumPy scalars and 0-d arrays are strong.
+    x = random_array(rng, (2, 3), dtype)
+    traced = mljit.jit(lambda x, s: np.concatenate((x, s, x[0]), axis=None))
+    for scalar in SCALARS:
+        constant = mljit.jit(lambda x: np.concatenate((scalar, x), axis=None))
+        with np.errstate(over="ignore"):
+            expected = (np.concatenate((x, scalar, x[0]), axis=None),
+                        np.concatenate((scalar, x), axis=None))
+            got = traced(x, scalar), constant(x)
+        for g, e in zip(got, expected):
+            assert_same(g, e, what=f"{np.dtype(dtype)} with {scalar!r}")
+
+
+@pytest.mark.parametrize("casting", ["no", "safe", "same_kind", "unsafe"])
+def test_concatenate_dtype_and_casting_as_numpy(casting):
+    x, y = np.array([1, -2], np.int8), np.array([0.5, 2.0])
+    cases = [lambda x, y: np.concatenate((x, y), dtype=np.int8, casting=casting),
+             lambda x, y: np.concatenate((x, 300), axis=None, dtype=np.int8, casting=casting),
+             lambda x, y: np.concatenate((x, 2.5), axis=None, dtype=np.int8, casting=casting),
+             lambda x, y: np.concatenate((y, True), axis=None, casting=casting),
+             lambda x, y: np.concatenate((x, y), dtype=np.float16, casting=casting)]
+    for i, f in enumerate(cases):
+        try:
+            expected = f(x, y)
+        except TypeError as error:
+            with pytest.raises(TypeError, match=re.escape(str(error))):
+                mljit.jit(f)(x, y)
+        else:
+            assert_same(mljit.jit(f)(x, y), expected, what=f"case {i}")
+
+
 def test_concatenate_with_an_empty_operand_last(rng):
     # Found by the fuzzer: the empty operand's offset is the result's end,
     # which tensor.insert_slice rejected as out of bounds.
@@ -125,10 +165,17 @@ def test_bad_indices_raise_like_numpy(index, error):
         mljit.jit(lambda x: x[index])(x)
 
 
-def test_boolean_masks_name_the_problem():
+def test_boolean_masks_known_while_tracing_index_like_numpy():
+    x = np.arange(15, dtype=np.float32).reshape(5, 3)
+    mask = np.array([True, False, True, False, True])
+    assert_same(mljit.jit(lambda x: x[mask], capture="constants")(x), x[mask])
+    assert_same(mljit.jit(lambda x: x[np.array([True, False, True, False, True])])(x), x[mask])
+
+
+def test_traced_boolean_masks_name_the_problem():
     x = np.zeros((5, 3), np.float32)
     with pytest.raises(mljit.UnsupportedError, match="boolean mask indexing"):
-        mljit.jit(lambda x: x[np.array([True, False, True, False, True])])(x)
+        mljit.jit(lambda x: x[x > 0])(x)
 
 
 def test_iteration_and_len(rng):
@@ -152,3 +199,9 @@ def test_bad_reshape_raises_like_numpy(shape, target, error):
 def test_bad_broadcast_raises():
     with pytest.raises(ValueError, match="could not be broadcast"):
         mljit.jit(lambda x: mnp.broadcast_to(x, (2, 4)))(np.zeros(3))
+
+
+def test_reversing_an_array_large_enough_to_tile():
+    # The reversal walks its input backwards, which the CPU tiling leaves whole.
+    x = np.arange(65536.0)
+    assert_same(mljit.jit(lambda x: x[::-1] + x)(x), x[::-1] + x)

@@ -7,6 +7,10 @@ be called directly as `mljit.numpy.<name>` (plus `rsqrt`). Called with no
 traced argument, every function simply runs NumPy.
 """
 
+from ._arrays import (
+    append, argsort, cumprod, diag, diagonal, pad, repeat, roll, sort, take_along_axis, tile,
+    trace,
+)
 from ._core import asarray, astype
 from ._dispatch import FUNCTIONS, install_tracer_methods
 from ._indexing import take

@@ -57,6 +57,12 @@ def weak_type(dtype: _np.dtype) -> type:
     return {"b": bool, "i": int, "u": int, "f": float}[dtype.kind]
 
 
+def at_line(message: str) -> str:
+    """`message` prefixed by the user's file:line."""
+    filename, line, _ = user_position()
+    return f"{filename}:{line}: {message}"
+
+
 def unsupported(what: str) -> UnsupportedError:
     filename, line, _ = user_position()
     return UnsupportedError(f"{filename}:{line}: {what} is not supported by mljit")
@@ -79,7 +85,8 @@ def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True) -> Trac
         raise TypeError(f"Cannot cast array data from {x.dtype} to {dtype} "
                         f"according to the rule '{casting}'")
     if x.dtype == dtype:
-        return x if x.weak_type is None else Tracer(x.value)
+        # NumPy's astype copies (unless copy=False); a weak scalar becomes strong.
+        return x if copy is False and x.weak_type is None else Tracer(x.value)
     result_type_ = _dtypes.tensor_type(x.shape, dtype)
     return Tracer(build(_ml.CastOp, result_type_, x.value).result)
 
@@ -119,6 +126,9 @@ def apply_ufunc(ufunc, build_op, *operands, dtype=None):
         # Only Python scalars: NumPy computes in their default dtypes (two
         # weak ints alone would resolve comparisons to object).
         keys = [_np.dtype(k) for k in keys]
+    else:
+        # A Python bool promotes as NumPy's bool beside arrays.
+        keys = [_np.dtype(_np.bool_) if k is bool else k for k in keys]
     loop = ufunc.resolve_dtypes(tuple(keys) + (None,) * ufunc.nout)
     for loop_dtype in loop:
         _dtypes.check(loop_dtype, f"numpy.{ufunc.__name__} operand")
@@ -133,3 +143,38 @@ def apply_ufunc(ufunc, build_op, *operands, dtype=None):
 
 def splat_like(shape, dtype, value) -> Tracer:
     return splat(_np.asarray(value, dtype=dtype), tuple(shape), dtype)
+
+
+def known_values(values):
+    """`values` (a sequence or dict; lists and tuples in it too) with every
+    Tracer replaced by its values known while tracing; None if one is not
+    known."""
+    def replaced(value):
+        if isinstance(value, Tracer):
+            array = value.concrete()
+            if array is None:
+                raise LookupError
+            return array[()] if value.scalar else array
+        if isinstance(value, (list, tuple)):
+            return type(value)(replaced(v) for v in value)
+        return value
+
+    try:
+        if isinstance(values, dict):
+            return {key: replaced(value) for key, value in values.items()}
+        return [replaced(value) for value in values]
+    except LookupError:
+        return None
+
+
+def as_known(result):
+    """What NumPy computed from known values, as traced arrays that know them
+    (unchanged where mljit has no such dtype)."""
+    if isinstance(result, (list, tuple)):
+        return type(result)(as_known(r) for r in result)
+    if isinstance(result, (_np.ndarray, _np.generic)):
+        if result.dtype.newbyteorder("=") not in _dtypes.SUPPORTED:
+            return result
+        return Tracer(None, scalar=isinstance(result, _np.generic), known=_np.asarray(result))
+    return result
+

@@ -13,7 +13,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from .. import dtypes as _dtypes
 from ..dialects import ml as _ml
 from ..tracing import Tracer, build
-from . import _core
+from . import _core, _views
 from ._core import asarray, traced, unsupported
 from ._ufuncs import where
 
@@ -29,7 +29,9 @@ def broadcast_to(array, shape, subok=False):
         return _np.broadcast_to(array, shape)
     # NumPy's own checks and messages, on a zero-stride stand-in of the array.
     _np.broadcast_to(_np.broadcast_to(False, array.shape), shape)
-    return _core.broadcast_value(array, shape)
+    return _views.view_of(array, _views.Step(
+        lambda t: _core.broadcast_value(t, shape), None,
+        lambda stand_in: _np.broadcast_to(stand_in, shape)))
 
 
 def _new_shape(size: int, shape) -> tuple:
@@ -49,13 +51,33 @@ def _new_shape(size: int, shape) -> tuple:
 
 
 def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
-    """`np.reshape` (row-major only)."""
+    """`np.reshape` (row-major only): a view where NumPy makes one."""
     shape = newshape if shape is None else shape
     if not isinstance(a, Tracer):
         return _np.reshape(a, shape, order=order)
     if order != "C":
         raise unsupported(f"reshape with order={order!r}")
     shape = _new_shape(a.size, shape)
+    if not copy:
+        try:
+            _views.layout(a).reshape(shape, copy=False)
+        except ValueError:
+            if copy is False:
+                raise
+        else:
+            return _views.view_of(a, reshape_step(shape))
+    return _views.fresh(reshape_value(a, shape))
+
+
+def reshape_step(shape: tuple) -> _views.Step:
+    """The step from an array to its view in `shape`."""
+    return _views.Step(
+        lambda t: reshape_value(t, shape), lambda t, new: reshape_value(new, t.shape),
+        lambda stand_in: stand_in.reshape(shape, copy=False))
+
+
+def reshape_value(a: Tracer, shape: tuple) -> Tracer:
+    """`a`'s values in `shape` (same size)."""
     if shape == a.shape:
         return a
     result_type = _dtypes.tensor_type(shape, a.dtype)
@@ -70,7 +92,7 @@ def ravel(a, order="C"):
 
 
 def transpose(a, axes=None):
-    """`np.transpose`: reverses the axes, or permutes them by `axes`."""
+    """`np.transpose`: reverses the axes, or permutes them by `axes` (a view)."""
     if not isinstance(a, Tracer):
         return _np.transpose(a, axes)
     if axes is None:
@@ -78,6 +100,14 @@ def transpose(a, axes=None):
     elif len(axes) != a.ndim:
         raise ValueError("axes don't match array")
     axes = normalize_axis_tuple(axes, a.ndim)
+    inverse = tuple(int(i) for i in _np.argsort(axes))
+    return _views.view_of(a, _views.Step(
+        lambda t: transpose_value(t, axes), lambda t, new: transpose_value(new, inverse),
+        lambda stand_in: stand_in.transpose(axes)))
+
+
+def transpose_value(a: Tracer, axes: tuple) -> Tracer:
+    """`a`'s values with its axes permuted."""
     if axes == tuple(range(a.ndim)):
         return a
     return Tracer(build(_ml.TransposeOp, a.value, list(axes)).result)
@@ -162,19 +192,38 @@ def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
         raise unsupported("numpy.concatenate with out=")
     if not arrays:
         raise ValueError("need at least one array to concatenate")
-    if axis is None:
-        arrays, axis = [ravel(asarray(a)) for a in arrays], 0
-    if builtins.any(_core.ndim_of(a) == 0 for a in arrays):
+    if axis is not None and builtins.any(_core.ndim_of(a) == 0 for a in arrays):
         raise ValueError("zero-dimensional arrays cannot be concatenated")
-    if dtype is None:
-        dtype = _np.result_type(*(a.dtype if isinstance(a, Tracer) else _np.asarray(a).dtype
-                                  for a in arrays))
-    dtype = _dtypes.check(dtype, "concatenate operand")
-    tracers = [asarray(a, dtype) for a in arrays]
+    # NumPy promotes Python scalars (traced ones too) weakly, as NEP 50 says:
+    # (int8 array, 3) joins as int8, a 300 wrapping as its int64 would.
+    dtype = _dtypes.check(_core.result_type(*arrays) if dtype is None else dtype,
+                          "concatenate operand")
+    for a in arrays:
+        _check_cast(a, dtype, casting)
+    # Others as NumPy converts them: to arrays (300 is int64), then cast.
+    tracers = [asarray(a if isinstance(a, Tracer) else _np.asarray(a).astype(dtype), dtype)
+               for a in arrays]
+    if axis is None:
+        tracers, axis = [ravel(t) for t in tracers], 0
     axis = normalize_axis_index(axis, tracers[0].ndim)
     if len(tracers) == 1:
         return tracers[0]
     return Tracer(build(_ml.ConcatenateOp, [t.value for t in tracers], axis).result)
+
+
+def _check_cast(a, dtype, casting) -> None:
+    """TypeError as NumPy's concatenate gives when `casting` forbids casting
+    operand `a` to `dtype`; a Python int or float goes to any dtype its kind
+    promotes into (an int into int8 even under 'no')."""
+    key = _core.promotion_key(a)
+    if isinstance(key, type):  # a weak Python int or float
+        if _core.result_type(a, _np.zeros((), dtype)) == dtype:
+            return
+        key = _np.dtype(key)
+    if not _np.can_cast(key, dtype, casting):
+        what = "scalar" if _core.ndim_of(a) == 0 else "array data"
+        raise TypeError(f"Cannot cast {what} from {key!r} to {dtype!r} according to the "
+                        f"rule {casting!r}")
 
 
 def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
@@ -189,6 +238,14 @@ def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     axis = normalize_axis_index(axis, _core.ndim_of(arrays[0]) + 1)
     return concatenate([expand_dims(asarray(a), axis) for a in arrays], axis, out,
                        dtype=dtype, casting=casting)
+
+
+def stack_nested(values) -> Tracer:
+    """A (nested) list of traced and other values as one array, as
+    np.array makes it."""
+    if isinstance(values, (list, tuple)):
+        return stack([stack_nested(v) for v in values]) if values else asarray(_np.zeros(0))
+    return asarray(values)
 
 
 def hstack(tup, *, dtype=None, casting="same_kind"):
@@ -291,5 +348,6 @@ def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, d
 
 
 def copy(a, order="K", subok=False):
-    """Traced arrays are values: a copy is the array itself."""
-    return asarray(a)
+    """A new array with `a`'s values: later writes to either leave the
+    other as it is."""
+    return _views.fresh(asarray(a))

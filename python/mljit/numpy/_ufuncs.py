@@ -6,6 +6,8 @@ dispatches through it.
 
 from __future__ import annotations
 
+import math
+
 import numpy as _np
 
 from ..dialects import ml as _ml
@@ -152,6 +154,44 @@ def _beyond_range_comparison(ufunc, args):
     return None
 
 
+def _widened_for_weak_int(args):
+    """A Python int known only at run time (a traced weak int, int64 inside)
+    compared with a narrower integer: NumPy compares the int's exact value,
+    so one beyond the dtype's range (`int8 < 2**63 - 1`) is not wrapped
+    into it. Comparing both in int64, which holds every such int and every
+    element, is exact; in range, it agrees with NumPy's narrow loop."""
+    if not any(isinstance(a, Tracer) and a.weak_type is int for a in args):
+        return args
+    keys = [_core.promotion_key(a) for a in args]
+    if not any(isinstance(k, _np.dtype) and k.kind in "iu" and k.itemsize < 8 for k in keys):
+        return args
+    return tuple(a if isinstance(k, type) else _core.asarray(a, _np.int64)
+                 for a, k in zip(args, keys))
+
+
+def _log_add_exp(base_two):
+    """logaddexp/logaddexp2 as NumPy's npy_logaddexp(2): the larger operand
+    plus log1p(exp(-|a - b|)), which cannot overflow. Equal operands give
+    a + log(2) (infinities of one sign among them, whose difference is NaN);
+    NaN propagates. float16 is computed in float32 and rounded once, as
+    NumPy's float16 loop does."""
+
+    def build_op(dtype, values):
+        a, b = (Tracer(v) for v in values)
+        if dtype == _np.float16:
+            a, b = (_core.astype(x, _np.float32) for x in (a, b))
+        exp, log_two = (UFUNCS[_np.exp2], 1.0) if base_two else (UFUNCS[_np.exp], math.log(2))
+        distance = UFUNCS[_np.absolute](UFUNCS[_np.subtract](a, b))
+        tail = UFUNCS[_np.log1p](exp(UFUNCS[_np.negative](distance)))
+        if base_two:
+            tail = UFUNCS[_np.multiply](tail, 1 / math.log(2))
+        result = where(UFUNCS[_np.equal](a, b), UFUNCS[_np.add](a, log_two),
+                       UFUNCS[_np.add](UFUNCS[_np.maximum](a, b), tail))
+        return _core.astype(result, dtype).value
+
+    return build_op
+
+
 def _ufunc(numpy_ufunc, build_op):
     def function(*args, dtype=None):
         if len(args) != numpy_ufunc.nin:
@@ -161,6 +201,7 @@ def _ufunc(numpy_ufunc, build_op):
             answer = _beyond_range_comparison(numpy_ufunc, args)
             if answer is not None:
                 return answer
+            args = _widened_for_weak_int(args)
         return apply_ufunc(numpy_ufunc, build_op, *args, dtype=dtype)
 
     function.__name__ = numpy_ufunc.__name__
@@ -221,6 +262,8 @@ _IMPLEMENTATIONS = {
     _np.sinh: _op(_ml.SinhOp),
     _np.cosh: _op(_ml.CoshOp),
     _np.tanh: _op(_ml.TanhOp),
+    _np.logaddexp: _log_add_exp(base_two=False),
+    _np.logaddexp2: _log_add_exp(base_two=True),
     # rounding
     _np.floor: _float_op(_ml.FloorOp),
     _np.ceil: _float_op(_ml.CeilOp),
@@ -330,7 +373,16 @@ def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None, **kwargs):
     if not bounds:
         return a
     # One dtype for all three, as NumPy's clip ufunc (not max then min).
-    a = _core.asarray(a, _core.result_type(a, *bounds))
+    dtype = _core.result_type(a, *bounds)
+    if dtype.kind == "i" and dtype.itemsize < 8 and any(
+            isinstance(bound, Tracer) and bound.weak_type is int for bound in bounds):
+        # A Python int bound known only at run time may lie beyond the dtype's
+        # range, where it bounds nothing, as a constant one above: clipped in
+        # int64, which holds it and every element, and cast back, the result
+        # is exact. (A bound beyond the range on the far side, which NumPy
+        # rejects with OverflowError, wraps.)
+        return _core.astype(clip(_core.asarray(a, _np.int64), low, high), dtype)
+    a = _core.asarray(a, dtype)
     if low is not None:
         a = UFUNCS[_np.maximum](a, low)
     if high is not None:

@@ -101,3 +101,29 @@ func.func @dynamic(%x: tensor<?x1024xf32>, %init: tensor<?x1024xf32>) -> tensor<
   } -> tensor<?x1024xf32>
   return %e : tensor<?x1024xf32>
 }
+
+// -----
+
+// A reversal (x[::-1]) walks its input backwards, which Linalg's tiling
+// cannot express: it is left whole, and the op after it is tiled alone.
+// CHECK-LABEL: func.func @reversal_left_whole
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<65536xf64>)
+// CHECK: scf.forall
+// CHECK: tensor.extract_slice %[[R]]
+// CHECK: linalg.generic
+// CHECK: arith.addf
+func.func @reversal_left_whole(%x: tensor<65536xf64>) -> tensor<65536xf64> {
+  %empty = tensor.empty() : tensor<65536xf64>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (-d0 + 65535)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%x : tensor<65536xf64>) outs(%empty : tensor<65536xf64>) {
+  ^bb0(%a: f64, %out: f64):
+    linalg.yield %a : f64
+  } -> tensor<65536xf64>
+  %s = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%r, %x : tensor<65536xf64>, tensor<65536xf64>) outs(%empty : tensor<65536xf64>) {
+  ^bb0(%a: f64, %b: f64, %out: f64):
+    %sum = arith.addf %a, %b : f64
+    linalg.yield %sum : f64
+  } -> tensor<65536xf64>
+  return %s : tensor<65536xf64>
+}

@@ -1,0 +1,51 @@
+"""Programs LLVM 22 (the xtc 22.1.8 wheels) crashed or miscompiled on, kept
+working by compiler.WORKAROUNDS and compiler.LLVM_OPTIONS."""
+
+import subprocess
+import sys
+import textwrap
+
+from mljit import _native, compiler
+
+# Found by the fuzzer (python test/fuzz/fuzz.py --replay 777001 561): on x86
+# without AVX-512, LLVM's SLP vectorizer emitted a shuffle before the vector
+# load it reads, and instruction selection aborted the process. Run in a
+# child process, so that the abort fails this test instead of ending the run.
+_ABORTED_ON_SLP_SPLIT_NODES = """
+import numpy as np
+import mljit
+
+def fuzzed(a0):
+    v0 = a0.reshape((1, -1, 1, 1))
+    v1 = v0 - a0
+    return v1.any(axis=1)
+
+def differs(a):
+    return (a.reshape(1, a.size, 1, 1) - a != 0).max(axis=1)
+
+fuzzed_input = np.array([-1.3598125763480624, 9.171017567214854, -7.7966665517516525,
+                         3.4457920612063226, 0.0851455685185094, -1.7059928861158387])
+cases = [(fuzzed, fuzzed_input.reshape(3, 2))]
+for shape in [(3, 2), (2, 3), (6, 1)]:
+    a = np.arange(6.0).reshape(shape) * 1.5 - 2
+    a[0, 0] = a.flat[-1]  # some differences are zero
+    cases.append((differs, a))
+for program, a in cases:
+    got, expected = mljit.jit(program)(a), program(a)
+    assert got.dtype == expected.dtype and np.array_equal(got, expected), (got, expected)
+print("agree")
+"""
+
+
+def test_reduction_of_an_array_minus_its_own_reshape():
+    child = subprocess.run([sys.executable, "-c", textwrap.dedent(_ABORTED_ON_SLP_SPLIT_NODES)],
+                           capture_output=True, text=True, timeout=600)
+    assert child.returncode == 0 and child.stdout.strip() == "agree", (
+        f"exit status {child.returncode}\n{child.stdout}\n{child.stderr[-3000:]}")
+
+
+def test_llvm_knows_the_options_set():
+    # An LLVM that renamed or dropped one would only log a warning at import.
+    for name, value in compiler.LLVM_OPTIONS:
+        assert _native.capi.mljitSetLLVMOption(name.encode(), value.encode()), name
+    assert not _native.capi.mljitSetLLVMOption(b"mljit-no-such-option", b"1")
