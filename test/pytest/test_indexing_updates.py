@@ -267,3 +267,20 @@ def test_unsupported_writes_name_the_function_and_the_users_line(program, messag
                        match=rf"test_indexing_updates.py:{program.__code__.co_firstlineno}: "
                              rf".*{message}"):
         mljit.jit(program)(np.ones((2, 3)))
+
+
+def test_fuzzer_found_writes_through_zero_d_views_and_reductions_over_no_axes():
+    def through_view(a0):
+        v0 = np.full_like(a0, 1, dtype=np.int8)
+        v1 = v0[...]
+        np.copyto(v1, -3, casting="safe")
+        return v0
+
+    def after_reduce(a0):
+        v0 = np.minimum.reduce(a0, axis=(), keepdims=False)
+        np.greater_equal(a0, a0, out=a0)
+        return v0
+
+    for program, argument in ((through_view, np.array(2.0)),
+                              (after_reduce, np.array([[5]], np.int8))):
+        assert_same(mljit.jit(program)(argument.copy()), program(argument.copy()))

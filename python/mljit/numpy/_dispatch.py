@@ -250,10 +250,10 @@ def _ufunc_reduce(ufunc, method, array, axis=0, dtype=None, out=None, keepdims=F
         return _reductions.cumsum(array, axis, dtype)
     function, takes_dtype = reduction
     if takes_dtype:
-        return function(array, axis, dtype, keepdims=keepdims)
+        return _new_array(function(array, axis, dtype, keepdims=keepdims), (array,))
     if dtype is not None:
         array = astype(array, dtype)
-    return function(array, axis, keepdims=keepdims)
+    return _new_array(function(array, axis, keepdims=keepdims), (array,))
 
 
 def _ufunc_at(ufunc, a, indices, b=None):

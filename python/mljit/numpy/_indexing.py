@@ -207,7 +207,8 @@ def _numpy_key(key: list) -> tuple:
 
 
 def _basic_view(x: Tracer, key: list) -> Tracer:
-    numpy_key = _numpy_key(key)
+    # x[()] of a 0-d array is a scalar; x[...] is the view.
+    numpy_key = _numpy_key(key) or Ellipsis
     return _views.view_of(x, _views.Step(
         lambda t: _basic_value(t, key), lambda t, new: _update_basic(t, key, new),
         lambda stand_in: stand_in[numpy_key]))
