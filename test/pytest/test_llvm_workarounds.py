@@ -44,6 +44,30 @@ def test_reduction_of_an_array_minus_its_own_reshape():
         f"exit status {child.returncode}\n{child.stdout}\n{child.stderr[-3000:]}")
 
 
+# Found by the fuzzer (seed 990021, index 4683): another SLP vectorizer
+# abort, in instruction selection ("Already set a value for this node").
+_ABORTED_ON_SLP_BUNDLE = """
+import numpy as np
+import mljit
+
+def fuzzed(a1, a2):
+    return np.matmul(np.remainder(1e-3, np.arccos(a1)), a2)
+
+a1 = np.arange(36).reshape(4, 3, 3) % 3 == 0
+a2 = np.array([np.inf, 0.9046509265899658, np.inf], dtype=np.float32)
+got, expected = mljit.jit(fuzzed)(a1, a2), fuzzed(a1, a2)
+assert got.dtype == expected.dtype and np.allclose(got, expected, equal_nan=True)
+print("agree")
+"""
+
+
+def test_remainder_by_arccos_of_booleans_in_a_batched_product():
+    child = subprocess.run([sys.executable, "-c", textwrap.dedent(_ABORTED_ON_SLP_BUNDLE)],
+                           capture_output=True, text=True, timeout=600)
+    assert child.returncode == 0 and child.stdout.strip() == "agree", (
+        f"exit status {child.returncode}\n{child.stdout}\n{child.stderr[-3000:]}")
+
+
 def test_llvm_knows_the_options_set():
     # An LLVM that renamed or dropped one would only log a warning at import.
     for name, value in compiler.LLVM_OPTIONS:
