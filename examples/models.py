@@ -25,10 +25,10 @@ def softmax(x, axis=-1, xp=np):
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def layer_norm(x, gamma, beta, eps=1e-5):
+def layer_norm(x, gamma, beta, eps=1e-5, xp=np):
     mean = x.mean(axis=-1, keepdims=True)
     variance = x.var(axis=-1, keepdims=True)
-    return (x - mean) / np.sqrt(variance + eps) * gamma + beta
+    return (x - mean) / xp.sqrt(variance + eps) * gamma + beta
 
 
 def layer_norm_explicit_variance(x, gamma, beta, eps=1e-5, xp=np):
@@ -45,10 +45,10 @@ def gelu(x, xp=np):
     return 0.5 * x * (1.0 + xp.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x**3)))
 
 
-def gelu_float64(x):
+def gelu_float64(x, xp=np):
     """gelu with its constant from np.sqrt, a float64 NumPy scalar: NumPy
     computes it in float64 whatever the float type of `x`."""
-    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
+    return 0.5 * x * (1.0 + xp.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
 
 
 def mlp_relu(x, w1, b1, w2, b2, xp=np):
@@ -127,12 +127,12 @@ def gpt2_block(x, p, heads=12, xp=np):
     return x + gelu(h @ p["fc_w"] + p["fc_b"], xp) @ p["out_w"] + p["out_b"]
 
 
-def gpt2(ids, wte, wpe, blocks, ln_f, heads):
+def gpt2(ids, wte, wpe, blocks, ln_f, heads, xp=np):
     """GPT-2's forward pass over the tokens `ids`: logits. Each head attends
     on its own (np.split, np.hstack), and its constants come from np.sqrt:
     it computes in float64."""
     t = ids.shape[0]
-    return _gpt2_layers(wte[ids] + wpe[np.arange(t)], wte, blocks, ln_f, heads)
+    return _gpt2_layers(wte[ids] + wpe[xp.arange(t)], wte, blocks, ln_f, heads, xp)
 
 
 def gpt2_from_token_list(ids, wte, wpe, blocks, ln_f, heads):
@@ -141,21 +141,22 @@ def gpt2_from_token_list(ids, wte, wpe, blocks, ln_f, heads):
     return _gpt2_layers(wte[ids] + wpe[range(len(ids))], wte, blocks, ln_f, heads)
 
 
-def _gpt2_layers(x, wte, blocks, ln_f, heads):
+def _gpt2_layers(x, wte, blocks, ln_f, heads, xp=np):
     t = x.shape[0]
     for block in blocks:
-        h = layer_norm(x, block["ln1_g"], block["ln1_b"])
-        q, k, v = np.split(h @ block["attn_w"] + block["attn_b"], 3, axis=-1)
-        mask = np.tri(t, dtype=bool)
+        h = layer_norm(x, block["ln1_g"], block["ln1_b"], xp=xp)
+        q, k, v = xp.split(h @ block["attn_w"] + block["attn_b"], 3, axis=-1)
+        mask = xp.tri(t, dtype=bool)
         outputs = []
-        for qh, kh, vh in zip(np.split(q, heads, axis=-1), np.split(k, heads, axis=-1),
-                              np.split(v, heads, axis=-1)):
+        for qh, kh, vh in zip(xp.split(q, heads, axis=-1), xp.split(k, heads, axis=-1),
+                              xp.split(v, heads, axis=-1)):
             scores = qh @ kh.T / np.sqrt(qh.shape[-1])
-            outputs.append(softmax(np.where(mask, scores, -1e10)) @ vh)
-        x = x + np.hstack(outputs) @ block["proj_w"] + block["proj_b"]
-        h = layer_norm(x, block["ln2_g"], block["ln2_b"])
-        x = x + gelu_float64(h @ block["fc_w"] + block["fc_b"]) @ block["out_w"] + block["out_b"]
-    x = layer_norm(x, ln_f["g"], ln_f["b"])
+            outputs.append(softmax(xp.where(mask, scores, -1e10), xp=xp) @ vh)
+        x = x + xp.hstack(outputs) @ block["proj_w"] + block["proj_b"]
+        h = layer_norm(x, block["ln2_g"], block["ln2_b"], xp=xp)
+        x = (x + gelu_float64(h @ block["fc_w"] + block["fc_b"], xp) @ block["out_w"]
+             + block["out_b"])
+    x = layer_norm(x, ln_f["g"], ln_f["b"], xp=xp)
     return x @ wte.T
 
 

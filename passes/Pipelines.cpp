@@ -46,6 +46,8 @@ constexpr const char *kBufferize[] = {
     "canonicalize",
     "cse",
     "func.func(ml-distinct-results)",
+    // After CSE, which merges equal destinations.
+    "ml-destination-per-use",
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map}",
     "buffer-results-to-out-params{hoist-static-allocs "
@@ -81,6 +83,7 @@ constexpr const char *kCPUToLLVM[] = {
     "convert-openmp-to-llvm",
     "convert-arith-to-llvm",
     "convert-func-to-llvm",
+    "ml-noalias-arguments",
     "convert-cf-to-llvm",
     "convert-index-to-llvm",
     "reconcile-unrealized-casts",
@@ -108,8 +111,12 @@ void appendBufferize(const ml::MLCPUPipelineOptions &options,
     passes.push_back("ml-matmul-to-blas");
 }
 
-void appendToLLVM(const ml::MLCPUPipelineOptions &,
+void appendToLLVM(const ml::MLCPUPipelineOptions &options,
                   SmallVectorImpl<std::string> &passes) {
+  // Each loop nest a function of its own, compiled once however often the
+  // program repeats it.
+  passes.push_back(std::string("ml-outline-kernels{merge=") +
+                   (options.mergeKernels ? "true" : "false") + "}");
   passes.append(std::begin(kCPUToLLVM), std::end(kCPUToLLVM));
 }
 

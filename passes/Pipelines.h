@@ -28,6 +28,10 @@ struct MLCPUPipelineOptions : PassPipelineOptions<MLCPUPipelineOptions> {
                           llvm::cl::desc("Threads the parallel loops will run "
                                          "on (sets how finely they are tiled)"),
                           llvm::cl::init(1)};
+  Option<bool> mergeKernels{*this, "merge-kernels",
+                            llvm::cl::desc("Compile equal loop nests once "
+                                           "(ml-outline-kernels{merge})"),
+                            llvm::cl::init(true)};
 };
 
 /// Options of `ml-gpu-pipeline`.

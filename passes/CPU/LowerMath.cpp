@@ -12,6 +12,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <cmath>
+
 namespace mlir::ml {
 #define GEN_PASS_DEF_LOWERMATH
 #include "passes/CPU/Passes.h.inc"
@@ -26,6 +28,72 @@ constexpr StringLiteral kApproximable[] = {
     "acos", "asin", "atan", "atan2", "cbrt", "cos",   "erf", "erfc",
     "exp",  "expm1", "log", "log1p", "log2", "sin", "tanh"};
 
+// MLIR's f32 approximations assume normal numbers: exp builds 2^k from the
+// exponent bits, which gives 0 below ln(FLT_MIN), and log reads the exponent
+// bits, which are 0 for subnormal inputs (log(1e-40) came out -87.3, not
+// -92.1). Both are moved into the normal range, once, where NumPy's results
+// are subnormal or come from subnormals.
+constexpr double kLogSmallestNormal = -87.33654475055310898657; // ln(2^-126)
+constexpr float kSmallestNormal = 1.17549435e-38f;               // 2^-126
+constexpr int kSubnormalScale = 23; // 2^23 makes every subnormal normal
+
+/// A constant `value` of `like`'s type (scalar or vector of f32).
+Value constantLike(OpBuilder &builder, Location loc, Value like, double value) {
+  Type type = like.getType();
+  auto attribute = builder.getF32FloatAttr(static_cast<float>(value));
+  if (auto vector = dyn_cast<VectorType>(type))
+    return arith::ConstantOp::create(builder, loc,
+                                     DenseElementsAttr::get(vector, attribute));
+  return arith::ConstantOp::create(builder, loc, attribute);
+}
+
+/// Replaces `op`, f(x), with f(x * scale), corrected by `correct`, where
+/// x < threshold, and f(x) elsewhere: one evaluation of f.
+template <typename MathOp>
+void computeInNormalRange(
+    MathOp op, double threshold, double scale,
+    function_ref<Value(OpBuilder &, Location, Value)> correct) {
+  OpBuilder builder(op);
+  Location loc = op.getLoc();
+  Value x = op.getOperand();
+  Value outside = arith::CmpFOp::create(
+      builder, loc, arith::CmpFPredicate::OLT, x,
+      constantLike(builder, loc, x, threshold));
+  Value scaled = arith::MulFOp::create(builder, loc, x,
+                                       constantLike(builder, loc, x, scale));
+  auto computed = MathOp::create(
+      builder, loc, arith::SelectOp::create(builder, loc, outside, scaled, x));
+  Value corrected = correct(builder, loc, computed);
+  op.replaceAllUsesWith(
+      arith::SelectOp::create(builder, loc, outside, corrected, computed)
+          .getResult());
+  op.erase();
+}
+
+/// exp(x) below ln(FLT_MIN), where it is subnormal, as exp(x / 2)^2: exact
+/// halving, one rounding into the subnormal range.
+void keepExpSubnormals(math::ExpOp exp) {
+  computeInNormalRange(exp, kLogSmallestNormal, 0.5,
+                       [](OpBuilder &builder, Location loc, Value e) -> Value {
+                         return arith::MulFOp::create(builder, loc, e, e);
+                       });
+}
+
+/// log(x) or log2(x) of a subnormal x as log(x * 2^23) - 23 log(2) (or
+/// - 23): exact scaling.
+template <typename LogOp>
+void keepLogSubnormals(LogOp log, double log2Scale) {
+  computeInNormalRange(
+      log, kSmallestNormal, 1 << kSubnormalScale,
+      [&](OpBuilder &builder, Location loc, Value l) -> Value {
+        return arith::SubFOp::create(
+            builder, loc, l,
+            constantLike(builder, loc, l, kSubnormalScale * log2Scale));
+      });
+}
+
+bool isF32(Value value) { return getElementTypeOrSelf(value).isF32(); }
+
 struct LowerMath : ml::impl::LowerMathBase<LowerMath> {
   using LowerMathBase::LowerMathBase;
 
@@ -38,6 +106,7 @@ struct LowerMath : ml::impl::LowerMathBase<LowerMath> {
             << llvm::join(ArrayRef<StringLiteral>(kApproximable), ", ") << ")";
         return signalPassFailure();
       }
+    keepSubnormals();
     MLIRContext *ctx = &getContext();
     RewritePatternSet approximations(ctx);
     populateMathPolynomialApproximationPatterns(
@@ -57,6 +126,28 @@ struct LowerMath : ml::impl::LowerMathBase<LowerMath> {
     populateMathToLibmConversionPatterns(libm);
     if (failed(applyPartialConversion(getOperation(), target, std::move(libm))))
       signalPassFailure();
+  }
+
+  /// Rewrites each f32 exp, log and log2 about to be approximated once (a
+  /// walk, not patterns: the rewrite holds the op it replaces).
+  void keepSubnormals() {
+    auto listed = [&](StringRef name) {
+      return llvm::is_contained(approximate, name);
+    };
+    SmallVector<Operation *> ops;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<math::ExpOp, math::LogOp, math::Log2Op>(op) &&
+          isF32(op->getResult(0)))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      if (auto exp = dyn_cast<math::ExpOp>(op); exp && listed("exp"))
+        keepExpSubnormals(exp);
+      else if (auto log = dyn_cast<math::LogOp>(op); log && listed("log"))
+        keepLogSubnormals(log, std::log(2.0));
+      else if (auto log2 = dyn_cast<math::Log2Op>(op); log2 && listed("log2"))
+        keepLogSubnormals(log2, 1.0);
+    }
   }
 };
 

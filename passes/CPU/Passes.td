@@ -54,7 +54,10 @@ def PromoteSmallBuffers : Pass<"ml-promote-small-buffers",
     iteration of the OpenMP loop they become has its own
     `memref.alloca_scope`), never inside a sequential loop. Run after
     bufferization and before deallocation; buffers already freed
-    explicitly, returned or stored are left alone.
+    explicitly, returned or stored are left alone. Each scope puts at most
+    `max-scope-bytes` on the stack (a model's function holds thousands of
+    temporaries, all live on the stack until it returns); later buffers
+    stay on the heap.
 
     Example: a row's sum in a tiled softmax,
 
@@ -69,7 +72,10 @@ def PromoteSmallBuffers : Pass<"ml-promote-small-buffers",
   }];
   let options = [
     Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"16384",
-           "Largest buffer put on the stack">
+           "Largest buffer put on the stack">,
+    Option<"maxScopeBytes", "max-scope-bytes", "int64_t", /*default=*/"262144",
+           "Most bytes put on the stack per scope (function or parallel loop "
+           "body), in program order; the rest stays on the heap">
   ];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
@@ -119,7 +125,10 @@ def LowerMath : Pass<"ml-lower-math"> {
     approximations: plain arithmetic that the LLVM vectorizer turns into SIMD
     code, where a libm call would keep the loop scalar (the default list
     holds functions whose approximation stays within a few ULP of NumPy).
-    Functions LLVM has no accurate lowering for (expm1 and log1p, which
+    The approximations assume normal numbers, so exp is computed as
+    exp(x / 2)^2 where its result is subnormal, and log and log2 of a
+    subnormal as log(x * 2^23) - 23 log(2): NumPy's subnormals, not 0 and
+    -87.3. Functions LLVM has no accurate lowering for (expm1 and log1p, which
     `convert-math-to-llvm` computes as exp(x) - 1 and log(1 + x); tanh, cbrt,
     erf, erfc) become libm calls. The rest is left for
     `convert-math-to-llvm` (sqrt, floor, fma, ... are instructions there).
@@ -166,6 +175,76 @@ def MarkAllocatorsNoAlias : Pass<"ml-mark-allocators-noalias", "ModuleOp"> {
     llvm.func @_mlir_memref_to_llvm_aligned_alloc(i64, i64)
         -> (!llvm.ptr {llvm.noalias})
     ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def OutlineKernels : Pass<"ml-outline-kernels", "ModuleOp"> {
+  let summary = "Outline each loop nest into a function, equal ones into one";
+  let description = [{
+    Every op holding regions directly in a function's body (a linalg op, a
+    loop, a tiled `scf.forall`) on buffers, unless it returns a buffer (one
+    it allocated on the stack would not outlive the kernel), becomes a call
+    of a private,
+    `noinline` function computing it: the kernel. Its arguments are the
+    values the op uses from outside; the constants it uses are copied in, so
+    kernels that differ in a constant, a shape or a dtype stay apart. A
+    buffer that the kernel reads only through structured ops, loads, stores
+    and copies is passed with its offset dynamic (`memref.cast`), so that
+    the same loop nest on another slice is the same kernel. With `merge`,
+    kernels that print the same become one.
+
+    LLVM then optimizes each distinct kernel once, in a function of its own
+    size. The functions the kernels came from, now only glue (allocations,
+    views, copies and calls), are marked `ml.outlined`: mljit compiles them
+    without optimizing (python/capi/NativeCode.cpp). A kernel argument that is a buffer none of the other arguments
+    points into, at every call, is listed in `ml.noalias_arguments` by its
+    position in the LLVM function (see `ml-noalias-arguments`).
+
+    Example: two heads' scaling of the scores,
+
+    ```mlir
+    linalg.generic ... ins(%s0 : memref<8x8xf32>) outs(%t0 : memref<8x8xf32>)
+    linalg.generic ... ins(%s1 : memref<8x8xf32>) outs(%t1 : memref<8x8xf32>)
+    ```
+
+    become two calls of one kernel:
+
+    ```mlir
+    %a = memref.cast %s0 : memref<8x8xf32> to memref<8x8xf32, strided<[8, 1], offset: ?>>
+    ...
+    call @f_kernel(%a, %b) : (...) -> ()
+    call @f_kernel(%c, %d) : (...) -> ()
+    ```
+  }];
+  let options = [
+    Option<"merge", "merge", "bool", /*default=*/"true",
+           "Call one kernel for equal loop nests">
+  ];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
+def NoAliasArguments : Pass<"ml-noalias-arguments", "ModuleOp"> {
+  let summary = "Mark the pointer arguments listed by ml-outline-kernels "
+                "noalias";
+  let description = [{
+    An `llvm.func` with `ml.noalias_arguments = array<i64: ...>` gets
+    `llvm.noalias` on those arguments, which must be pointers, and loses the
+    attribute. `ml-outline-kernels` lists the aligned pointers of buffers
+    that alias no other argument: LLVM then vectorizes the kernel's loops
+    and keeps its accumulators in registers as it did before outlining,
+    without run-time overlap checks.
+
+    Example:
+
+    ```mlir
+    llvm.func @k(%a: !llvm.ptr, %b: !llvm.ptr) attributes {ml.noalias_arguments = array<i64: 1>}
+    ```
+
+    becomes `llvm.func @k(%a: !llvm.ptr, %b: !llvm.ptr {llvm.noalias})`.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

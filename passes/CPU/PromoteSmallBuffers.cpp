@@ -43,6 +43,10 @@ struct PromoteSmallBuffers
 
   void runOnOperation() override {
     SmallVector<memref::AllocOp> promoted;
+    // Bytes put on the stack so far in each scope (a parallel loop body or
+    // the function): a model has thousands of temporaries, which the stack
+    // would hold all at once until the function returns.
+    DenseMap<Operation *, int64_t> scopeBytes;
     getOperation().walk([&](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
       // Compared in elements: the size in bits of a large buffer overflows.
@@ -59,6 +63,14 @@ struct PromoteSmallBuffers
             !(isa<memref::StoreOp>(user) &&
               cast<memref::StoreOp>(user).getMemRef() == alloc.getResult()))
           return;
+      Operation *scope = alloc->getParentOp();
+      while (!isa<scf::ParallelOp, scf::ForallOp, func::FuncOp>(scope))
+        scope = scope->getParentOp();
+      int64_t bytes =
+          type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+      if (scopeBytes[scope] + bytes > maxScopeBytes)
+        return;
+      scopeBytes[scope] += bytes;
       promoted.push_back(alloc);
     });
     for (memref::AllocOp alloc : promoted) {

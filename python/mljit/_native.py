@@ -65,6 +65,29 @@ capi.mljitHostCPU.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
 capi.mljitHostCPU.restype = None
 capi.mljitSetLLVMOption.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
 capi.mljitSetLLVMOption.restype = ctypes.c_bool
+# python/capi/NativeCode.cpp
+capi.mljitCompileObjects.argtypes = [_Handle, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int]
+capi.mljitCompileObjects.restype = ctypes.c_void_p
+capi.mljitObjectsError.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+capi.mljitObjectsError.restype = None
+capi.mljitObjectsCount.argtypes = [ctypes.c_void_p]
+capi.mljitObjectsCount.restype = ctypes.c_size_t
+capi.mljitObjectsGet.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p,
+                                 ctypes.c_void_p]
+capi.mljitObjectsGet.restype = None
+capi.mljitObjectsSeconds.argtypes = [ctypes.c_void_p, ctypes.c_int]
+capi.mljitObjectsSeconds.restype = ctypes.c_double
+capi.mljitObjectsDestroy.argtypes = [ctypes.c_void_p]
+capi.mljitObjectsDestroy.restype = None
+capi.mljitLoadObjects.argtypes = [ctypes.POINTER(ctypes.c_char_p),
+                                  ctypes.POINTER(ctypes.c_size_t), ctypes.c_size_t,
+                                  ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p]
+capi.mljitLoadObjects.restype = ctypes.c_void_p
+capi.mljitLoadedLookup.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p,
+                                   ctypes.c_void_p]
+capi.mljitLoadedLookup.restype = ctypes.c_uint64
+capi.mljitLoadedDestroy.argtypes = [ctypes.c_void_p]
+capi.mljitLoadedDestroy.restype = None
 
 
 def new_context() -> ir.Context:

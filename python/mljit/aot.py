@@ -37,10 +37,9 @@ def write_artifact(path: str, module: ir.Module, name: str, in_specs: Sequence[A
                     os.path.join(path, loader.RUNTIME_LIBRARY_FILE))
     library = f"{name}.so"
     with tempfile.TemporaryDirectory() as scratch:
-        object_path = os.path.join(scratch, "kernel.o")
         # Not run: GPU code needs no GPU to be built.
-        executable.compile_object(module, name, object_path, target.device)
-        executable.link_shared_library(object_path, os.path.join(path, library), "$ORIGIN")
+        object_paths = executable.compile_objects(module, name, scratch, target.device)
+        executable.link_shared_library(object_paths, os.path.join(path, library), "$ORIGIN")
     shutil.copyfile(loader.__file__, os.path.join(path, "mljit_loader.py"))
     shutil.copyfile(cuda.__file__, os.path.join(path, "mljit_cuda.py"))
 

@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import threading
+import time
 from typing import Callable, Iterable
 
 import numpy as np
@@ -136,6 +137,7 @@ class JitFunction:
         # are never written in place.
         writable = [not spec.scalar and not signature.device_arrays for spec in signature.specs]
         recorded = effects.Effects(writable)
+        start = time.perf_counter()
         effects.tracing_started()
         try:
             traced = tracing.trace(signature.bind(self._fun, snapshot), signature.specs,
@@ -143,7 +145,8 @@ class JitFunction:
         finally:
             effects.tracing_ended()
         return Lowered(traced, signature, self._target_for(signature), self.signature,
-                       self._dump_ir or os.environ.get("MLJIT_DUMP_IR") or None)
+                       self._dump_ir or os.environ.get("MLJIT_DUMP_IR") or None,
+                       trace_seconds=time.perf_counter() - start)
 
     # -- public ------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import re
 import shlex
 import shutil
 import tempfile
+import time
 
 from mlir import ir
 from mlir.passmanager import PassManager
@@ -44,29 +45,49 @@ def read_only_arguments(module: ir.Module) -> None:
             operation.attributes["arg_attrs"] = ir.ArrayAttr.get([read_only] * count)
 
 
-def lower(traced: TracedFunction, pipeline: str, dump_dir: str | None = None) -> ir.Module:
-    """A copy of the traced module run through `pipeline`.
+# Verifying the IR after every pass costs a quarter of the pass time of a
+# model; the JIT verifies the pipeline's result only, unless
+# MLJIT_VERIFY_PASSES is set (the tests set it).
+def _verify_each_pass() -> bool:
+    return bool(os.environ.get("MLJIT_VERIFY_PASSES"))
+
+
+def lower(traced: TracedFunction, pipeline, dump_dir: str | None = None,
+          times: dict | None = None) -> ir.Module:
+    """A copy of the traced module run through `pipeline`: its text, or its
+    stages as (stage, text) pairs (Target.pipeline_steps), run one after
+    another, each one's seconds put in `times`.
 
     With `dump_dir`, the IR after every pass is written under it, one
     numbered file per pass, named by the pass.
     """
+    steps = (("passes", pipeline),) if isinstance(pipeline, str) else tuple(pipeline)
+    whole = ",".join(text for _, text in steps)
+    if dump_dir:
+        steps = (("passes", whole),)
     text = input_text(traced)
     with traced.context:
         module = ir.Module.parse(text)
         read_only_arguments(module)
-        try:
-            manager = PassManager.parse(f"builtin.module({pipeline})")
-        except ValueError as error:
-            raise CompileError(f"invalid pipeline '{pipeline}': {error}") from None
-        directory = None
-        if dump_dir:
-            directory = _dump_directory(dump_dir, traced.name, text, pipeline)
-            manager.enable_ir_printing(print_after_all=True, enable_debug_info=True,
-                                       tree_printing_dir_path=directory)
-        try:
-            manager.run(module.operation)
-        except ir.MLIRError as error:
-            raise _failure(traced, text, pipeline, error, directory) from None
+        directory = _dump_directory(dump_dir, traced.name, text, whole) if dump_dir else None
+        for index, (name, step) in enumerate(steps):
+            start = time.perf_counter()
+            try:
+                manager = PassManager.parse(f"builtin.module({step})")
+            except ValueError as error:
+                raise CompileError(f"invalid pipeline '{step}': {error}") from None
+            manager.enable_verifier(_verify_each_pass())
+            if directory:
+                manager.enable_ir_printing(print_after_all=True, enable_debug_info=True,
+                                           tree_printing_dir_path=directory)
+            try:
+                manager.run(module.operation)
+                if index == len(steps) - 1:
+                    module.operation.verify()
+            except ir.MLIRError as error:
+                raise _failure(traced, text, whole, error, directory) from None
+            if times is not None:
+                times[name] = time.perf_counter() - start
     return module
 
 
@@ -178,17 +199,22 @@ def kernel_assembly(module: ir.Module) -> str:
     return "\n".join(texts)
 
 
-_STRING_CALLBACK = ctypes.CFUNCTYPE(None, _native.MlirStringRef, ctypes.c_void_p)
+STRING_CALLBACK = ctypes.CFUNCTYPE(None, _native.MlirStringRef, ctypes.c_void_p)
+
+
+def collect_bytes(call, *args) -> bytes | None:
+    """The bytes a C API function hands to its MlirStringCallback; None if
+    the function returns False (failure)."""
+    parts: list[bytes] = []
+    callback = STRING_CALLBACK(lambda ref, _: parts.append(ctypes.string_at(ref.data, ref.length)))
+    if call(*args, callback, None) is False:
+        return None
+    return b"".join(parts)
 
 
 def _collect_string(call, *args) -> str | None:
-    """The string a C API function hands to its MlirStringCallback; None if
-    the function returns False (failure)."""
-    parts: list[bytes] = []
-    callback = _STRING_CALLBACK(lambda ref, _: parts.append(ctypes.string_at(ref.data, ref.length)))
-    if call(*args, callback, None) is False:
-        return None
-    return b"".join(parts).decode()
+    collected = collect_bytes(call, *args)
+    return None if collected is None else collected.decode()
 
 
 def translate_to_llvm_ir(module: ir.Module) -> str:
@@ -248,6 +274,13 @@ def set_llvm_options() -> None:
 
 
 set_llvm_options()
+
+
+def host_target() -> tuple[str, str]:
+    """The CPU name and the LLVM feature string code is compiled for: the
+    host's features and WORKAROUNDS."""
+    cpu, *features = host_cpu().split()
+    return cpu, ",".join((*features, *WORKAROUNDS))
 
 
 def tune_for_host(module: ir.Module) -> None:

@@ -133,12 +133,12 @@ def store(root: str, entry_key: str, name: str, compiled: executable.Executable)
         logger.warning("mljit cache: cannot write to %s: %s", root, error)
         return
     try:
-        object_path = os.path.join(staging, "kernel.o")
-        compiled.save_object(object_path)
+        object_paths = compiled.save_objects(staging)
         library = os.path.join(staging, _LIBRARY)
-        executable.link_shared_library(object_path, library,
+        executable.link_shared_library(object_paths, library,
                                        os.path.dirname(_native.RUNTIME_LIBRARY_PATH))
-        os.remove(object_path)
+        for path in object_paths:
+            os.remove(path)
         meta = {"format": FORMAT, "key": entry_key, "name": name,
                 "sha256": _file_digest(library), "created": time.time()}
         with open(os.path.join(staging, _META), "w") as file:

@@ -6,9 +6,10 @@ strided memref descriptor. The calls themselves are made in C
 (`mljit._call.Kernel`, python/extension/call.c) through the packed wrapper
 the ExecutionEngine generates, `_mlir__mlir_ciface_<name>(void **)`.
 
-The machine code comes either from the ExecutionEngine (a fresh compile) or
-from a shared library: the engine's object file linked by the system's C
-compiler driver, as the disk cache and `mljit.export` store it.
+The machine code comes either from a fresh compile (native_code.py on the
+CPU, MLIR's ExecutionEngine for GPU code) or from a shared library: the
+compile's object files linked by the system's C compiler driver, as the disk
+cache and `mljit.export` store it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from mlir.execution_engine import ExecutionEngine
 
 import numpy as np
 
-from . import _call, _native, compiler, cuda, loader, pytree
+from . import _call, _native, compiler, cuda, loader, native_code, pytree
 from .errors import CompileError
 from .tracing import ArgSpec
 
@@ -71,8 +72,11 @@ class Executable:
     checked after every call.
     """
 
-    def __init__(self, address: int, owner: Any, interface: Interface, device: str = "cpu"):
+    def __init__(self, address: int, owner: Any, interface: Interface, device: str = "cpu",
+                 code: native_code.ObjectCode | None = None):
         self.owner = owner
+        # The object files of a fresh CPU compile (else None).
+        self.code = code
         self._gpu = device == "cuda"
         self.kernel = _call.Kernel(
             address, owner,
@@ -94,7 +98,12 @@ class Executable:
     def from_module(cls, module: ir.Module, name: str, interface: Interface,
                     device: str = "cpu") -> "Executable":
         """JIT-compiles an LLVM-dialect module; position-independent code, so
-        that its object file can also become a shared library."""
+        that its object files can also become a shared library."""
+        if device != "cuda":
+            _refuse_gpu_binaries(module)
+            code = native_code.ObjectCode(module)
+            loaded = native_code.Loaded(code.objects)
+            return cls(loaded.lookup(packed_symbol(name)), loaded, interface, device, code)
         if device == "cuda":
             # Before any GPU code runs: loading it needs the driver.
             cuda.require(_native.runtime_library)
@@ -128,9 +137,14 @@ class Executable:
         address = ctypes.cast(getattr(library, packed_symbol(name)), ctypes.c_void_p).value
         return cls(address, library, interface, device)
 
-    def save_object(self, path: str) -> None:
-        """Writes the JIT-compiled object file (fresh compiles only)."""
+    def save_objects(self, directory: str) -> list[str]:
+        """Writes the compiled object files into `directory` (fresh compiles
+        only): their paths."""
+        if self.code is not None:
+            return self.code.write(directory)
+        path = os.path.join(directory, "kernel.o")
         save_object(self.owner, path)
+        return [path]
 
     def __call__(self, inputs: Sequence) -> Any:
         """The results for `inputs`, leaves matching the compiled signature."""
@@ -140,14 +154,18 @@ class Executable:
         return result
 
 
-def _engine(module: ir.Module, device: str) -> ExecutionEngine:
-    """The JIT of an LLVM-dialect module for `device`, its global
-    constructors not run."""
-    if device != "cuda" and any(op.operation.name == "gpu.binary"
-                                for op in module.body.operations):
+def _refuse_gpu_binaries(module: ir.Module) -> None:
+    if any(op.operation.name == "gpu.binary" for op in module.body.operations):
         # Its kernels would never be loaded: every launch would fail.
         raise CompileError("the pipeline built GPU code (gpu.binary), which runs only "
                            "with device='cuda'")
+
+
+def _engine(module: ir.Module, device: str) -> ExecutionEngine:
+    """The JIT of an LLVM-dialect module for `device`, its global
+    constructors not run."""
+    if device != "cuda":
+        _refuse_gpu_binaries(module)
     compiler.tune_for_host(module)
     return ExecutionEngine(module, opt_level=OPT_LEVEL,
                            shared_libs=[_native.RUNTIME_LIBRARY_PATH], enable_pic=True)
@@ -159,10 +177,14 @@ def save_object(engine: ExecutionEngine, path: str) -> None:
         engine.dump_to_object_file(path)
 
 
-def compile_object(module: ir.Module, name: str, path: str, device: str) -> None:
+def compile_objects(module: ir.Module, name: str, directory: str, device: str) -> list[str]:
     """Compiles an LLVM-dialect module with function `name` for `device`
-    into the object file `path` without running any of it (GPU code can be
-    built where no GPU is)."""
+    into object files in `directory` without running any of it (GPU code can
+    be built where no GPU is): their paths."""
+    if device != "cuda":
+        _refuse_gpu_binaries(module)
+        return native_code.ObjectCode(module).write(directory)
+    path = os.path.join(directory, "kernel.o")
     engine = _engine(module, device)
     # Looking the function up compiles the module; dumping an engine that
     # has compiled nothing would try to compile wrappers of every function
@@ -170,6 +192,7 @@ def compile_object(module: ir.Module, name: str, path: str, device: str) -> None
     if not engine.raw_lookup(f"_mlir_ciface_{name}"):
         raise CompileError(f"the JIT could not link '{name}' (see the message above)")
     save_object(engine, path)
+    return [path]
 
 
 class DeviceExecutable:
@@ -244,8 +267,8 @@ def linker() -> str | None:
     return shutil.which(os.environ.get("CC") or "cc")
 
 
-def link_shared_library(object_path: str, output: str, runtime_dir: str) -> None:
-    """Links a kernel object into a shared library that finds
+def link_shared_library(object_paths: Sequence[str], output: str, runtime_dir: str) -> None:
+    """Links kernel objects into a shared library that finds
     libmljit_runtime.so in `runtime_dir` (`$ORIGIN` for one next to it)."""
     driver = linker()
     if driver is None:
@@ -254,14 +277,15 @@ def link_shared_library(object_path: str, output: str, runtime_dir: str) -> None
     search_dir = (os.path.dirname(output) if runtime_dir == "$ORIGIN" else runtime_dir)
     # --no-as-needed: the runtime is always a dependency, even of code that
     # calls none of it, so that its functions can be found through the library.
-    command = [driver, "-shared", "-o", output, object_path, f"-L{search_dir}",
+    command = [driver, "-shared", "-o", output, *object_paths, f"-L{search_dir}",
                "-Wl,--no-as-needed", "-l:libmljit_runtime.so", "-Wl,--as-needed",
                f"-Wl,-rpath,{runtime_dir}", "-lm"]
     # The JIT turned the module's global constructors (GPU code: loading its
     # binaries) into one function; loading the library must run it.
-    with open(object_path, "rb") as file:
-        if _ORC_INIT.encode() in file.read():
-            command.append(f"-Wl,-init,{_ORC_INIT}")
+    for path in object_paths:
+        with open(path, "rb") as file:
+            if _ORC_INIT.encode() in file.read():
+                command.append(f"-Wl,-init,{_ORC_INIT}")
     process = subprocess.run(command, capture_output=True, text=True)
     if process.returncode != 0:
         raise CompileError(f"linking {output} failed ({' '.join(command)}):\n"

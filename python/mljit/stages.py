@@ -9,6 +9,8 @@ their traced module, signature and target as public properties; export and
 from __future__ import annotations
 
 import dataclasses
+import logging
+import time
 from typing import Any, Callable
 
 from . import compiler, diskcache
@@ -16,6 +18,8 @@ from .executable import DeviceExecutable, Executable, Interface
 from .signature import Signature
 from .target import Target
 from .tracing import TracedFunction
+
+logger = logging.getLogger("mljit")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -25,7 +29,8 @@ class Lowered:
 
     `signature_of` maps call arguments to a Signature and array leaves, as
     the jitted function does (Compiled checks its calls with it);
-    `dump_ir` is where to write the IR after every pass (None: nowhere).
+    `dump_ir` is where to write the IR after every pass (None: nowhere);
+    `trace_seconds` how long tracing took.
     """
 
     traced: TracedFunction
@@ -33,6 +38,7 @@ class Lowered:
     target: Target
     signature_of: Callable = dataclasses.field(repr=False)
     dump_ir: str | None = None
+    trace_seconds: float = 0.0
 
     @property
     def interface(self) -> Interface:
@@ -58,17 +64,29 @@ class Compiled:
 
     The code comes from the disk cache when this signature was compiled
     before (by any process), else from running the pipeline and LLVM.
+    `compile_time` says where the time went: seconds by phase, in order
+    ("trace", each pipeline stage, the LLVM phases, loading, the disk
+    cache's lookup and store), and "total".
     """
 
     def __init__(self, lowered: Lowered):
         self.lowered = lowered
         self.loaded_from_disk_cache = False
-        self._llvm_text = None
+        self._llvm_module = None
+        start = time.perf_counter()
+        self.compile_time = {"trace": lowered.trace_seconds}
         if lowered.target.device_arrays:
             module = self._lower()
-            self._executable = DeviceExecutable(module, lowered.traced.name, lowered.interface)
+            self._executable = self._timed(
+                "llvm", DeviceExecutable, module, lowered.traced.name, lowered.interface)
         else:
             self._executable = self._load_or_compile()
+        self.compile_time["total"] = lowered.trace_seconds + time.perf_counter() - start
+        logger.debug("%s: compiled in %.3f s (%s)", lowered.traced.name,
+                     self.compile_time["total"],
+                     ", ".join(f"{phase} {seconds:.3f}"
+                               for phase, seconds in self.compile_time.items()
+                               if phase != "total"))
         # call_leaves(leaves): the results for array leaves of the signature.
         self.call_leaves = self._executable.__call__
         # try_call(args): the whole call when `args` are exactly the
@@ -83,9 +101,18 @@ class Compiled:
     def target(self) -> Target:
         return self.lowered.target
 
+    def _timed(self, phase: str, function, *args):
+        """function(*args), its seconds added to compile_time[phase]."""
+        start = time.perf_counter()
+        result = function(*args)
+        self.compile_time[phase] = time.perf_counter() - start
+        return result
+
     def _lower(self):
-        module = compiler.lower(self.lowered.traced, self.target.pipeline, self.lowered.dump_ir)
-        self._llvm_text = str(module)
+        module = compiler.lower(self.lowered.traced, self.target.pipeline_steps,
+                                self.lowered.dump_ir, self.compile_time)
+        # Printed when asked for (as_text): printing a model takes a while.
+        self._llvm_module = module
         return module
 
     def _load_or_compile(self) -> Executable:
@@ -94,22 +121,37 @@ class Compiled:
         root = None if self.lowered.dump_ir else diskcache.directory()
         if root:
             entry_key = diskcache.key(traced.as_text(), self.target.pipeline)
-            executable = diskcache.load(root, entry_key, traced.name, self.lowered.interface,
-                                        device)
+            executable = self._timed("cache-load", diskcache.load, root, entry_key,
+                                     traced.name, self.lowered.interface, device)
             if executable is not None:
                 self.loaded_from_disk_cache = True
                 return executable
-        executable = Executable.from_module(self._lower(), traced.name, self.lowered.interface,
+        module = self._lower()
+        start = time.perf_counter()
+        executable = Executable.from_module(module, traced.name, self.lowered.interface,
                                             device)
+        llvm_seconds = time.perf_counter() - start
+        if executable.code is not None:
+            self.compile_time.update(executable.code.seconds)
+            self.compile_time["load"] = llvm_seconds - sum(executable.code.seconds.values())
+        else:
+            self.compile_time["llvm"] = llvm_seconds
         if root:
-            diskcache.store(root, entry_key, traced.name, executable)
+            self._timed("cache-store", diskcache.store, root, entry_key, traced.name, executable)
         return executable
+
+    @property
+    def object_files(self) -> list[bytes] | None:
+        """The machine code as object files, as LLVM emitted them (a fresh
+        CPU compile; None for code from the disk cache or for a GPU)."""
+        code = getattr(self._executable, "code", None)
+        return None if code is None else list(code.objects)
 
     def as_text(self) -> str:
         """The LLVM-dialect IR of the compiled code."""
-        if self._llvm_text is None:  # loaded from disk: run the pipeline now
-            self._llvm_text = str(compiler.lower(self.lowered.traced, self.target.pipeline))
-        return self._llvm_text
+        if self._llvm_module is None:  # loaded from disk: run the pipeline now
+            self._llvm_module = compiler.lower(self.lowered.traced, self.target.pipeline)
+        return str(self._llvm_module)
 
     def run(self, leaves, objects=()) -> Any:
         """The results for the signature's array leaves, with the call's

@@ -86,6 +86,14 @@ class Target:
         return self.custom_pipeline or self._stage_pipeline("pipeline")
 
     @property
+    def pipeline_steps(self) -> tuple:
+        """`pipeline` as (stage, pipeline text) pairs, one per stage: run one
+        after another they run exactly `pipeline` (and time each stage)."""
+        if self.custom_pipeline:
+            return (("passes", self.custom_pipeline),)
+        return self._steps()[1]
+
+    @property
     def stages(self) -> tuple:
         return GPU_STAGES if self.is_gpu else CPU_STAGES
 
@@ -98,30 +106,37 @@ class Target:
             return dataclasses.replace(self, gpu_format="isa")._stage_pipeline("pipeline")
         return self._stage_pipeline(stage)
 
-    def _stage_pipeline(self, stage: str) -> str:
-        """`ml-cpu-*` or `ml-gpu-*` pipelines with this target's options: the
-        whole pipeline ("pipeline"), or the stages that end with `stage`."""
+    def _steps(self) -> tuple:
+        """(`ml-cpu-pipeline` or `ml-gpu-pipeline` with this target's
+        options, its stages as (stage, pipeline text) pairs)."""
         if self.is_gpu:
             target = self.resolved()
             features = _PTX_FEATURES.get(target.chip.rstrip("a"), "+ptx80")
             options = (f"{{chip={target.chip} features={features} "
                        f"format={target.gpu_format} "
                        f"host-arguments={str(not self.device_arrays).lower()}}}")
-            steps = ("ml-gpu-to-linalg", "ml-gpu-bufferize", "ml-gpu-map")
-            names = ("linalg", "bufferized", "gpu")
-            family = "ml-gpu-pipeline"
+            family = "ml-gpu"
+            stages = (("linalg", "to-linalg"), ("bufferized", "bufferize"), ("gpu", "map"),
+                      ("llvm", "to-llvm"))
         else:
             options = (f"{{blas={str(_native.BLAS).lower()} "
                        f"threads={_native.THREADS}}}")
-            steps = ("ml-cpu-to-linalg", "ml-cpu-bufferize")
-            names = ("linalg", "bufferized")
-            family = "ml-cpu-pipeline"
+            family = "ml-cpu"
+            stages = (("linalg", "to-linalg"), ("bufferized", "bufferize"), ("llvm", "to-llvm"))
+        return (f"{family}-pipeline{options}",
+                tuple((name, f"{family}-{step}{options}") for name, step in stages))
+
+    def _stage_pipeline(self, stage: str) -> str:
+        """`ml-cpu-*` or `ml-gpu-*` pipelines with this target's options: the
+        whole pipeline ("pipeline"), or the stages that end with `stage`."""
+        whole, steps = self._steps()
         if stage == "pipeline":
-            return family + options
+            return whole
+        names = [name for name, _ in steps]
         if stage not in names:
             raise ValueError(f"unknown stage {stage!r}; the stages are "
                              + ", ".join(repr(s) for s in self.stages))
-        return ",".join(step + options for step in steps[:names.index(stage) + 1])
+        return ",".join(text for _, text in steps[:names.index(stage) + 1])
 
 
 CPU = Target()

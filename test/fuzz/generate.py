@@ -145,13 +145,14 @@ class _Builder:
     # Statements.
 
     def _try(self, made, new: bool) -> bool:
-        """Adds statement `made` = (template, operands, noise[, "effect"]) if
+        """Adds statement `made` = (template, operands, noise[, "effect"[,
+        dtype computed in]]) if
         NumPy runs it (to a supported array); keeps a failing one now and
         then. An effect is run with all the statements before it, on copies
         of the inputs, whose values then replace `env`."""
         template, operands, noise, *effect = made
         target = "" if effect else f"v{len(self.statements)}"
-        statement = Statement(target, template, tuple(operands), noise, new)
+        statement = Statement(target, template, tuple(operands), noise, new, *effect[1:])
         if effect:
             program = Program(tuple(self.inputs), (*self.statements, statement), (),
                               tuple(self.captured), self.capture)

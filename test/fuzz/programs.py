@@ -51,6 +51,10 @@ class Statement:
     # Written by the families of indexing, updates and state (updates.py):
     # where NumPy rejects it, mljit must raise the same kind of exception.
     new: bool = False
+    # For an effect: the float dtype its values are computed in, where that
+    # is coarser than the array written (a float32 ufunc loop writing out=
+    # into float64), so that noise is that dtype's.
+    computes_in: str = ""
 
     @property
     def effect(self) -> bool:
@@ -387,7 +391,8 @@ def _run(s: Statement, env: dict, noise_rng) -> None:
             with np.errstate(all="ignore"):
                 changed = ~((before == written) | (np.isnan(before) & np.isnan(written))
                             if written.dtype.kind == "f" else before == written)
-            written[changed] = np.asarray(perturb(written, noise_rng))[changed]
+            written[changed] = np.asarray(
+                perturb(written, noise_rng, s.computes_in or None))[changed]
         return
     if noise_rng is not None and s.noise == ACCUMULATE:
         scope.update((o, perturb(env[o], noise_rng)) for o in s.operands)
@@ -408,14 +413,27 @@ def _like(array: np.ndarray, value):
     return array[()] if isinstance(value, np.generic) else array
 
 
-def perturb(value, rng):
-    """`value` with each float moved by up to checks.RTOL of its dtype (the
-    difference between NumPy's and mljit's functions the tests accept), its
-    type and dtype kept."""
+class Extreme:
+    """Noise at its bound, as `perturb` draws it: every float moved by the
+    whole tolerance, all one way (`sign`), where random draws may all miss a
+    flip (a float just inside -1 truncating to 0)."""
+
+    def __init__(self, sign: float):
+        self.sign = sign
+
+    def uniform(self, low, high, size):
+        return np.full(size, self.sign)
+
+
+def perturb(value, rng, precision=None):
+    """`value` with each float moved by up to checks.RTOL of its dtype, or of
+    the dtype `precision` it was computed in (the difference between NumPy's
+    and mljit's functions the tests accept), its type and dtype kept."""
     array = np.asarray(value)
     if array.dtype.kind != "f":
         return value
-    factors = 1 + rng.uniform(-1, 1, array.shape) * RTOL[array.dtype]
+    rtol = RTOL[np.dtype(precision or array.dtype)]
+    factors = 1 + rng.uniform(-1, 1, array.shape) * rtol
     with np.errstate(all="ignore"):
         return _like((array * factors).astype(array.dtype), value)
 

@@ -435,7 +435,13 @@ def _out(b, refs, shape, dtype):
         base = _dtype_of(b, refs, operands[0]) or dtype
         operands[1] = _exponent(b, refs, operands[1], base)
     out = "out={0}" if _maybe(b, 0.8) else "out=({0},)"
-    return f"np.{name}({', '.join(operands)}, {out})", refs, OUT_UFUNCS[name], "effect"
+    # The loop's dtype is the inputs' (a float32 log10 rounds as float32
+    # before it is cast into a float64 `out`).
+    loop = _numpy(b, f"np.{name}({', '.join(operands)})", refs)
+    coarser = (np.dtype(dtype).kind == "f" and np.asarray(loop).dtype.kind == "f"
+               and np.asarray(loop).dtype.itemsize < np.dtype(dtype).itemsize)
+    return (f"np.{name}({', '.join(operands)}, {out})", refs, OUT_UFUNCS[name], "effect",
+            str(np.asarray(loop).dtype) if coarser else "")
 
 
 def _copyto(b, refs, shape, dtype):

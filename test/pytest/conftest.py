@@ -15,6 +15,9 @@ sys.path.insert(0, os.path.join(_ROOT, "examples"))
 # Every test compiles through the disk cache, as users do, but into a
 # folder of this run's own: no test sees another run's (or the user's) entries.
 _CACHE_DIR = os.environ["MLJIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="mljit-test-cache-")
+# The tests verify the IR after every pass (the JIT itself verifies the
+# pipeline's result only): a pass that breaks the IR fails where it does.
+os.environ["MLJIT_VERIFY_PASSES"] = "1"
 
 
 def pytest_sessionfinish(session, exitstatus):

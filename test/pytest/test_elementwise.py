@@ -150,6 +150,24 @@ def test_float_special_values(dtype):
         assert_same(g, e, rtol=RTOL[np.dtype(dtype)], what=f"result {i}")
 
 
+def test_exp_and_logs_of_the_subnormal_range():
+    """Results and arguments below 2^-126 are NumPy's, not 0 (exp) and
+    log(2^-126) (log, log2): the f32 approximations assume normal numbers,
+    so ml-lower-math moves both into the normal range."""
+    tiny = np.float32(2.0 ** -149)
+    results = np.linspace(-103.9, -87.2, 257, dtype=np.float32)
+    arguments = np.concatenate([np.geomspace(tiny, 2.0 ** -120, 255, dtype=np.float32),
+                                [tiny, np.float32(0.0)]])
+    got = mljit.jit(lambda r, a: (np.exp(r), np.log(a), np.log2(a)))(results, arguments)
+    with np.errstate(divide="ignore"):
+        expected = (np.exp(results), np.log(arguments), np.log2(arguments))
+    # exp: a subnormal has a few bits, so one unit of the last place of the
+    # smallest ones is all rounding may move it.
+    assert_same(got[0], expected[0], rtol=RTOL[np.dtype(np.float32)], atol=2 * float(tiny))
+    assert_same(got[1], expected[1], rtol=RTOL[np.dtype(np.float32)])
+    assert_same(got[2], expected[2], rtol=RTOL[np.dtype(np.float32)])
+
+
 def test_float_floor_divide_matches_python_exactly():
     a = np.array([1.0, -1.0, 7.5, -7.5, 1e300, 0.3], np.float64)
     b = np.array([0.1, 0.1, 2.0, 2.0, 1e-300, 0.1], np.float64)

@@ -159,6 +159,24 @@ def _ranges(x: Tracer, key: list) -> list:
     return ranges
 
 
+def _check_integers(x: Tracer, key: list) -> None:
+    """IndexError for an integer entry (or a known 0-d array, an integer to
+    NumPy there) of a key with arrays that is out of bounds: NumPy checks
+    them first, even where the arrays select nothing."""
+    dims = iter(range(x.ndim))
+    for kind, k in key:
+        if k is None:
+            continue
+        dim = next(dims)
+        if isinstance(k, _np.ndarray) and k.ndim == 0:
+            k = int(k)
+        elif kind != "int":
+            continue
+        if not -x.shape[dim] <= k < x.shape[dim]:
+            raise IndexError(_core.at_line(
+                f"index {k} is out of bounds for axis {dim} with size {x.shape[dim]}"))
+
+
 def _view_shape(key: list, ranges: list) -> tuple:
     shape, dims = [], iter(ranges)
     for _, k in key:
@@ -371,6 +389,7 @@ def getitem(x: Tracer, key) -> Tracer:
         view = _integer_view(x, key, split)
         if view is not None:
             return view
+    _check_integers(x, key)
     y, axis, index, _ = _advanced(x, key, split, writing=False)
     return Tracer(build(_ml.GatherOp, y.value, index.value, axis).result, scalar=scalar)
 
@@ -397,7 +416,8 @@ def setitem(x: Tracer, key, value) -> None:
         _views.assign(x, _update_basic(x, key, _assigned(value, x.dtype, shape)))
         return
     # As NumPy, the value is converted and broadcast to the selection before
-    # the indices are checked against the axes.
+    # the arrays' indices are checked against the axes (its integers' after).
+    _check_integers(x, key)
     shape = _selection_shape(x, original)
     updates = None if shape is None else _assigned(value, x.dtype, shape)
     # y is the view of x that ml.gather would read: write it, and so x.

@@ -2,6 +2,7 @@
 // the function itself go on the stack; nothing in a sequential loop does.
 // RUN: ml-opt %s -pass-pipeline='builtin.module(func.func(ml-promote-small-buffers))' -split-input-file -verify-diagnostics | FileCheck %s
 // RUN: ml-opt %s -pass-pipeline='builtin.module(func.func(ml-promote-small-buffers{max-bytes=4}))' -split-input-file | FileCheck %s --check-prefix=TINY
+// RUN: ml-opt %s -pass-pipeline='builtin.module(func.func(ml-promote-small-buffers{max-scope-bytes=32}))' -split-input-file | FileCheck %s --check-prefix=SCOPE
 
 // CHECK-LABEL: func.func @parallel_body
 // CHECK: scf.parallel
@@ -54,5 +55,38 @@ func.func @left_alone(%n: index, %m: memref<4xf32>) {
   %dynamic = memref.alloc(%n) : memref<?xf32>
   %freed = memref.alloc() : memref<2xf32>
   memref.dealloc %freed : memref<2xf32>
+  return
+}
+
+// -----
+
+// Each scope puts at most max-scope-bytes on the stack, in program order;
+// the rest stays on the heap.
+// CHECK-LABEL: func.func @budget
+// SCOPE-LABEL: func.func @budget
+// SCOPE: memref.alloca() {alignment = 64 : i64} : memref<4xf32>
+// SCOPE-NEXT: memref.alloca() {alignment = 64 : i64} : memref<2xf32>
+// SCOPE-NEXT: memref.alloc() {alignment = 64 : i64} : memref<4xf32>
+// SCOPE-NEXT: memref.alloca() {alignment = 64 : i64} : memref<2xf32>
+// A parallel loop body is a scope of its own.
+// SCOPE: scf.parallel
+// SCOPE-NEXT: memref.alloca() {alignment = 64 : i64} : memref<4xf32>
+func.func @budget(%n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %a = memref.alloc() {alignment = 64 : i64} : memref<4xf32>
+  %b = memref.alloc() {alignment = 64 : i64} : memref<2xf32>
+  %c = memref.alloc() {alignment = 64 : i64} : memref<4xf32>
+  %d = memref.alloc() {alignment = 64 : i64} : memref<2xf32>
+  memref.store %zero, %a[%c0] : memref<4xf32>
+  memref.store %zero, %b[%c0] : memref<2xf32>
+  memref.store %zero, %c[%c0] : memref<4xf32>
+  memref.store %zero, %d[%c0] : memref<2xf32>
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    %e = memref.alloc() {alignment = 64 : i64} : memref<4xf32>
+    memref.store %zero, %e[%c0] : memref<4xf32>
+    scf.reduce
+  }
   return
 }

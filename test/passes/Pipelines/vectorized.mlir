@@ -9,12 +9,12 @@
 
 // The row maximum and the sum of exponentials as vector reductions, the
 // exponential itself as vector arithmetic (no call to expf).
-// AVX512-LABEL: define {{.*}} @softmax..omp_par
+// AVX512-LABEL: define {{.*}} @softmax_kernel..omp_par
 // AVX512-DAG: call <16 x float> @llvm.maximum.v16f32
 // AVX512-DAG: fadd reassoc <16 x float>
 // AVX512-DAG: fdiv <16 x float>
 // AVX512-NOT: call float @expf
-// AVX2-LABEL: define {{.*}} @softmax..omp_par
+// AVX2-LABEL: define {{.*}} @softmax_kernel..omp_par
 // AVX2-DAG: call <8 x float> @llvm.maximum.v8f32
 // AVX2-DAG: fadd reassoc <8 x float>
 // AVX2-DAG: fdiv <8 x float>
