@@ -48,10 +48,13 @@ Value constantLike(OpBuilder &builder, Location loc, Value like, double value) {
 }
 
 /// Replaces `op`, f(x), with f(x * scale), corrected by `correct`, where
-/// x < threshold, and f(x) elsewhere: one evaluation of f.
+/// x < threshold, and f(x) elsewhere: one evaluation of f. With
+/// `passNaN`, f sees 0 for a NaN, which is passed through: exp's
+/// approximation converts its argument to an integer, poison for a NaN that
+/// LLVM can see (x % nan folded), and LLVM then returns anything.
 template <typename MathOp>
 void computeInNormalRange(
-    MathOp op, double threshold, double scale,
+    MathOp op, double threshold, double scale, bool passNaN,
     function_ref<Value(OpBuilder &, Location, Value)> correct) {
   OpBuilder builder(op);
   Location loc = op.getLoc();
@@ -61,19 +64,28 @@ void computeInNormalRange(
       constantLike(builder, loc, x, threshold));
   Value scaled = arith::MulFOp::create(builder, loc, x,
                                        constantLike(builder, loc, x, scale));
-  auto computed = MathOp::create(
-      builder, loc, arith::SelectOp::create(builder, loc, outside, scaled, x));
+  Value argument = arith::SelectOp::create(builder, loc, outside, scaled, x);
+  Value nan;
+  if (passNaN) {
+    nan = arith::CmpFOp::create(builder, loc, arith::CmpFPredicate::UNO, x, x);
+    argument = arith::SelectOp::create(builder, loc, nan,
+                                       constantLike(builder, loc, x, 0.0),
+                                       argument);
+  }
+  auto computed = MathOp::create(builder, loc, argument);
   Value corrected = correct(builder, loc, computed);
-  op.replaceAllUsesWith(
-      arith::SelectOp::create(builder, loc, outside, corrected, computed)
-          .getResult());
+  Value result =
+      arith::SelectOp::create(builder, loc, outside, corrected, computed);
+  if (passNaN)
+    result = arith::SelectOp::create(builder, loc, nan, x, result);
+  op.replaceAllUsesWith(result);
   op.erase();
 }
 
 /// exp(x) below ln(FLT_MIN), where it is subnormal, as exp(x / 2)^2: exact
 /// halving, one rounding into the subnormal range.
 void keepExpSubnormals(math::ExpOp exp) {
-  computeInNormalRange(exp, kLogSmallestNormal, 0.5,
+  computeInNormalRange(exp, kLogSmallestNormal, 0.5, /*passNaN=*/true,
                        [](OpBuilder &builder, Location loc, Value e) -> Value {
                          return arith::MulFOp::create(builder, loc, e, e);
                        });
@@ -84,7 +96,7 @@ void keepExpSubnormals(math::ExpOp exp) {
 template <typename LogOp>
 void keepLogSubnormals(LogOp log, double log2Scale) {
   computeInNormalRange(
-      log, kSmallestNormal, 1 << kSubnormalScale,
+      log, kSmallestNormal, 1 << kSubnormalScale, /*passNaN=*/false,
       [&](OpBuilder &builder, Location loc, Value l) -> Value {
         return arith::SubFOp::create(
             builder, loc, l,

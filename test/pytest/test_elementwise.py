@@ -168,6 +168,18 @@ def test_exp_and_logs_of_the_subnormal_range():
     assert_same(got[2], expected[2], rtol=RTOL[np.dtype(np.float32)])
 
 
+def test_exp_of_a_nan_llvm_can_see():
+    """Found by the fuzzer: x % nan is folded to NaN by LLVM, and exp's
+    approximation turned into poison on it (any value came back)."""
+    def f(a, b):
+        v = np.exp(b % np.nan)
+        return v, np.zeros_like(v) > v
+    b = np.float16(3.794921875)
+    got, expected = mljit.jit(f)(np.zeros(3, np.float16), b), f(np.zeros(3, np.float16), b)
+    assert_same(got[0], expected[0])
+    assert_same(got[1], expected[1])
+
+
 def test_float_floor_divide_matches_python_exactly():
     a = np.array([1.0, -1.0, 7.5, -7.5, 1e300, 0.3], np.float64)
     b = np.array([0.1, 0.1, 2.0, 2.0, 1e-300, 0.1], np.float64)
