@@ -243,6 +243,24 @@ def test_writing_a_traced_mask_index_is_a_clear_error():
         mljit.jit(program)(np.ones(3))
 
 
+@pytest.mark.parametrize("shape, index", [((3,), lambda i: i), ((3, 3), lambda i: (0, i)),
+                                          ((3, 3), lambda i: (i, np.array(1)))])
+def test_a_sequence_into_one_element_at_run_time_indices_is_refused(shape, index):
+    """Found by the fuzzer: an element picked by integers only known at run
+    time takes no sequence, as NumPy's, and as for integers known while
+    tracing."""
+    def write(x, i, v):
+        x[index(i)] = v
+        return x
+
+    with pytest.raises(ValueError, match="setting an array element with a sequence"):
+        write(np.zeros(shape, np.float32), 1, np.array([True]))
+    with pytest.raises(ValueError, match=rf"test_indexing_updates.py:"
+                                         rf"{write.__code__.co_firstlineno + 1}: setting an "
+                                         "array element with a sequence"):
+        mljit.jit(write)(np.zeros(shape, np.float32), 1, np.array([True]))
+
+
 def test_updates_are_in_place_in_the_compiled_code():
     def accumulate(x, rows):
         total = np.zeros((64, 64))

@@ -415,6 +415,11 @@ def setitem(x: Tracer, key, value) -> None:
         shape = _view_shape(key, ranges)
         _views.assign(x, _update_basic(x, key, _assigned(value, x.dtype, shape)))
         return
+    # Integers only, some known at run time or 0-d arrays: one element.
+    if (not ellipsis and builtins.all(kind == "int" or (kind == "array" and _core.ndim_of(k) == 0)
+                                      for kind, k in key)
+            and _core.ndim_of(value) > 0):
+        raise ValueError(_core.at_line("setting an array element with a sequence."))
     # As NumPy, the value is converted and broadcast to the selection before
     # the arrays' indices are checked against the axes (its integers' after).
     _check_integers(x, key)
