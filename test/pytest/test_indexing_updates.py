@@ -261,6 +261,21 @@ def test_a_sequence_into_one_element_at_run_time_indices_is_refused(shape, index
         mljit.jit(write)(np.zeros(shape, np.float32), 1, np.array([True]))
 
 
+def test_ravel_views_only_contiguous_arrays():
+    """Found by the fuzzer: np.ravel of a broadcast row is a copy in NumPy
+    (reshape(-1) would be a view), so a later write does not reach it."""
+    def f(a):
+        x = np.arange(6.0).reshape(2, 3)
+        results = (np.ravel(x), np.ravel(x.T), np.ravel(np.broadcast_to(a, (2,))),
+                   np.broadcast_to(a, (2,)).ravel(), a.reshape(-1))
+        x[0, 0] = 100.0
+        a[...] = -1.0
+        return results
+
+    for got, expected in zip(mljit.jit(f)(np.array(9.0)), f(np.array(9.0))):
+        assert_same(got, expected)
+
+
 def test_updates_are_in_place_in_the_compiled_code():
     def accumulate(x, rows):
         total = np.zeros((64, 64))

@@ -85,10 +85,12 @@ def reshape_value(a: Tracer, shape: tuple) -> Tracer:
 
 
 def ravel(a, order="C"):
-    """`np.ravel`: the elements in row-major order, 1-D."""
+    """`np.ravel`: the elements in row-major order, 1-D; a view only of a
+    contiguous array, as NumPy's (a reshape would view a broadcast row)."""
     if not isinstance(a, Tracer):
         return _np.ravel(a, order)
-    return reshape(a, -1, order=order)
+    return reshape(a, -1, order=order, copy=None if _views.layout(a).flags.c_contiguous
+                   else True)
 
 
 def transpose(a, axes=None):
