@@ -261,6 +261,21 @@ def test_a_sequence_into_one_element_at_run_time_indices_is_refused(shape, index
         mljit.jit(write)(np.zeros(shape, np.float32), 1, np.array([True]))
 
 
+def test_a_value_that_cannot_be_converted_fails_before_an_empty_selection_is_checked():
+    """Found by the fuzzer: NumPy converts the value before it checks an
+    array index against an empty axis."""
+    def write(a):
+        v = a[None][np.array([False]),]
+        v[..., np.array([-1])] = -np.inf
+        return a
+
+    a = np.array(3, np.int8)
+    with pytest.raises(OverflowError, match="cannot convert float infinity to integer"):
+        write(a.copy())
+    with pytest.raises(OverflowError, match="cannot convert float infinity to integer"):
+        mljit.jit(write)(a.copy())
+
+
 def test_ravel_views_only_contiguous_arrays():
     """Found by the fuzzer: np.ravel of a broadcast row is a copy in NumPy
     (reshape(-1) would be a view), so a later write does not reach it."""

@@ -424,6 +424,10 @@ def setitem(x: Tracer, key, value) -> None:
     # the arrays' indices are checked against the axes (its integers' after).
     _check_integers(x, key)
     shape = _selection_shape(x, original)
+    if shape is None and isinstance(value, (bool, int, float)):
+        # Where the selection's shape is not known yet, a Python number that
+        # cannot be converted still fails first, as in NumPy.
+        _np.asarray(value, dtype=x.dtype)
     updates = None if shape is None else _assigned(value, x.dtype, shape)
     # y is the view of x that ml.gather would read: write it, and so x.
     y, axis, index, index_shape = _advanced(x, key, split, writing=True)
