@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 import mljit
-from programs import RTOL, Extreme, Instance
+from programs import RTOL, Extreme, Instance, ToZero
 
 BOTH_RAISED = "NumPy and mljit raised"
 ONLY_NUMPY_RAISED = "only NumPy raised"
@@ -158,7 +158,7 @@ def _compare(program, got, expected, noise_seed, call=0) -> Outcome:
         return Outcome(None)
     rng = np.random.default_rng(noise_seed)
     noisy = [program.run_numpy(noise_rng=r)
-             for r in (Extreme(1.0), Extreme(-1.0), *[rng] * _NOISY_RUNS)]
+             for r in (Extreme(1.0), Extreme(-1.0), ToZero(rng), *[rng] * _NOISY_RUNS)]
     noisy = [n[call] for n in noisy if len(n) > call and not isinstance(n[call], Exception)]
     for i, ((category, what), g, e) in enumerate(zip(labels, got, expected)):
         runs = [n[i] for n in noisy]

@@ -394,6 +394,7 @@ def _run(s: Statement, env: dict, noise_rng) -> None:
             written[changed] = np.asarray(
                 perturb(written, noise_rng, s.computes_in or None))[changed]
         return
+    exact = eval(s.expression(), scope) if isinstance(noise_rng, ToZero) else None
     if noise_rng is not None and s.noise == ACCUMULATE:
         scope.update((o, perturb(env[o], noise_rng)) for o in s.operands)
     value = eval(s.expression(), scope)
@@ -402,6 +403,8 @@ def _run(s: Statement, env: dict, noise_rng) -> None:
         value = _in_float32(s.expression(), scope, s.operands, value)
     if noise_rng is not None and s.noise != EXACT:
         value = perturb(value, noise_rng)
+    if exact is not None and s.noise == ACCUMULATE:
+        value = _zero_where_cancelled(value, exact)
     env[s.target] = value
 
 
@@ -423,6 +426,30 @@ class Extreme:
 
     def uniform(self, low, high, size):
         return np.full(size, self.sign)
+
+
+class ToZero:
+    """Random noise (from `rng`), and every accumulated float that noise
+    moves by at least its own magnitude set to zero: a sum that cancels
+    (int64 extremes in a mean) may come out exactly zero in another order,
+    which random draws never hit."""
+
+    def __init__(self, rng):
+        self.rng = rng
+
+    def uniform(self, low, high, size):
+        return self.rng.uniform(low, high, size)
+
+
+def _zero_where_cancelled(value, exact):
+    """`value`, noisy, with zeros where it is as far from `exact` as `exact`
+    is from zero."""
+    array = np.asarray(value)
+    if array.dtype.kind != "f" or np.shape(exact) != array.shape:
+        return value
+    with np.errstate(all="ignore"):
+        cancelled = np.abs(array.astype(np.float64) - exact) >= np.abs(exact)
+    return _like(np.where(cancelled, 0, array).astype(array.dtype), value)
 
 
 def perturb(value, rng, precision=None):

@@ -387,8 +387,13 @@ def update(b):
         subscript = index.subscript()
         region = _numpy(b, "{0}[" + subscript + "]", refs)
         region_shape = np.shape(region) if region is not None else b.dims(_int(b, 0, 3))
-        value = _value(b, refs, region_shape, dtype, unsafe=form != "augmented item",
-                       defined=form != "at")
+        # x[i] op= v into one element of an integer array converts the
+        # result as x[i] = v does, where NumPy raises on an infinity or NaN
+        # that mljit casts: such values stay out, as they do for np.add.at.
+        into_integers = form == "augmented item" and dtype.kind in "iu"
+        value = _value(b, refs, region_shape, dtype,
+                       unsafe=form != "augmented item" or into_integers,
+                       defined=form != "at" and not into_integers)
         if form == "set":
             return f"{{0}}[{subscript}] = {value}", refs, EXACT, "effect"
         if form == "at":
