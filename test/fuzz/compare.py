@@ -28,6 +28,8 @@ DEPARTURE = "a documented departure"
 # mljit raised, as NumPy did, but another kind of exception (for the
 # statements of updates.py, whose errors are NumPy's to match).
 OTHER_EXCEPTION = "another exception"
+# NumPy's messages refusing a number for one element of an integer array.
+_REFUSED_CONVERSIONS = ("out of bounds for", "cannot convert float", "too large to convert")
 _NOISY_RUNS = 6
 # How far beyond the largest noisy deviation mljit may be.
 _NOISE_FACTOR = 4.0
@@ -116,13 +118,14 @@ def _compare_call(program, call, got, expected, noise_seed) -> Outcome:
 
 def _run_time_value_written(program, error) -> bool:
     """Whether NumPy refused to write a value into one element of an integer
-    array (out of its range), which mljit casts: a documented departure
+    array (out of its range, NaN or infinite), which mljit casts: a documented departure
     (README, "State, in-place updates and side effects"). The generator
     checks the first call's values; the second call writes into what the
     first one left, out of range or not."""
     index = getattr(error, "fuzz_statement", None)
-    return (isinstance(error, OverflowError) and "out of bounds for" in str(error)
-            and index is not None and program.statements[index].effect)
+    refused = isinstance(error, (OverflowError, ValueError)) and any(
+        text in str(error) for text in _REFUSED_CONVERSIONS)
+    return refused and index is not None and program.statements[index].effect
 
 
 def _strict(program, error) -> bool:

@@ -323,6 +323,24 @@ def _augmented(b, refs, target_dtype, value) -> tuple:
     return op, value
 
 
+def _converts(value, dtype) -> bool:
+    """Whether NumPy writes `value` into one element of an array of
+    `dtype` (None or not one number: NumPy raises anyway): not a NaN, an
+    infinity or an integer out of range into an integer array, which mljit
+    casts where the value is only known at run time (a documented
+    departure; the first call's values are checked here, later ones by
+    compare.py)."""
+    if value is None or np.size(value) != 1 or np.dtype(dtype).kind not in "iu":
+        return True
+    number = np.asarray(value).ravel()[0]
+    if number.dtype.kind == "f":
+        if not np.isfinite(number):
+            return False
+        number = np.trunc(number)
+    info = np.iinfo(dtype)
+    return bool(info.min <= number <= info.max)
+
+
 # Targets.
 
 def _writable_target(b, refs) -> str:
@@ -387,13 +405,8 @@ def update(b):
         subscript = index.subscript()
         region = _numpy(b, "{0}[" + subscript + "]", refs)
         region_shape = np.shape(region) if region is not None else b.dims(_int(b, 0, 3))
-        # x[i] op= v into one element of an integer array converts the
-        # result as x[i] = v does, where NumPy raises on an infinity or NaN
-        # that mljit casts: such values stay out, as they do for np.add.at.
-        into_integers = form == "augmented item" and dtype.kind in "iu"
-        value = _value(b, refs, region_shape, dtype,
-                       unsafe=form != "augmented item" or into_integers,
-                       defined=form != "at" and not into_integers)
+        value = _value(b, refs, region_shape, dtype, unsafe=form != "augmented item",
+                       defined=form != "at")
         if form == "set":
             return f"{{0}}[{subscript}] = {value}", refs, EXACT, "effect"
         if form == "at":
@@ -408,6 +421,9 @@ def update(b):
             return (f"np.{function}.at({{0}}, {index.expression()}, {value})", refs, ROUND,
                     "effect")
         op, value = _augmented(b, refs, dtype, value)
+        if isinstance(region, np.generic) and not _converts(
+                _numpy(b, f"{{0}}[{subscript}] {op} ({value})", refs), dtype):
+            raise Unfit
         return (f"{{0}}[{subscript}] {op}= {value}", refs, ops.BINARY[AUGMENTED[op]],
                 "effect")
     if form == "augmented":
