@@ -291,6 +291,29 @@ def test_ravel_views_only_contiguous_arrays():
         assert_same(got, expected)
 
 
+@pytest.mark.parametrize("index", [lambda i: (i, 0), lambda i: (1, 0)])
+@pytest.mark.parametrize("dtype, value", [
+    (np.bool_, np.array([2], np.int8)), (np.bool_, np.array([[0.0]])), (np.bool_, [0, 0]),
+    (np.bool_, []), (np.bool_, np.array([1, 2])), (np.bool_, np.zeros(0)),
+    (np.int8, [3]), (np.int64, (3,)), (np.int32, np.array([3])), (np.float32, [3.0])])
+def test_a_sequence_into_one_element_as_numpy(dtype, value, index):
+    """Found by the fuzzer: NumPy writes the truth of a one-element array or
+    of a list into one boolean element, and refuses sequences elsewhere (a
+    list into integers with TypeError)."""
+    def write(x, i):
+        x[index(i)] = value
+        return x
+
+    arguments = (np.zeros((2, 2), dtype), np.array(1))
+    try:
+        expected = write(*arguments)
+    except (TypeError, ValueError) as error:
+        with pytest.raises(type(error), match=re.escape(str(error))):
+            mljit.jit(write)(*arguments)
+        return
+    np.testing.assert_array_equal(mljit.jit(write)(*arguments), expected)
+
+
 def test_updates_are_in_place_in_the_compiled_code():
     def accumulate(x, rows):
         total = np.zeros((64, 64))

@@ -394,6 +394,22 @@ def getitem(x: Tracer, key) -> Tracer:
     return Tracer(build(_ml.GatherOp, y.value, index.value, axis).result, scalar=scalar)
 
 
+def _into_one_element(x: Tracer, value):
+    """A sequence or an array of one dimension or more, written into one
+    element of `x`, as NumPy writes it: into booleans its truth (a list's
+    length, a one-element array's value), else an error."""
+    if x.dtype == _np.bool_:
+        if isinstance(value, (list, tuple)):
+            return bool(value)
+        if math.prod(_core.shape_of(value)) == 1:
+            return _np.reshape(value, ())
+    elif x.dtype.kind in "iu" and isinstance(value, (list, tuple)):
+        raise TypeError(_core.at_line(
+            "int() argument must be a string, a bytes-like object or a real number, "
+            f"not '{type(value).__name__}'"))
+    raise ValueError(_core.at_line("setting an array element with a sequence."))
+
+
 def setitem(x: Tracer, key, value) -> None:
     """x[key] = value, with NumPy's casting and broadcasting of `value`."""
     if x.scalar:
@@ -411,7 +427,7 @@ def setitem(x: Tracer, key, value) -> None:
         ranges = _ranges(x, key)  # IndexError first, as NumPy
         if (not ellipsis and builtins.all(kind == "int" for kind, _ in key)
                 and _core.ndim_of(value) > 0):
-            raise ValueError(_core.at_line("setting an array element with a sequence."))
+            value = _into_one_element(x, value)
         shape = _view_shape(key, ranges)
         _views.assign(x, _update_basic(x, key, _assigned(value, x.dtype, shape)))
         return
@@ -419,7 +435,7 @@ def setitem(x: Tracer, key, value) -> None:
     if (not ellipsis and builtins.all(kind == "int" or (kind == "array" and _core.ndim_of(k) == 0)
                                       for kind, k in key)
             and _core.ndim_of(value) > 0):
-        raise ValueError(_core.at_line("setting an array element with a sequence."))
+        value = _into_one_element(x, value)
     # As NumPy, the value is converted and broadcast to the selection before
     # the arrays' indices are checked against the axes (its integers' after).
     _check_integers(x, key)
