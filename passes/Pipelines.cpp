@@ -28,6 +28,9 @@ namespace {
 constexpr const char *kCPUToLinalg[] = {
     "canonicalize",
     "convert-ml-to-linalg",
+    // Dynamic sizes read from the function's arguments rather than from
+    // intermediate results, whose extra uses would block fusion.
+    "resolve-ranked-shaped-type-result-dims",
     "canonicalize",
     "ml-generalize-named-ops",
     "ml-fuse-elementwise",
@@ -50,7 +53,7 @@ constexpr const char *kBufferize[] = {
     "ml-destination-per-use",
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map}",
-    "buffer-results-to-out-params{hoist-static-allocs "
+    "buffer-results-to-out-params{hoist-static-allocs hoist-dynamic-allocs "
     "modify-public-functions}",
 };
 constexpr const char *kDeallocate[] = {

@@ -13,5 +13,6 @@ namespace {
 
 void PowOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
                                         MLIRContext *context) {
-  patterns.add<PowTwo, PowThree, PowFour>(context);
+  patterns.add<PowTwo, PowThree, PowFour, PowTwoDynamic, PowThreeDynamic,
+               PowFourDynamic>(context);
 }

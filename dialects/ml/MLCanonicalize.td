@@ -23,4 +23,13 @@ def PowThree : Pat<(ML_PowOp $x, (ML_ConstantOp SplatOf<3>:$n)),
 def PowFour : Pat<(ML_PowOp $x, (ML_ConstantOp SplatOf<4>:$n)),
                   (ML_MulOp (ML_MulOp:$square $x, $x), $square)>;
 
+// The same where the exponent is broadcast to a dynamic shape (a constant
+// of that shape cannot be written down).
+def PowTwoDynamic : Pat<(ML_PowOp $x, (ML_BroadcastOp (ML_ConstantOp SplatOf<2>:$n), $dims)),
+                        (ML_MulOp $x, $x)>;
+def PowThreeDynamic : Pat<(ML_PowOp $x, (ML_BroadcastOp (ML_ConstantOp SplatOf<3>:$n), $dims)),
+                          (ML_MulOp (ML_MulOp $x, $x), $x)>;
+def PowFourDynamic : Pat<(ML_PowOp $x, (ML_BroadcastOp (ML_ConstantOp SplatOf<4>:$n), $dims)),
+                         (ML_MulOp (ML_MulOp:$square $x, $x), $square)>;
+
 #endif // ML_CANONICALIZE_TD

@@ -219,7 +219,8 @@ OpFoldResult BroadcastOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
-  if (getOperand().getType() == getType())
+  // With two dynamic sizes the same type may still be another shape.
+  if (getOperand().getType() == getType() && getType().getNumDynamicDims() <= 1)
     return getOperand();
   if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getOperand()))
     if (getType().hasStaticShape())
@@ -252,12 +253,21 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
   return {};
 }
 
+/// Whether ranges of a slice of `type` take every dimension whole (a
+/// dynamic one as 0:?:1, a static one as 0:size:1, any stride for size 1).
+static bool takesAll(RankedTensorType type, ArrayRef<int64_t> start,
+                     ArrayRef<int64_t> limit, ArrayRef<int64_t> stride) {
+  for (int64_t d = 0, e = type.getRank(); d < e; ++d)
+    if (start[d] != 0 || limit[d] != type.getDimSize(d) ||
+        (stride[d] != 1 && type.getDimSize(d) != 1))
+      return false;
+  return true;
+}
+
 OpFoldResult SliceOp::fold(FoldAdaptor) {
-  if (getOperand().getType() != getType() || !getType().hasStaticShape())
+  if (getOperand().getType() != getType() ||
+      !takesAll(getType(), getStart(), getLimit(), getStride()))
     return {};
-  for (int64_t d = 0, e = getType().getRank(); d < e; ++d)
-    if (getStart()[d] != 0 || getStride()[d] != 1)
-      return {};
   return getOperand();
 }
 
@@ -266,7 +276,8 @@ OpFoldResult UpdateSliceOp::fold(FoldAdaptor) {
   if (update.hasStaticShape() && update.getNumElements() == 0)
     return getOperand();
   // An update covering the whole operand is the new value.
-  if (update == getType() && update.hasStaticShape())
+  if (update == getType() &&
+      takesAll(getType(), getStart(), getLimit(), getStride()))
     return getUpdate();
   return {};
 }

@@ -122,10 +122,22 @@ static LogicalResult verifyKeepsElementType(OpTy op) {
          << in << " to " << out << "; use ml.cast";
 }
 
+/// One size in `dims` per dynamic dimension of the result.
+template <typename OpTy>
+static LogicalResult verifyDynamicSizes(OpTy op) {
+  int64_t dynamic = op.getType().getNumDynamicDims();
+  if (static_cast<int64_t>(op.getDims().size()) == dynamic)
+    return success();
+  return op.emitOpError("has ")
+         << op.getDims().size() << " sizes for the " << dynamic
+         << " dynamic dimensions of its result";
+}
+
 LogicalResult BroadcastOp::verify() {
   auto in = getOperand().getType();
   auto out = getResult().getType();
-  if (failed(verifyKeepsElementType(*this)))
+  if (failed(verifyKeepsElementType(*this)) ||
+      failed(verifyDynamicSizes(*this)))
     return failure();
   if (in.getRank() > out.getRank())
     return emitOpError("cannot broadcast shape ")
@@ -148,7 +160,8 @@ LogicalResult BroadcastOp::verify() {
 LogicalResult ReshapeOp::verify() {
   auto in = getOperand().getType();
   auto out = getResult().getType();
-  if (failed(verifyKeepsElementType(*this)))
+  if (failed(verifyKeepsElementType(*this)) ||
+      failed(verifyDynamicSizes(*this)))
     return failure();
   if (in.hasStaticShape() && out.hasStaticShape() &&
       in.getNumElements() != out.getNumElements())
@@ -157,6 +170,13 @@ LogicalResult ReshapeOp::verify() {
            << " elements) into " << shapeString(out.getShape()) << " ("
            << out.getNumElements() << " elements)";
   return success();
+}
+
+LogicalResult IotaOp::verify() {
+  if (getType().getRank() != 1)
+    return emitOpError("result must be 1-D, not of rank ")
+           << getType().getRank();
+  return verifyDynamicSizes(*this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -210,6 +230,16 @@ static LogicalResult sliceShape(std::optional<Location> loc, StringRef opName,
       return emitOptionalError(loc, "'", opName, "' op stride of dimension ",
                                d, " is zero");
     bool dynamic = ShapedType::isDynamic(size);
+    if (ShapedType::isDynamic(hi)) {
+      if (!dynamic || lo != 0 || step != 1)
+        return emitOptionalError(loc, "'", opName, "' op a limit of ? takes "
+                                 "a dynamic dimension whole (0:?:1); dimension ",
+                                 d, " has ", lo, ":?:", step, " of size ",
+                                 dynamic ? std::string("?")
+                                         : std::to_string(size));
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
     // A dynamic size is still an int64, which bounds the span below.
     int64_t maxSize = dynamic ? std::numeric_limits<int64_t>::max() : size;
     bool inBounds = step > 0 ? 0 <= lo && lo <= hi && hi <= maxSize
@@ -295,17 +325,18 @@ LogicalResult ScatterOp::verify() {
   return success();
 }
 
-/// Parses `[0:4:2, 3:-1:-1]` into the three per-dimension arrays.
+/// Parses `[0:4:2, 3:-1:-1, 0:?:1]` into the three per-dimension arrays (a
+/// limit of `?`, a dynamic dimension taken whole, is ShapedType::kDynamic).
 static ParseResult parseSliceRanges(OpAsmParser &parser,
                                     DenseI64ArrayAttr &start,
                                     DenseI64ArrayAttr &limit,
                                     DenseI64ArrayAttr &stride) {
   SmallVector<int64_t> starts, limits, strides;
   auto parseRange = [&]() -> ParseResult {
-    int64_t lo, hi, step;
+    int64_t lo, hi = ShapedType::kDynamic, step;
     if (parser.parseInteger(lo) || parser.parseColon() ||
-        parser.parseInteger(hi) || parser.parseColon() ||
-        parser.parseInteger(step))
+        (failed(parser.parseOptionalQuestion()) && parser.parseInteger(hi)) ||
+        parser.parseColon() || parser.parseInteger(step))
       return failure();
     starts.push_back(lo);
     limits.push_back(hi);
@@ -329,7 +360,12 @@ static void printSliceRanges(OpAsmPrinter &p, Operation *,
   for (size_t d = 0, e = start.size(); d < e; ++d) {
     if (d)
       p << ", ";
-    p << start[d] << ':' << limit[d] << ':' << stride[d];
+    p << start[d] << ':';
+    if (ShapedType::isDynamic(limit[d]))
+      p << '?';
+    else
+      p << limit[d];
+    p << ':' << stride[d];
   }
   p << ']';
 }

@@ -380,15 +380,22 @@ def ML_BroadcastOp : ML_Op<"broadcast", [Pure]> {
     aligned at the end; each operand dimension equals the result's or is 1;
     missing leading dimensions are added.
 
+    `dims` gives the sizes of the result's dynamic dimensions, in order. A
+    dynamic operand dimension never stretches: it has the size of the
+    result dimension it is aligned with (the tracer broadcasts a symbolic
+    size only to itself).
+
     Example:
 
     ```mlir
     %r = ml.broadcast %x : tensor<1x3xf32> to tensor<2x4x3xf32>
+    %s = ml.broadcast %b [%n] : tensor<3xf32> to tensor<?x3xf32>
     ```
   }];
-  let arguments = (ins ML_Tensor:$operand);
+  let arguments = (ins ML_Tensor:$operand, Variadic<Index>:$dims);
   let results = (outs ML_Tensor:$result);
-  let assemblyFormat = "$operand attr-dict `:` type($operand) `to` type($result)";
+  let assemblyFormat = "$operand (` ` `[` $dims^ `]`)? attr-dict `:` type($operand) "
+                       "`to` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
 }
@@ -399,17 +406,40 @@ def ML_ReshapeOp : ML_Op<"reshape", [Pure]> {
     Reinterprets the elements of `operand`, in row-major order, with the
     result's shape. Both shapes hold the same number of elements.
 
+    `dims` gives the sizes of the result's dynamic dimensions, in order.
+
     Example:
 
     ```mlir
     %r = ml.reshape %x : tensor<2x6xf32> to tensor<3x4xf32>
+    %s = ml.reshape %y [%n] : tensor<?x12xf32> to tensor<?x3x4xf32>
     ```
   }];
-  let arguments = (ins ML_Tensor:$operand);
+  let arguments = (ins ML_Tensor:$operand, Variadic<Index>:$dims);
   let results = (outs ML_Tensor:$result);
-  let assemblyFormat = "$operand attr-dict `:` type($operand) `to` type($result)";
+  let assemblyFormat = "$operand (` ` `[` $dims^ `]`)? attr-dict `:` type($operand) "
+                       "`to` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+def ML_IotaOp : ML_Op<"iota", [Pure]> {
+  let summary = "0, 1, 2, ... in a 1-D tensor (np.arange)";
+  let description = [{
+    Element `i` of the result is `i`, in the result's element type. `dims`
+    gives the size when it is dynamic: the tracer makes `np.arange(n)` and
+    `np.tri(n)` of a symbolic size from it.
+
+    Example:
+
+    ```mlir
+    %r = ml.iota [%n] : tensor<?xi64>
+    ```
+  }];
+  let arguments = (ins Variadic<Index>:$dims);
+  let results = (outs ML_NumericTensor:$result);
+  let assemblyFormat = "(` ` `[` $dims^ `]`)? attr-dict `:` type($result)";
+  let hasVerifier = 1;
 }
 
 def ML_TransposeOp : ML_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
@@ -437,12 +467,14 @@ def ML_SliceOp : ML_Op<"slice", [Pure, InferTypeOpAdaptor]> {
     `start[d] + stride[d]`, ... up to but excluding `limit[d]`, as a Python
     slice does once normalized by `slice.indices`. A positive stride needs
     `0 <= start <= limit <= size`; a negative one walks backwards and needs
-    `-1 <= limit <= start <= size - 1`.
+    `-1 <= limit <= start <= size - 1`. A dynamic dimension is taken whole
+    with `0:?:1`.
 
     Example:
 
     ```mlir
     %r = ml.slice %x [0:4:2, 3:-1:-1] : tensor<4x4xf32> -> tensor<2x4xf32>
+    %s = ml.slice %y [0:?:1, 0:64:1] : tensor<?x768xf32> -> tensor<?x64xf32>
     ```
   }];
   let arguments = (ins ML_Tensor:$operand, DenseI64ArrayAttr:$start,

@@ -8,9 +8,11 @@
 #include "passes/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -30,7 +32,7 @@ Type blasElementType(linalg::LinalgOp op) {
   Type elementType;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
-    if (!type || !type.hasStaticShape())
+    if (!type)
       return {};
     if (elementType && type.getElementType() != elementType)
       return {};
@@ -59,10 +61,24 @@ linalg::FillOp zeroFillBefore(linalg::LinalgOp op) {
   return fill;
 }
 
-int64_t flops(linalg::LinalgOp op) {
+/// M*N*K (times the batch), or nullopt where a size is dynamic.
+std::optional<int64_t> flops(linalg::LinalgOp op) {
+  int64_t product = 1;
+  for (int64_t range : op.getStaticLoopRanges()) {
+    if (ShapedType::isDynamic(range))
+      return std::nullopt;
+    product *= range;
+  }
+  return product;
+}
+
+/// The product of the static sizes alone: the least work a product of
+/// dynamic size does (each dynamic size at least 1).
+int64_t staticFlops(linalg::LinalgOp op) {
   int64_t product = 1;
   for (int64_t range : op.getStaticLoopRanges())
-    product *= range;
+    if (!ShapedType::isDynamic(range))
+      product *= range;
   return product;
 }
 
@@ -73,11 +89,45 @@ struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
     ModuleOp module = getOperation();
     SmallVector<linalg::LinalgOp> products;
     module.walk([&](linalg::LinalgOp op) {
-      if (hasDefaultMaps(op) && blasElementType(op) && flops(op) >= minFlops)
+      std::optional<int64_t> count = flops(op);
+      if (hasDefaultMaps(op) && blasElementType(op) &&
+          (!count || *count >= minFlops))
         products.push_back(op);
     });
-    for (linalg::LinalgOp op : products)
-      replaceWithCall(module, op);
+    for (linalg::LinalgOp op : products) {
+      // Work of a quarter of min-flops even at size 1 (a matrix-vector
+      // product with a large weight) is the library's at any size: no
+      // loops to choose, and none to compile.
+      if (flops(op) || staticFlops(op) >= minFlops / 4)
+        replaceWithCall(module, op);
+      else
+        chooseAtRunTime(module, op);
+    }
+  }
+
+  /// A product of dynamic size: the call where its work reaches min-flops
+  /// at run time, the loops (and the zero fill before them) otherwise.
+  void chooseAtRunTime(ModuleOp module, linalg::LinalgOp op) {
+    Location loc = op.getLoc();
+    linalg::FillOp fill = zeroFillBefore(op);
+    OpBuilder builder(fill ? fill.getOperation() : op.getOperation());
+    Value work;
+    for (Range range : op.createLoopRanges(builder, loc)) {
+      Value size = getValueOrCreateConstantIndexOp(builder, loc, range.size);
+      work = work ? arith::MulIOp::create(builder, loc, work, size) : size;
+    }
+    Value large = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::sge, work,
+        arith::ConstantIndexOp::create(builder, loc, minFlops));
+    auto choice = scf::IfOp::create(builder, loc, large, /*withElse=*/true);
+    builder.setInsertionPoint(choice.elseBlock()->getTerminator());
+    if (fill)
+      builder.clone(*fill);
+    builder.clone(*op);
+    if (fill)
+      fill->moveBefore(choice.thenBlock()->getTerminator());
+    op->moveBefore(choice.thenBlock()->getTerminator());
+    replaceWithCall(module, op);
   }
 
   void replaceWithCall(ModuleOp module, linalg::LinalgOp op) {

@@ -22,7 +22,10 @@ def TileAndFuse : Pass<"ml-tile-and-fuse", "::mlir::func::FuncOp"> {
     two per thread, so its intermediates stay in the L1 cache and the loop
     spreads over the threads. A tile of one row also leaves LLVM no constant
     row loop to unroll, which keeps the machine code (and its compile time)
-    small. Chains smaller than `min-elements` are left alone.
+    small. Chains smaller than `min-elements` are left alone. A dynamic
+    outer dimension (with static inner ones) is tiled the same way, the tile
+    size computed at run time (`affine.min`/`affine.max`, whose constant
+    bound keeps the tile's buffers small enough for the stack).
 
     Example: softmax's final division over `tensor<4096x1024xf32>` becomes an
     `scf.forall` over rows, each computing its row's max, sum of
@@ -37,6 +40,7 @@ def TileAndFuse : Pass<"ml-tile-and-fuse", "::mlir::func::FuncOp"> {
            "Threads the tiles will be spread over">
   ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
@@ -89,7 +93,10 @@ def MatmulToBlas : Pass<"ml-matmul-to-blas", "ModuleOp"> {
     `mljit_batch_gemm_<type>`, which compute `C = A @ B + beta * C` with the
     BLAS the runtime was given (NumPy's OpenBLAS when called from Python) and
     read any strided layout. A zero fill of C right before the product
-    becomes beta = 0. Smaller or mixed-precision products stay loops.
+    becomes beta = 0. Smaller or mixed-precision products stay loops. A
+    product of dynamic size whose static sizes alone reach a quarter of
+    `min-flops` (a weight by a sequence) is always the call; a smaller one
+    is both, chosen at run time by its work (`scf.if`).
 
     Example:
 
@@ -113,7 +120,8 @@ def MatmulToBlas : Pass<"ml-matmul-to-blas", "ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::func::FuncDialect",
-    "::mlir::memref::MemRefDialect"
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
   ];
 }
 

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 namespace mlir::ml {
 #define GEN_PASS_DEF_PROMOTESMALLBUFFERS
@@ -47,10 +48,11 @@ struct PromoteSmallBuffers
     // the function): a model has thousands of temporaries, which the stack
     // would hold all at once until the function returns.
     DenseMap<Operation *, int64_t> scopeBytes;
+    DenseMap<Operation *, MemRefType> boundedTypes;
     getOperation().walk([&](memref::AllocOp alloc) {
-      MemRefType type = alloc.getType();
+      MemRefType type = boundedType(alloc);
       // Compared in elements: the size in bits of a large buffer overflows.
-      if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
+      if (!type || !type.getLayout().isIdentity() ||
           !type.getElementType().isIntOrFloat() || !ml::isCountable(type) ||
           type.getNumElements() >
               maxBytes * 8 / type.getElementTypeBitWidth() ||
@@ -72,15 +74,50 @@ struct PromoteSmallBuffers
         return;
       scopeBytes[scope] += bytes;
       promoted.push_back(alloc);
+      boundedTypes[alloc] = type;
     });
     for (memref::AllocOp alloc : promoted) {
       OpBuilder builder(alloc);
-      auto alloca = memref::AllocaOp::create(builder, alloc.getLoc(),
-                                             alloc.getType(),
-                                             alloc.getAlignmentAttr());
-      alloc.replaceAllUsesWith(alloca.getResult());
+      Value buffer = memref::AllocaOp::create(builder, alloc.getLoc(),
+                                              boundedTypes[alloc],
+                                              alloc.getAlignmentAttr());
+      // Bounded dynamic sizes: the stack buffer of the largest size, seen
+      // with the actual sizes.
+      if (buffer.getType() != alloc.getType()) {
+        SmallVector<OpFoldResult> sizes =
+            memref::getMixedSizes(builder, alloc.getLoc(), alloc.getResult());
+        SmallVector<OpFoldResult> strides;
+        for (int64_t stride : alloc.getType().getStridesAndOffset().first)
+          strides.push_back(builder.getIndexAttr(stride));
+        buffer = memref::ReinterpretCastOp::create(
+            builder, alloc.getLoc(), alloc.getType(), buffer,
+            builder.getIndexAttr(0), sizes, strides);
+      }
+      alloc.replaceAllUsesWith(buffer);
       alloc.erase();
     }
+  }
+
+  /// The static type of the buffer `alloc` needs at most: its own, or its
+  /// dynamic sizes replaced by their constant upper bounds; null if one
+  /// has none.
+  static MemRefType boundedType(memref::AllocOp alloc) {
+    MemRefType type = alloc.getType();
+    if (type.hasStaticShape())
+      return type;
+    SmallVector<int64_t> shape(type.getShape());
+    auto sizes = alloc.getDynamicSizes().begin();
+    for (int64_t &size : shape) {
+      if (!ShapedType::isDynamic(size))
+        continue;
+      FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+          presburger::BoundType::UB, ValueBoundsConstraintSet::Variable(*sizes++),
+          /*stopCondition=*/nullptr, /*closedUB=*/true);
+      if (failed(bound) || *bound < 0)
+        return {};
+      size = *bound;
+    }
+    return MemRefType::get(shape, type.getElementType());
   }
 };
 

@@ -12,6 +12,7 @@
 #include "passes/Common/Contractions.h"
 #include "passes/CPU/Passes.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -73,19 +74,42 @@ struct TileAndFuse : ml::impl::TileAndFuseBase<TileAndFuse> {
   using TileAndFuseBase::TileAndFuseBase;
 
   /// Rows of the outer parallel dimension per tile: about `tileElements`
-  /// iterations, and at least two tiles per thread when there is room.
-  std::optional<int64_t> outerTileSize(linalg::LinalgOp op) {
+  /// iterations, and at least two tiles per thread when there is room. A
+  /// dynamic outer dimension (with static inner ones) gets the same size
+  /// computed at run time, built at the rewriter's insertion point.
+  std::optional<OpFoldResult> outerTileSize(RewriterBase &rewriter,
+                                            linalg::LinalgOp op) {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    if (ranges.empty() || llvm::any_of(ranges, ShapedType::isDynamic) ||
+    if (ranges.empty() ||
+        llvm::any_of(ArrayRef(ranges).drop_front(), ShapedType::isDynamic) ||
         op.getIteratorTypesArray().front() != utils::IteratorType::parallel)
       return std::nullopt;
-    int64_t total = elementCount(ranges);
-    if (total < minElements || ranges.front() < 2)
-      return std::nullopt;
-    int64_t inner = std::max<int64_t>(total / ranges.front(), 1);
+    int64_t inner = std::max<int64_t>(elementCount(ArrayRef(ranges).drop_front()), 1);
     int64_t rows = std::max<int64_t>(tileElements / inner, 1);
+    if (ShapedType::isDynamic(ranges.front())) {
+      // min(max(ceil(n / 2 threads), 1), rows) in affine ops: the outer
+      // min bounds it by a constant, which ml-promote-small-buffers reads
+      // to put the tile's buffers on the stack.
+      Location loc = op.getLoc();
+      OpFoldResult outer = op.createLoopRanges(rewriter, loc).front().size;
+      AffineExpr n = rewriter.getAffineSymbolExpr(0);
+      OpFoldResult perThread = affine::makeComposedFoldedAffineMax(
+          rewriter, loc,
+          AffineMap::get(0, 1, {n.ceilDiv(2 * threads),
+                                rewriter.getAffineConstantExpr(1)},
+                         rewriter.getContext()),
+          {outer});
+      return affine::makeComposedFoldedAffineMin(
+          rewriter, loc,
+          AffineMap::get(0, 1, {n, rewriter.getAffineConstantExpr(rows)},
+                         rewriter.getContext()),
+          {perThread});
+    }
+    if (elementCount(ranges) < minElements || ranges.front() < 2)
+      return std::nullopt;
     int64_t perThread = (ranges.front() + 2 * threads - 1) / (2 * threads);
-    return std::max<int64_t>(std::min(rows, perThread), 1);
+    return OpFoldResult(
+        rewriter.getIndexAttr(std::max<int64_t>(std::min(rows, perThread), 1)));
   }
 
   void runOnOperation() override {
@@ -97,12 +121,13 @@ struct TileAndFuse : ml::impl::TileAndFuseBase<TileAndFuse> {
     });
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp end : ends) {
-      std::optional<int64_t> rows = outerTileSize(end);
+      rewriter.setInsertionPoint(end);
+      std::optional<OpFoldResult> rows = outerTileSize(rewriter, end);
       if (!rows)
         continue;
       SmallVector<OpFoldResult> tileSizes(end.getNumLoops(),
                                           rewriter.getIndexAttr(0));
-      tileSizes.front() = rewriter.getIndexAttr(*rows);
+      tileSizes.front() = *rows;
       scf::SCFTileAndFuseOptions options;
       options.tilingOptions.setTileSizes(tileSizes).setLoopType(
           scf::SCFTilingOptions::LoopType::ForallOp);

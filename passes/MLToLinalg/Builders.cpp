@@ -3,6 +3,7 @@
 #include "passes/MLToLinalg/Patterns.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -34,14 +35,23 @@ Value ml::storeScalar(OpBuilder &b, Location loc, Value value) {
   return arith::ExtUIOp::create(b, loc, b.getI8Type(), value);
 }
 
-Value ml::createEmptyTensor(OpBuilder &b, Location loc, RankedTensorType type) {
+SmallVector<OpFoldResult> ml::sizesOf(OpBuilder &b, Location loc, Value value) {
+  return tensor::getMixedSizes(b, loc, value);
+}
+
+Value ml::createEmptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                            ArrayRef<OpFoldResult> sizes) {
+  SmallVector<Value> dynamic;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dynamic.push_back(getValueOrCreateConstantIndexOp(b, loc, sizes[d]));
   return tensor::EmptyOp::create(b, loc, type.getShape(),
-                                 type.getElementType());
+                                 type.getElementType(), dynamic);
 }
 
 Value ml::createFilledTensor(OpBuilder &b, Location loc, RankedTensorType type,
-                             Value value) {
-  Value empty = createEmptyTensor(b, loc, type);
+                             Value value, ArrayRef<OpFoldResult> sizes) {
+  Value empty = createEmptyTensor(b, loc, type, sizes);
   return linalg::FillOp::create(b, loc, value, empty).getResult(0);
 }
 
@@ -52,9 +62,13 @@ Value ml::createElementwise(OpBuilder &b, Location loc, RankedTensorType type,
                               b.getMultiDimIdentityMap(rank));
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
+  SmallVector<OpFoldResult> sizes;
+  if (!type.hasStaticShape())
+    sizes = sizesOf(b, loc, inputs.front());
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{type}, inputs, createEmptyTensor(b, loc, type), maps,
-      iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+      b, loc, TypeRange{type}, inputs, createEmptyTensor(b, loc, type, sizes),
+      maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
         Value result = body(nested, nestedLoc, args.drop_back());
         linalg::YieldOp::create(nested, nestedLoc, result);
       });
@@ -80,7 +94,7 @@ ml::groupDroppedDims(int64_t rank, function_ref<bool(int64_t)> isDropped) {
 }
 
 Value ml::createBroadcast(OpBuilder &b, Location loc, Value value,
-                          RankedTensorType type) {
+                          RankedTensorType type, ArrayRef<OpFoldResult> sizes) {
   auto inType = cast<RankedTensorType>(value.getType());
   if (inType == type)
     return value;
@@ -106,15 +120,19 @@ Value ml::createBroadcast(OpBuilder &b, Location loc, Value value,
         b, loc, collapsedType, value,
         groupDroppedDims(inType.getRank(), stretched));
   }
+  // Static sizes that a dynamic result dimension takes: the same tensor,
+  // seen with the result's type.
   if (addedDims.empty())
-    return value;
-  Value init = createEmptyTensor(b, loc, type);
+    return value.getType() == type
+               ? value
+               : tensor::CastOp::create(b, loc, type, value).getResult();
+  Value init = createEmptyTensor(b, loc, type, sizes);
   return linalg::BroadcastOp::create(b, loc, value, init, addedDims)
       .getResult()[0];
 }
 
 Value ml::createReshape(OpBuilder &b, Location loc, Value value,
-                        RankedTensorType type) {
+                        RankedTensorType type, ArrayRef<OpFoldResult> sizes) {
   auto inType = cast<RankedTensorType>(value.getType());
   if (inType == type)
     return value;
@@ -135,11 +153,33 @@ Value ml::createReshape(OpBuilder &b, Location loc, Value value,
   if (inType.getRank() != 1)
     flat = tensor::CollapseShapeOp::create(
         b, loc,
-        RankedTensorType::get({inType.getNumElements()},
+        RankedTensorType::get({inType.hasStaticShape() ? inType.getNumElements()
+                                                       : ShapedType::kDynamic},
                               inType.getElementType()),
         value, allInOne(inType.getRank()));
   if (flat.getType() == type)
     return flat;
-  return tensor::ExpandShapeOp::create(b, loc, type, flat,
-                                       allInOne(type.getRank()));
+  return createExpandShape(b, loc, type, flat, allInOne(type.getRank()), sizes);
+}
+
+Value ml::createExpandShape(OpBuilder &b, Location loc, RankedTensorType type,
+                            Value value,
+                            ArrayRef<ReassociationIndices> groups,
+                            ArrayRef<OpFoldResult> sizes) {
+  if (type.hasStaticShape())
+    return tensor::ExpandShapeOp::create(b, loc, type, value, groups);
+  // Lowering to LLVM (expand-strided-metadata) takes one dynamic size per
+  // group; with more, the sizes go into a tensor.reshape.
+  bool oneDynamicPerGroup = llvm::all_of(groups, [&](const auto &group) {
+    return llvm::count_if(group, [&](int64_t d) {
+             return type.isDynamicDim(d);
+           }) <= 1;
+  });
+  if (oneDynamicPerGroup)
+    return tensor::ExpandShapeOp::create(b, loc, type, value, groups, sizes);
+  SmallVector<Value> extents;
+  for (OpFoldResult size : sizes)
+    extents.push_back(getValueOrCreateConstantIndexOp(b, loc, size));
+  Value shape = tensor::FromElementsOp::create(b, loc, extents);
+  return tensor::ReshapeOp::create(b, loc, type, value, shape);
 }

@@ -71,11 +71,27 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
     int64_t m = shape[batchRank], n = shape[batchRank + 1];
     int64_t k = lhsType.getShape().back();
 
-    auto accTensor = [&](ArrayRef<int64_t> accShape) {
+    // Every size of the result, and of both operands: a dynamic batch
+    // dimension has the size of the operand's that is not a unit.
+    SmallVector<OpFoldResult> lhsSizes = sizesOf(rewriter, loc, lhs);
+    SmallVector<OpFoldResult> rhsSizes = sizesOf(rewriter, loc, rhs);
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t d = 0; d < batchRank; ++d) {
+      int64_t fromLhs = d - (batchRank - (lhsType.getRank() - 2));
+      int64_t fromRhs = d - (batchRank - (rhsType.getRank() - 2));
+      bool lhsHasIt = fromLhs >= 0 && lhsType.getDimSize(fromLhs) != 1;
+      sizes.push_back(lhsHasIt || fromRhs < 0 ? lhsSizes[std::max<int64_t>(fromLhs, 0)]
+                                              : rhsSizes[fromRhs]);
+    }
+    OpFoldResult mSize = lhsSizes[lhsType.getRank() - 2];
+    OpFoldResult kSize = lhsSizes.back(), nSize = rhsSizes.back();
+    sizes.append({mSize, nSize});
+    auto accTensor = [&](ArrayRef<int64_t> accShape,
+                         ArrayRef<OpFoldResult> accSizes) {
       auto accType2 = RankedTensorType::get(accShape, accType);
       Value zero = arith::ConstantOp::create(
           rewriter, loc, accType, rewriter.getZeroAttr(accType));
-      return createFilledTensor(rewriter, loc, accType2, zero);
+      return createFilledTensor(rewriter, loc, accType2, zero, accSizes);
     };
 
     Value result;
@@ -84,40 +100,49 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
       Value rows = batchRank ? collapseLeading(rewriter, loc, lhs, batchRank + 1)
                              : lhs;
       int64_t rowCount = cast<RankedTensorType>(rows.getType()).getDimSize(0);
-      result = linalg::MatmulOp::create(rewriter, loc, ValueRange{rows, rhs},
-                                        accTensor({rowCount, n}))
+      result = linalg::MatmulOp::create(
+                   rewriter, loc, ValueRange{rows, rhs},
+                   accTensor({rowCount, n},
+                             {sizesOf(rewriter, loc, rows)[0], nSize}))
                    .getResult(0);
       if (batchRank) {
         SmallVector<ReassociationIndices> groups = {
             llvm::to_vector(llvm::seq<int64_t>(0, batchRank + 1)),
             {batchRank + 1}};
-        result = tensor::ExpandShapeOp::create(
-            rewriter, loc, withElementType(type, accType), result, groups);
+        result = createExpandShape(rewriter, loc,
+                                   withElementType(type, accType), result,
+                                   groups, sizes);
       }
     } else {
       // Broadcast both batch shapes to the result's and fold them into one
       // batch dimension for linalg.batch_matmul.
       SmallVector<int64_t> batch(shape.take_front(batchRank));
-      auto full = [&](Value v, int64_t rows, int64_t cols) {
+      auto full = [&](Value v, int64_t rows, int64_t cols, OpFoldResult rowSize,
+                      OpFoldResult colSize) {
         SmallVector<int64_t> fullShape(batch);
         fullShape.append({rows, cols});
+        SmallVector<OpFoldResult> fullSizes(sizes.begin(), sizes.begin() + batchRank);
+        fullSizes.append({rowSize, colSize});
         auto vType = cast<RankedTensorType>(v.getType());
         return createBroadcast(
             rewriter, loc, v,
-            RankedTensorType::get(fullShape, vType.getElementType()));
+            RankedTensorType::get(fullShape, vType.getElementType()), fullSizes);
       };
-      lhs = collapseLeading(rewriter, loc, full(lhs, m, k), batchRank);
-      rhs = collapseLeading(rewriter, loc, full(rhs, k, n), batchRank);
+      lhs = collapseLeading(rewriter, loc, full(lhs, m, k, mSize, kSize),
+                            batchRank);
+      rhs = collapseLeading(rewriter, loc, full(rhs, k, n, kSize, nSize),
+                            batchRank);
       int64_t batchCount = cast<RankedTensorType>(lhs.getType()).getDimSize(0);
-      result = linalg::BatchMatmulOp::create(rewriter, loc,
-                                             ValueRange{lhs, rhs},
-                                             accTensor({batchCount, m, n}))
+      result = linalg::BatchMatmulOp::create(
+                   rewriter, loc, ValueRange{lhs, rhs},
+                   accTensor({batchCount, m, n},
+                             {sizesOf(rewriter, loc, lhs)[0], mSize, nSize}))
                    .getResult(0);
       SmallVector<ReassociationIndices> groups = {
           llvm::to_vector(llvm::seq<int64_t>(0, batchRank)), {batchRank},
           {batchRank + 1}};
-      result = tensor::ExpandShapeOp::create(
-          rewriter, loc, withElementType(type, accType), result, groups);
+      result = createExpandShape(rewriter, loc, withElementType(type, accType),
+                                 result, groups, sizes);
     }
     rewriter.replaceOp(op, roundTo(rewriter, loc, result, type));
     return success();
@@ -267,14 +292,20 @@ struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
     SmallVector<int64_t> axes(op.getAxes());
     llvm::sort(axes);
 
+    SmallVector<OpFoldResult> inSizes =
+        sizesOf(rewriter, loc, adaptor.getOperand());
     SmallVector<int64_t> reducedShape;
+    SmallVector<OpFoldResult> reducedSizes;
     for (int64_t d = 0; d < inType.getRank(); ++d)
-      if (!llvm::is_contained(axes, d))
+      if (!llvm::is_contained(axes, d)) {
         reducedShape.push_back(inType.getDimSize(d));
+        reducedSizes.push_back(inSizes[d]);
+      }
     auto accTensorType = RankedTensorType::get(reducedShape, accType);
     Value identity = arith::ConstantOp::create(
         rewriter, loc, reductionIdentity(rewriter, kind, accType, isBool));
-    Value init = createFilledTensor(rewriter, loc, accTensorType, identity);
+    Value init = createFilledTensor(rewriter, loc, accTensorType, identity,
+                                    reducedSizes);
     auto reduce = linalg::ReduceOp::create(
         rewriter, loc, adaptor.getOperand(), init, axes,
         [&](OpBuilder &b, Location nl, ValueRange args) {
@@ -311,7 +342,9 @@ struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
     Type indexType = rewriter.getI64Type();
     int64_t axis = op.getAxis(), rank = inType.getRank();
 
+    SmallVector<OpFoldResult> inSizes = sizesOf(rewriter, loc, input);
     SmallVector<int64_t> reducedShape;
+    SmallVector<OpFoldResult> reducedSizes;
     SmallVector<AffineExpr> outExprs;
     SmallVector<utils::IteratorType> iterators;
     for (int64_t d = 0; d < rank; ++d) {
@@ -320,17 +353,20 @@ struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
       if (d == axis)
         continue;
       reducedShape.push_back(inType.getDimSize(d));
+      reducedSizes.push_back(inSizes[d]);
       outExprs.push_back(rewriter.getAffineDimExpr(d));
     }
     ReduceKind kind = IsMax ? ReduceKind::Max : ReduceKind::Min;
     Value bestInit = createFilledTensor(
         rewriter, loc, RankedTensorType::get(reducedShape, valueType),
         arith::ConstantOp::create(
-            rewriter, loc, reductionIdentity(rewriter, kind, valueType, isBool)));
+            rewriter, loc, reductionIdentity(rewriter, kind, valueType, isBool)),
+        reducedSizes);
     Value indexInit = createFilledTensor(
         rewriter, loc, RankedTensorType::get(reducedShape, indexType),
         arith::ConstantOp::create(rewriter, loc,
-                                  rewriter.getIntegerAttr(indexType, 0)));
+                                  rewriter.getIntegerAttr(indexType, 0)),
+        reducedSizes);
     AffineMap outMap = AffineMap::get(rank, 0, outExprs, rewriter.getContext());
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
                                    outMap, outMap};

@@ -67,7 +67,7 @@ struct ConvertMLToLinalg
     // "failed to legalize" or an assertion behind: shapes whose sizes
     // overflow int64 (ml ops reject them; other dialects' verifiers do not,
     // and bufferization asserts computing their strides), and dynamic
-    // dimensions in ml ops (the patterns build static tensor.empty ops).
+    // dimensions in the ml ops whose patterns build static shapes.
     WalkResult walk = getOperation()->walk([](Operation *op) {
       if (Type type = findType(op, isUncountable)) {
         op->emitOpError("has ")
@@ -78,10 +78,11 @@ struct ConvertMLToLinalg
       // Unregistered ops (--allow-unregistered-dialect) have no dialect.
       if (!isa_and_present<MLDialect>(op->getDialect()))
         return WalkResult::advance();
-      if (llvm::any_of(op->getOperandTypes(), hasDynamicShape) ||
-          llvm::any_of(op->getResultTypes(), hasDynamicShape)) {
+      if (isa<ConstantOp, CumsumOp>(op) &&
+          (llvm::any_of(op->getOperandTypes(), hasDynamicShape) ||
+           llvm::any_of(op->getResultTypes(), hasDynamicShape))) {
         op->emitOpError("has dynamic dimensions, which convert-ml-to-linalg "
-                        "does not lower yet");
+                        "does not lower for this op yet");
         return WalkResult::interrupt();
       }
       return WalkResult::advance();

@@ -40,14 +40,22 @@ Value storeScalar(OpBuilder &b, Location loc, Value value);
 using ScalarBodyFn =
     function_ref<Value(OpBuilder &, Location, ValueRange /*elements*/)>;
 
-/// A `tensor.empty` of a static `type`.
-Value createEmptyTensor(OpBuilder &b, Location loc, RankedTensorType type);
+/// The size of every dimension of the tensor `value`: a constant where its
+/// type has it, tensor.dim where the dimension is dynamic.
+SmallVector<OpFoldResult> sizesOf(OpBuilder &b, Location loc, Value value);
 
-/// A tensor of `type` filled with the scalar `value` (linalg.fill).
+/// A `tensor.empty` of `type`; `sizes` (one per dimension) gives its dynamic
+/// dimensions and may be empty where it has none.
+Value createEmptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                        ArrayRef<OpFoldResult> sizes = {});
+
+/// A tensor of `type` (dynamic sizes as for createEmptyTensor) filled with
+/// the scalar `value` (linalg.fill).
 Value createFilledTensor(OpBuilder &b, Location loc, RankedTensorType type,
-                         Value value);
+                         Value value, ArrayRef<OpFoldResult> sizes = {});
 
-/// A `linalg.generic` applying `body` to same-shaped `inputs` elementwise.
+/// A `linalg.generic` applying `body` to same-shaped `inputs` elementwise
+/// (dynamic sizes read from the first input).
 Value createElementwise(OpBuilder &b, Location loc, RankedTensorType type,
                         ValueRange inputs, ScalarBodyFn body);
 
@@ -58,13 +66,22 @@ SmallVector<ReassociationIndices>
 groupDroppedDims(int64_t rank, function_ref<bool(int64_t)> isDropped);
 
 /// Broadcasts `value` to `type` by NumPy's rules (collapse the stretched unit
-/// dimensions, then linalg.broadcast).
+/// dimensions, then linalg.broadcast); `sizes` as for createEmptyTensor. A
+/// dynamic dimension of `value` keeps its size.
 Value createBroadcast(OpBuilder &b, Location loc, Value value,
-                      RankedTensorType type);
+                      RankedTensorType type, ArrayRef<OpFoldResult> sizes = {});
 
-/// Reshapes `value` to `type` (same element count) with collapse/expand.
+/// Reshapes `value` to `type` (same element count) with collapse/expand;
+/// `sizes` as for createEmptyTensor.
 Value createReshape(OpBuilder &b, Location loc, Value value,
-                    RankedTensorType type);
+                    RankedTensorType type, ArrayRef<OpFoldResult> sizes = {});
+
+/// `value` expanded to `type` by `groups`, `sizes` giving every dimension's
+/// size (tensor.expand_shape, or tensor.reshape where a group has two
+/// dynamic sizes, which expand_shape cannot lower).
+Value createExpandShape(OpBuilder &b, Location loc, RankedTensorType type,
+                        Value value, ArrayRef<ReassociationIndices> groups,
+                        ArrayRef<OpFoldResult> sizes);
 
 /// Converts the scalar `value` to `elementType` with NumPy's `astype` rules.
 Value convertScalar(OpBuilder &b, Location loc, Value value, Type elementType);

@@ -8,7 +8,9 @@
 #include "dialects/ml/MLOps.h"
 #include "passes/MLToLinalg/Patterns.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -42,10 +44,9 @@ struct EmptyResultToEmptyTensor : ConversionPattern {
 
 /// The integer `index` as an index value, a negative one counted from the
 /// end of an axis of `size`, as NumPy does.
-Value wrappedIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
+Value wrappedIndex(OpBuilder &b, Location loc, Value index, Value extent) {
   Value value = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value extent = arith::ConstantIndexOp::create(b, loc, size);
   Value negative =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, value, zero);
   Value wrapped = arith::AddIOp::create(b, loc, value, extent);
@@ -82,15 +83,30 @@ struct ConstantToArith : OpConversionPattern<ConstantOp> {
   }
 };
 
+/// The sizes of every dimension of `type`, `dims` giving its dynamic ones
+/// in order (the operands of ml.broadcast and ml.reshape).
+SmallVector<OpFoldResult> withDynamicSizes(RankedTensorType type,
+                                           ValueRange dims) {
+  SmallVector<OpFoldResult> sizes;
+  auto next = dims.begin();
+  for (int64_t size : type.getShape())
+    sizes.push_back(ShapedType::isDynamic(size)
+                        ? OpFoldResult(*next++)
+                        : OpFoldResult(IntegerAttr::get(
+                              IndexType::get(type.getContext()), size)));
+  return sizes;
+}
+
 struct BroadcastToLinalg : ShapePattern<BroadcastOp> {
   using ShapePattern::ShapePattern;
 
   LogicalResult
   matchAndRewrite(BroadcastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, createBroadcast(rewriter, op.getLoc(),
-                                           adaptor.getOperand(),
-                                           storageType(op.getType())));
+    RankedTensorType type = storageType(op.getType());
+    rewriter.replaceOp(
+        op, createBroadcast(rewriter, op.getLoc(), adaptor.getOperand(), type,
+                            withDynamicSizes(type, adaptor.getDims())));
     return success();
   }
 };
@@ -101,9 +117,10 @@ struct ReshapeToTensor : ShapePattern<ReshapeOp> {
   LogicalResult
   matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, createReshape(rewriter, op.getLoc(),
-                                         adaptor.getOperand(),
-                                         storageType(op.getType())));
+    RankedTensorType type = storageType(op.getType());
+    rewriter.replaceOp(
+        op, createReshape(rewriter, op.getLoc(), adaptor.getOperand(), type,
+                          withDynamicSizes(type, adaptor.getDims())));
     return success();
   }
 };
@@ -114,8 +131,13 @@ struct TransposeToLinalg : ShapePattern<TransposeOp> {
   LogicalResult
   matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Value init =
-        createEmptyTensor(rewriter, op.getLoc(), storageType(op.getType()));
+    SmallVector<OpFoldResult> inSizes =
+        sizesOf(rewriter, op.getLoc(), adaptor.getOperand());
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t axis : op.getPermutation())
+      sizes.push_back(inSizes[axis]);
+    Value init = createEmptyTensor(rewriter, op.getLoc(),
+                                   storageType(op.getType()), sizes);
     rewriter.replaceOp(op, linalg::TransposeOp::create(
                                rewriter, op.getLoc(), adaptor.getOperand(),
                                init, op.getPermutation())
@@ -145,9 +167,16 @@ struct SliceToTensor : ShapePattern<SliceOp> {
       strides.push_back(count == 1 ? 1 : std::abs(stride));
     }
     MLIRContext *ctx = rewriter.getContext();
+    // A dynamic dimension is taken whole: the operand's size.
+    SmallVector<OpFoldResult> operandSizes =
+        sizesOf(rewriter, loc, adaptor.getOperand());
+    SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(ctx, shape);
+    for (auto [d, size] : llvm::enumerate(shape))
+      if (ShapedType::isDynamic(size))
+        sizes[d] = operandSizes[d];
     Value result = tensor::ExtractSliceOp::create(
         rewriter, loc, type, adaptor.getOperand(),
-        getAsIndexOpFoldResult(ctx, offsets), getAsIndexOpFoldResult(ctx, shape),
+        getAsIndexOpFoldResult(ctx, offsets), sizes,
         getAsIndexOpFoldResult(ctx, strides));
     ArrayRef<int64_t> stride = op.getStride();
     if (llvm::all_of(stride, [](int64_t s) { return s > 0; })) {
@@ -166,7 +195,7 @@ struct SliceToTensor : ShapePattern<SliceOp> {
                                                utils::IteratorType::parallel);
     auto reverse = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, result,
-        createEmptyTensor(rewriter, loc, type), maps, iterators,
+        createEmptyTensor(rewriter, loc, type, sizes), maps, iterators,
         [](OpBuilder &b, Location nestedLoc, ValueRange args) {
           linalg::YieldOp::create(b, nestedLoc, args[0]);
         });
@@ -190,7 +219,16 @@ struct GatherToLinalg : ShapePattern<GatherOp> {
     auto indicesType = cast<RankedTensorType>(adaptor.getIndices().getType());
     int64_t axis = op.getAxis(), rank = type.getRank();
     int64_t indexRank = indicesType.getRank();
-    int64_t size = op.getOperand().getType().getDimSize(axis);
+    // The result's sizes: the operand's around the axis, the indices' in it.
+    SmallVector<OpFoldResult> operandSizes = sizesOf(rewriter, loc, operand);
+    SmallVector<OpFoldResult> indexSizes =
+        sizesOf(rewriter, loc, adaptor.getIndices());
+    SmallVector<OpFoldResult> sizes(operandSizes.begin(),
+                                    operandSizes.begin() + axis);
+    sizes.append(indexSizes);
+    sizes.append(operandSizes.begin() + axis + 1, operandSizes.end());
+    Value extent =
+        getValueOrCreateConstantIndexOp(rewriter, loc, operandSizes[axis]);
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<AffineExpr> indexExprs;
     for (int64_t d = axis; d < axis + indexRank; ++d)
@@ -201,11 +239,12 @@ struct GatherToLinalg : ShapePattern<GatherOp> {
                                                utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, adaptor.getIndices(),
-        createEmptyTensor(rewriter, loc, type), maps, iterators,
+        createEmptyTensor(rewriter, loc, type, sizes), maps, iterators,
         [&](OpBuilder &b, Location nl, ValueRange args) {
-          Value index = wrappedIndex(b, nl, args[0], size);
+          Value index = wrappedIndex(b, nl, args[0], extent);
           Value zero = arith::ConstantIndexOp::create(b, nl, 0);
-          Value last = arith::ConstantIndexOp::create(b, nl, size - 1);
+          Value last = arith::SubIOp::create(
+              b, nl, extent, arith::ConstantIndexOp::create(b, nl, 1));
           index = arith::MaxSIOp::create(b, nl, index, zero);
           index = arith::MinSIOp::create(b, nl, index, last);
           SmallVector<Value> coordinates;
@@ -232,11 +271,10 @@ struct UpdateSliceToTensor : ShapePattern<UpdateSliceOp> {
   matchAndRewrite(UpdateSliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     MLIRContext *ctx = rewriter.getContext();
-    auto updateType = cast<RankedTensorType>(adaptor.getUpdate().getType());
     rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
         op, adaptor.getUpdate(), adaptor.getOperand(),
         getAsIndexOpFoldResult(ctx, op.getStart()),
-        getAsIndexOpFoldResult(ctx, updateType.getShape()),
+        sizesOf(rewriter, op.getLoc(), adaptor.getUpdate()),
         getAsIndexOpFoldResult(ctx, op.getStride()));
     return success();
   }
@@ -256,16 +294,17 @@ struct ScatterToLoops : ShapePattern<ScatterOp> {
     auto updatesType = cast<RankedTensorType>(adaptor.getUpdates().getType());
     int64_t axis = op.getAxis();
     int64_t indexRank = op.getIndices().getType().getRank();
-    int64_t size = op.getOperand().getType().getDimSize(axis);
     Type logicalType = op.getType().getElementType();
     bool accumulate = op.getAccumulate();
     Value indices = adaptor.getIndices(), updates = adaptor.getUpdates();
+    Value extent = getValueOrCreateConstantIndexOp(
+        rewriter, loc, sizesOf(rewriter, loc, adaptor.getOperand())[axis]);
     SmallVector<Value> lower, upper, steps;
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    for (int64_t extent : updatesType.getShape()) {
+    for (OpFoldResult size : sizesOf(rewriter, loc, updates)) {
       lower.push_back(zero);
-      upper.push_back(arith::ConstantIndexOp::create(rewriter, loc, extent));
+      upper.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
       steps.push_back(one);
     }
     scf::LoopNest nest = scf::buildLoopNest(
@@ -275,8 +314,7 @@ struct ScatterToLoops : ShapePattern<ScatterOp> {
           using P = arith::CmpIPredicate;
           Value at = tensor::ExtractOp::create(
               b, nl, indices, ivs.slice(axis, indexRank));
-          Value index = wrappedIndex(b, nl, at, size);
-          Value extent = arith::ConstantIndexOp::create(b, nl, size);
+          Value index = wrappedIndex(b, nl, at, extent);
           Value inRange = arith::AndIOp::create(
               b, nl, arith::CmpIOp::create(b, nl, P::sge, index, zero),
               arith::CmpIOp::create(b, nl, P::slt, index, extent));
@@ -321,23 +359,62 @@ struct ConcatenateToTensor : ShapePattern<ConcatenateOp> {
     Location loc = op.getLoc();
     RankedTensorType type = storageType(op.getType());
     int64_t dim = op.getDimension();
-    Value result = createEmptyTensor(rewriter, loc, type);
-    MLIRContext *ctx = rewriter.getContext();
-    SmallVector<int64_t> offsets(type.getRank(), 0);
+    // The result's sizes: the first input's, and the sum along `dim` (where
+    // the result's type leaves a size dynamic, so does every input's).
+    SmallVector<SmallVector<OpFoldResult>> inputSizes;
+    for (Value input : adaptor.getInputs())
+      inputSizes.push_back(sizesOf(rewriter, loc, input));
+    auto add = [&](OpFoldResult a, OpFoldResult b) -> OpFoldResult {
+      AffineExpr s0, s1;
+      bindSymbols(rewriter.getContext(), s0, s1);
+      return affine::makeComposedFoldedAffineApply(rewriter, loc, s0 + s1,
+                                                   {a, b});
+    };
+    SmallVector<OpFoldResult> sizes = inputSizes.front();
+    for (ArrayRef<OpFoldResult> more : ArrayRef(inputSizes).drop_front())
+      sizes[dim] = add(sizes[dim], more[dim]);
+    Value result = createEmptyTensor(rewriter, loc, type, sizes);
+    SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
     SmallVector<OpFoldResult> strides(type.getRank(),
                                       rewriter.getIndexAttr(1));
-    for (Value input : adaptor.getInputs()) {
+    for (auto [input, inputSize] :
+         llvm::zip_equal(adaptor.getInputs(), inputSizes)) {
       auto inputType = cast<RankedTensorType>(input.getType());
       // An empty input adds nothing, and its offset may be the result's end,
       // which insert_slice rejects as out of bounds.
-      if (inputType.getNumElements() == 0)
+      if (inputType.hasStaticShape() && inputType.getNumElements() == 0)
         continue;
-      result = tensor::InsertSliceOp::create(
-          rewriter, loc, input, result, getAsIndexOpFoldResult(ctx, offsets),
-          getAsIndexOpFoldResult(ctx, inputType.getShape()), strides);
-      offsets[dim] += inputType.getDimSize(dim);
+      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
+                                             offsets, inputSize, strides);
+      offsets[dim] = add(offsets[dim], inputSize[dim]);
     }
     rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// A linalg.generic writing each element's index.
+struct IotaToLinalg : ShapePattern<IotaOp> {
+  using ShapePattern::ShapePattern;
+
+  LogicalResult
+  matchAndRewrite(IotaOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = storageType(op.getType());
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(1)};
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{},
+        createEmptyTensor(rewriter, loc, type,
+                          withDynamicSizes(type, adaptor.getDims())),
+        maps, {utils::IteratorType::parallel},
+        [&](OpBuilder &b, Location nl, ValueRange) {
+          Value index = arith::IndexCastOp::create(
+              b, nl, b.getI64Type(), linalg::IndexOp::create(b, nl, 0));
+          linalg::YieldOp::create(
+              b, nl, convertScalar(b, nl, index, type.getElementType()));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };
@@ -349,6 +426,6 @@ void ml::populateShapeToLinalgPatterns(const TypeConverter &converter,
   patterns.add<EmptyResultToEmptyTensor, ConstantToArith, BroadcastToLinalg,
                ReshapeToTensor, TransposeToLinalg, SliceToTensor,
                GatherToLinalg, UpdateSliceToTensor, ScatterToLoops,
-               ConcatenateToTensor>(
+               ConcatenateToTensor, IotaToLinalg>(
       converter, patterns.getContext());
 }

@@ -26,9 +26,11 @@ from . import _native, cuda, dtypes, effects, state, tracing
 # Importing mljit.numpy gives tracers NumPy's operators and functions.
 from . import numpy as _numpy_api  # noqa: F401
 from .errors import RecompileError
-from .signature import Signature, differences, signature_of
+from .signature import (Signature, bindings, differences, generalize, signature_of,
+                        symbolic_sizes)
 from .stages import Lowered
 from .target import Target
+from .tracing import SymbolicUnsupported
 
 logger = logging.getLogger("mljit")
 
@@ -44,8 +46,13 @@ class JitFunction:
                  static_argnames: Iterable[str] = (), explain: bool = False,
                  max_recompiles: int | None = None, pipeline: str | None = None,
                  dump_ir: str | None = None, device: str = "cpu", chip: str | None = None,
-                 capture: str = "live"):
+                 capture: str = "live", dynamic: bool | None = None):
         functools.update_wrapper(self, fun)
+        if dynamic not in (None, True, False):
+            raise ValueError(f"dynamic must be None, True or False, not {dynamic!r}")
+        # Symbolic sizes only on the CPU: the GPU pipeline takes exact
+        # shapes, and a custom pipeline gets them unless asked.
+        self._dynamic = False if device != "cpu" or (pipeline and dynamic is None) else dynamic
         # Where the code runs; each signature's own Target adds where its
         # arrays live (resolved: the GPU's architecture, asked once).
         self.target = Target(device, chip, custom_pipeline=pipeline)
@@ -87,6 +94,8 @@ class JitFunction:
             raise ValueError(f"capture must be 'live' or 'constants', not {capture!r}")
         self._reach = state.Reach.of(fun) if capture == "live" else None
         self._cache: dict = {}
+        # Dynamic variants (compiled for symbolic sizes), newest first.
+        self._variants: list = []
         self._lock = threading.Lock()
         # The C call path of the signature called last, when its arguments
         # are all arrays passed positionally (see __call__).
@@ -115,22 +124,64 @@ class JitFunction:
     def _log_compile(self, signature: Signature) -> None:
         """Logs why `signature` is compiled; past `max_recompiles`, raises instead."""
         name = getattr(self._fun, "__qualname__", self._name)
-        if not self._cache:
+        count = len(self._cache) + len(self._variants)
+        if not count:
             logger.debug("%s: compiling for its first signature", name)
             return
         # Explain against the compiled signature closest to this one.
+        known = list(self._cache) + [c.signature for c in self._variants]
         reasons = "; ".join(min((differences(old, signature, self._positional_names)
-                                 for old in self._cache), key=len)) or "new signature"
-        if self._max_recompiles is not None and len(self._cache) > self._max_recompiles:
+                                 for old in known), key=len)) or "new signature"
+        if self._max_recompiles is not None and count > self._max_recompiles:
             raise RecompileError(
-                f"{name}: a new signature would be compilation {len(self._cache) + 1}, "
+                f"{name}: a new signature would be compilation {count + 1}, "
                 f"past max_recompiles={self._max_recompiles}: {reasons}. Keep shapes and "
-                "dtypes fixed (pad or bucket the inputs), mark arguments that select "
-                "code static_argnums/static_argnames, or raise max_recompiles"
+                "dtypes fixed (pad or bucket the inputs), let sizes be symbolic "
+                "(dynamic=True), mark arguments that select code "
+                "static_argnums/static_argnames, or raise max_recompiles"
             )
         logger.log(logging.WARNING if self._explain else logging.INFO,
                    "%s: recompiling for a new signature (%d compiled so far): %s",
-                   name, len(self._cache), reasons)
+                   name, count, reasons)
+
+    def _variant_for(self, signature: Signature):
+        """The dynamic variant that serves `signature` (its sizes bind its
+        symbols and its guards hold), or None."""
+        for compiled in self._variants:
+            bound = bindings(compiled.signature, signature)
+            if bound is not None and all(guard.holds(bound)
+                                         for guard in compiled.lowered.traced.guards):
+                return compiled
+        return None
+
+    def _compile(self, signature: Signature, snapshot):
+        """Compiles for `signature`: a dynamic variant where `dynamic` asks
+        for one (True: from the first call; None: once a call differs from
+        a compiled signature only in sizes), else for its exact shapes."""
+        general = None
+        if self._dynamic is not False and not signature.device_arrays:
+            general = generalize(signature, None if self._dynamic else list(self._cache))
+        name = getattr(self._fun, "__qualname__", self._name)
+        if general is not None:
+            try:
+                lowered = self._lower(general, snapshot)
+            except SymbolicUnsupported as error:
+                if self._dynamic:
+                    raise
+                logger.log(logging.WARNING if self._explain else logging.INFO,
+                           "%s: compiling for exact shapes: %s", name, error)
+            else:
+                compiled = lowered.compile()
+                guards = lowered.traced.guards
+                logger.log(logging.WARNING if self._explain else logging.INFO,
+                           "%s: compiled a dynamic variant, symbolic in %s%s", name,
+                           "; ".join(symbolic_sizes(general, self._positional_names)),
+                           f" (assuming {', '.join(map(str, guards))})" if guards else "")
+                self._variants.insert(0, compiled)
+                return compiled
+        compiled = self._lower(signature, snapshot).compile()
+        self._cache[signature] = compiled
+        return compiled
 
     def _lower(self, signature: Signature, snapshot) -> Lowered:
         # Writes into the caller's arrays go back; scalars and GPU arrays
@@ -163,14 +214,13 @@ class JitFunction:
             if result is not NotImplemented:
                 return result
         signature, leaves, snapshot = self.signature(args, kwargs)
-        compiled = self._cache.get(signature)
+        compiled = self._cache.get(signature) or self._variant_for(signature)
         if compiled is None:
             with self._lock:
-                compiled = self._cache.get(signature)
+                compiled = self._cache.get(signature) or self._variant_for(signature)
                 if compiled is None:
                     self._log_compile(signature)
-                    compiled = self._lower(signature, snapshot).compile()
-                    self._cache[signature] = compiled
+                    compiled = self._compile(signature, snapshot)
         effects_recorded = compiled.lowered.traced.effects.any()
         if (signature.positional_arrays_only and not self._static_argnums
                 and snapshot is None and not effects_recorded):
@@ -178,8 +228,8 @@ class JitFunction:
         return compiled.run(leaves, snapshot.objects if snapshot is not None else ())
 
     def _cache_size(self) -> int:
-        """How many signatures have been compiled."""
-        return len(self._cache)
+        """How many signatures and dynamic variants have been compiled."""
+        return len(self._cache) + len(self._variants)
 
 
 class _Disabled(threading.local):
@@ -203,7 +253,7 @@ def disable_jit():
 def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
         explain: bool = False, max_recompiles: int | None = None,
         pipeline: str | None = None, dump_ir: str | None = None, device: str = "cpu",
-        chip: str | None = None, capture: str = "live"):
+        chip: str | None = None, capture: str = "live", dynamic: bool | None = None):
     """Compiles `fun` with MLIR on its first call for each signature.
 
     Usable as `@mljit.jit` or `@mljit.jit(static_argnums=...)`. Array
@@ -238,6 +288,20 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     `print` prints at every call, after it. `mljit.disable_jit()` runs
     jitted functions as plain Python.
 
+    `dynamic` says which sizes the code is compiled for, as in
+    torch.compile. None (the default): the first call's exact shapes; a
+    later call whose arrays differ only in sizes compiles once more with
+    those sizes symbolic (logged: which sizes, and what the code assumed of
+    them), and that variant serves every later size. True: symbolic sizes
+    from the first call (every size of 2 or more; equal sizes, one symbol).
+    False: exact shapes always. `x.shape[i]` of a symbolic size is a
+    symbolic int (`mljit.symbolic.Dim`); where Python code decides on it
+    (`if n > 1`, `int(n)`, `range(n)`), the variant assumes what the traced
+    call had (a guard), and a call breaking it compiles another variant.
+    Operations that do not take symbolic sizes yet fall back to exact
+    shapes (logged; an UnsupportedError with dynamic=True). CPU only, and
+    with a custom `pipeline` only when asked (dynamic=True).
+
     `pipeline` replaces `ml-cpu-pipeline` by any pass pipeline from `ml` to
     the LLVM dialect (what `ml-opt --pass-pipeline` accepts inside
     `builtin.module(...)`). `dump_ir=<dir>` (or the environment variable
@@ -245,7 +309,8 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     """
     options = dict(static_argnums=static_argnums, static_argnames=static_argnames,
                    explain=explain, max_recompiles=max_recompiles, pipeline=pipeline,
-                   dump_ir=dump_ir, device=device, chip=chip, capture=capture)
+                   dump_ir=dump_ir, device=device, chip=chip, capture=capture,
+                   dynamic=dynamic)
     if fun is None:
         return functools.partial(jit, **options)
     return JitFunction(fun, **options)

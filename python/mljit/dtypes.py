@@ -4,6 +4,7 @@ import numpy as np
 from mlir import ir
 
 from .errors import UnsupportedError
+from .symbolic import Dim
 
 SUPPORTED = tuple(
     np.dtype(t)
@@ -52,4 +53,7 @@ def from_mlir(element_type: ir.Type) -> np.dtype:
 
 
 def tensor_type(shape, dtype) -> ir.RankedTensorType:
-    return ir.RankedTensorType.get(list(shape), to_mlir(dtype))
+    """The tensor type of `shape` (symbolic sizes are dynamic) and `dtype`."""
+    dynamic = ir.ShapedType.get_dynamic_size()
+    return ir.RankedTensorType.get([dynamic if isinstance(d, Dim) else d for d in shape],
+                                   to_mlir(dtype))

@@ -195,9 +195,15 @@ Tracer.__format__ = _format
 # -- the wrappers ----------------------------------------------------------
 
 def _creation(function):
-    """np.zeros & co.: a traced array whose values are known."""
+    """np.zeros & co.: a traced array whose values are known (or, given a
+    symbolic size, computed at run time)."""
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
+        if current() is not None:
+            from .numpy import _creation
+            made = _creation.symbolic(function.__name__, args, kwargs)
+            if made is not None:
+                return made
         result = function(*args, **kwargs)
         if current() is None or not isinstance(result, np.ndarray):
             return result

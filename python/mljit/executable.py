@@ -28,7 +28,7 @@ from mlir.execution_engine import ExecutionEngine
 
 import numpy as np
 
-from . import _call, _native, compiler, cuda, loader, native_code, pytree
+from . import _call, _native, compiler, cuda, loader, native_code, pytree, symbolic
 from .errors import CompileError
 from .tracing import ArgSpec
 
@@ -63,6 +63,14 @@ class Interface(NamedTuple):
     out_tree: pytree.TreeDef
 
 
+# Kernels a dynamic variant keeps, one per set of sizes (the oldest goes).
+_KERNELS_KEPT = 256
+
+
+def _not_implemented(args):
+    return NotImplemented
+
+
 class Executable:
     """Machine code for one traced function and one signature.
 
@@ -78,15 +86,44 @@ class Executable:
         # The object files of a fresh CPU compile (else None).
         self.code = code
         self._gpu = device == "cuda"
-        self.kernel = _call.Kernel(
-            address, owner,
-            [(s.dtype, tuple(s.shape)) for s in interface.in_specs],
-            [(s.dtype, tuple(s.shape)) for s in interface.out_specs],
-            result_packing(interface.out_tree),
-        )
+        self._address = address
+        self._interface = interface
+        # Symbolic sizes (a dynamic variant): a Kernel per set of sizes,
+        # made at its first call; the symbols are read from the arguments'
+        # shapes, at the first dimension that has each.
+        self._symbols = {}
+        for position, spec in enumerate(interface.in_specs):
+            for axis, size in enumerate(spec.shape):
+                if isinstance(size, symbolic.Dim):
+                    self._symbols.setdefault(repr(size), (position, axis))
+        self._kernels: dict = {}
+        self.kernel = None if self._symbols else self._kernel({})
         # try_call(args): the whole call when `args` are exactly the
         # signature's arrays, passed positionally; NotImplemented if not.
-        self.try_call = self._checked_try_call if self._gpu else self.kernel.try_call
+        if self.kernel is None:
+            self.try_call = _not_implemented
+        else:
+            self.try_call = self._checked_try_call if self._gpu else self.kernel.try_call
+
+    def _kernel(self, bindings: dict):
+        """The C call path for the sizes `bindings` gives the symbols."""
+        def specs(of):
+            return [(s.dtype, tuple(symbolic.evaluate(d, bindings) for d in s.shape))
+                    for s in of]
+        return _call.Kernel(self._address, self.owner, specs(self._interface.in_specs),
+                            specs(self._interface.out_specs),
+                            result_packing(self._interface.out_tree))
+
+    def _kernel_for(self, inputs: Sequence):
+        """The Kernel of these inputs' sizes (a dynamic variant)."""
+        sizes = tuple(np.shape(inputs[position])[axis]
+                      for position, axis in self._symbols.values())
+        kernel = self._kernels.get(sizes)
+        if kernel is None:
+            if len(self._kernels) >= _KERNELS_KEPT:
+                self._kernels.pop(next(iter(self._kernels)))
+            kernel = self._kernels[sizes] = self._kernel(dict(zip(self._symbols, sizes)))
+        return kernel
 
     def _checked_try_call(self, args) -> Any:
         result = self.kernel.try_call(args)
@@ -148,7 +185,8 @@ class Executable:
 
     def __call__(self, inputs: Sequence) -> Any:
         """The results for `inputs`, leaves matching the compiled signature."""
-        result = self.kernel.call(inputs)
+        kernel = self.kernel if self.kernel is not None else self._kernel_for(inputs)
+        result = kernel.call(inputs)
         if self._gpu:
             cuda.check(_native.runtime_library)
         return result

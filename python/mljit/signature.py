@@ -8,12 +8,14 @@ puts the static values back around the traced arrays.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Callable, Collection, NamedTuple, Sequence
 
 import numpy as np
 
 from . import cuda, dtypes, pytree
 from .errors import UnsupportedError
+from .symbolic import Dim
 from .tracing import ArgSpec
 
 
@@ -193,3 +195,85 @@ def _argument_name(path: str, array_parameters: Sequence[str]) -> str:
     index = int(position)
     return (array_parameters[index] if index < len(array_parameters)
             else f"args[{index}]") + rest
+
+
+def generalize(signature: Signature, compiled: Sequence[Signature] | None = None
+               ) -> Signature | None:
+    """`signature` with symbolic sizes, for a dynamic variant; None if none.
+
+    With `compiled` (the exact signatures compiled so far), the sizes that
+    differ from the closest one of the same structure become symbols (those
+    that changed alike, from the same size to the same size, one symbol);
+    with None, every size of 2 or more does (equal sizes, one symbol). Sizes
+    0 and 1 stay exact (broadcasting tells them apart)."""
+    positions = [(leaf, axis) for leaf, spec in enumerate(signature.specs)
+                 for axis, size in enumerate(spec.shape) if size >= 2]
+    if compiled is not None:
+        like = [old for old in compiled if _same_but_sizes(old, signature)]
+        if not like:
+            return None
+        old = min(like, key=lambda o: _size_changes(o, signature))
+        keys = {(leaf, axis): (old.specs[leaf].shape[axis], signature.specs[leaf].shape[axis])
+                for leaf, axis in positions
+                if old.specs[leaf].shape[axis] != signature.specs[leaf].shape[axis]}
+    else:
+        keys = {(leaf, axis): signature.specs[leaf].shape[axis] for leaf, axis in positions}
+    if not keys:
+        return None
+    symbols: dict = {}
+    specs = []
+    for leaf, spec in enumerate(signature.specs):
+        shape = []
+        for axis, size in enumerate(spec.shape):
+            key = keys.get((leaf, axis))
+            if key is not None:
+                if key not in symbols:
+                    symbols[key] = Dim.symbol(f"s{len(symbols)}", size)
+                size = symbols[key]
+            shape.append(size)
+        specs.append(dataclasses.replace(spec, shape=tuple(shape)))
+    return signature._replace(specs=tuple(specs))
+
+
+def _same_but_sizes(old: Signature, new: Signature) -> bool:
+    return (old.tree == new.tree and old.static == new.static and old.state == new.state
+            and old.device_arrays == new.device_arrays
+            and all(a.dtype == b.dtype and a.weak_type == b.weak_type and a.scalar == b.scalar
+                    and len(a.shape) == len(b.shape) for a, b in zip(old.specs, new.specs)))
+
+
+def _size_changes(old: Signature, new: Signature) -> int:
+    return sum(a != b for x, y in zip(old.specs, new.specs) for a, b in zip(x.shape, y.shape))
+
+
+def bindings(general: Signature, signature: Signature) -> dict | None:
+    """The sizes of `general`'s symbols in the exact `signature`, if it is
+    one of its instances (exact sizes equal, each symbol one size)."""
+    if not _same_but_sizes(general, signature):
+        return None
+    bound: dict = {}
+    for spec, exact in zip(general.specs, signature.specs):
+        for size, value in zip(spec.shape, exact.shape):
+            if isinstance(size, Dim):
+                name = repr(size)
+                if bound.setdefault(name, value) != value:
+                    return None
+            elif size != value:
+                return None
+    return bound
+
+
+def symbolic_sizes(general: Signature, parameters: Sequence[str]) -> list:
+    """Which argument sizes are symbols in `general`, in words."""
+    static_positions = {key for key, _ in general.static if isinstance(key, int)}
+    array_parameters = [p for i, p in enumerate(parameters) if i not in static_positions]
+    words = []
+    paths = list(pytree.leaf_paths(general.tree))
+    for leaf, spec in enumerate(general.specs):
+        dims = [f"{axis} ({size})" for axis, size in enumerate(spec.shape)
+                if isinstance(size, Dim)]
+        if dims:
+            name = (_argument_name(paths[leaf], array_parameters) if leaf < len(paths)
+                    else "an array the function reaches")
+            words.append(f"'{name}' dimension {', '.join(dims)}")
+    return words

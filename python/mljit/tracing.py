@@ -19,9 +19,12 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import func
 
-from . import _native, dtypes, pytree
+from mlir.dialects import arith, tensor
+
+from . import _native, dtypes, pytree, symbolic
 from .dialects import ml
 from .errors import ConcretizationError, TraceError, UnsupportedError
+from .symbolic import Dim
 
 INTERNAL_DIRS = tuple(
     os.path.dirname(os.path.abspath(m.__file__)) + os.sep for m in (sys.modules[__package__], np)
@@ -82,6 +85,56 @@ class _Trace:
         self.block = block
         self.effects = effects
         self._locations: dict = {}
+        # Symbolic sizes: the shapes of values with dynamic dimensions, the
+        # index value of each size computed so far (and back), and the
+        # guards the trace's decisions on sizes recorded.
+        self.shapes: dict = {}
+        self._size_values: dict = {}
+        self.sizes_of_values: dict = {}
+        self.guards: list = []
+
+    def bind_symbols(self, specs) -> None:
+        """The index value of every symbol in `specs`' shapes: the size of
+        the first argument dimension that has it, read at function entry."""
+        for argument, spec in zip(self.block.arguments, specs):
+            for axis, size in enumerate(spec.shape):
+                if isinstance(size, Dim) and _symbol_name(size):
+                    key = symbolic._frozen(size.terms)
+                    if key not in self._size_values:
+                        axis_value = arith.ConstantOp(ir.IndexType.get(), axis).result
+                        self._remember(size, tensor.DimOp(argument, axis_value).result)
+            if symbolic.is_symbolic(spec.shape):
+                self.shapes[argument] = tuple(spec.shape)
+
+    def _remember(self, size: Dim, value: ir.Value) -> ir.Value:
+        self._size_values[symbolic._frozen(size.terms)] = value
+        self.sizes_of_values[value] = size
+        return value
+
+    def size_value(self, size) -> ir.Value:
+        """The index value of `size` (a Dim or an int) at this point."""
+        if isinstance(size, Dim):
+            known = self._size_values.get(symbolic._frozen(size.terms))
+            if known is not None:
+                return known
+        index = ir.IndexType.get()
+
+        def constant(value):
+            return arith.ConstantOp(index, value).result
+
+        def atom(name):
+            return self._size_values[symbolic._frozen({(name,): 1})]
+        value = symbolic.materialize(
+            size, atom, constant, lambda a, b: arith.AddIOp(a, b).result,
+            lambda a, b: arith.MulIOp(a, b).result,
+            lambda a, b: arith.FloorDivSIOp(a, b).result,
+            lambda a, b: arith.RemSIOp(a, b).result)
+        return self._remember(size, value) if isinstance(size, Dim) else value
+
+    def dynamic_sizes(self, shape) -> list:
+        """The index values of `shape`'s symbolic sizes, in order (what
+        ml.broadcast and ml.reshape take)."""
+        return [self.size_value(d) for d in shape if isinstance(d, Dim)]
 
     def new_input(self, spec: "ArgSpec") -> "Tracer":
         """One more argument of the function (a value the call adds, such as
@@ -107,6 +160,98 @@ def current_trace() -> _Trace | None:
     return stack[-1] if stack else None
 
 
+def _symbol_name(size: Dim) -> str | None:
+    """The symbol `size` is, if it is one alone."""
+    if len(size.terms) == 1:
+        (monomial, coefficient), = size.terms.items()
+        if coefficient == 1 and len(monomial) == 1 and isinstance(monomial[0], str):
+            return monomial[0]
+    return None
+
+
+class SymbolicUnsupported(UnsupportedError):
+    """An op that does not take symbolic sizes yet met one (a dynamic
+    variant then falls back to exact shapes)."""
+
+
+# Ops convert-ml-to-linalg lowers with static shapes only.
+_NO_SYMBOLIC_SIZES = {"ml.cumsum"}
+# Ops whose result does not have their first operand's shape.
+_NOT_SAME_SHAPE = {"ml.broadcast", "ml.reshape", "ml.iota", "ml.transpose", "ml.matmul", "ml.reduce",
+                   "ml.argmax", "ml.argmin", "ml.slice", "ml.concatenate", "ml.gather"}
+
+
+def shape_of_value(trace: _Trace, value: ir.Value) -> tuple:
+    """The shape of a tensor value, symbolic sizes included."""
+    type_ = ir.RankedTensorType(value.type)
+    if type_.has_static_shape:
+        return tuple(type_.shape)
+    return trace.shapes[value]
+
+
+def _result_shape(trace: _Trace, op) -> tuple:
+    """The symbolic shape of `op`'s (only) result, by the op's shape rule."""
+    operation = op.operation
+    name = operation.name
+    operands = list(operation.operands)
+    static = ir.RankedTensorType(operation.results[0].type).shape
+    if name in ("ml.broadcast", "ml.reshape", "ml.iota"):
+        sizes = iter(operands[0 if name == "ml.iota" else 1:])
+        return tuple(trace.sizes_of_values[next(sizes)] if ir.ShapedType.is_dynamic_size(d)
+                     else d for d in static)
+    if name not in _NOT_SAME_SHAPE:
+        return shape_of_value(trace, operands[0])
+    shape = shape_of_value(trace, operands[0])
+    attributes = operation.attributes
+    keep = "keepdims" in attributes
+    if name == "ml.concatenate":
+        axis = ir.IntegerAttr(attributes["dimension"]).value
+        shapes = [shape_of_value(trace, v) for v in operands]
+        return tuple(d_static if not ir.ShapedType.is_dynamic_size(d_static)
+                     else sum(s[axis] for s in shapes) if d == axis else size
+                     for d, (d_static, size) in enumerate(zip(static, shape)))
+    if name == "ml.gather":
+        axis = ir.IntegerAttr(attributes["axis"]).value
+        return (tuple(shape[:axis]) + shape_of_value(trace, operands[1])
+                + tuple(shape[axis + 1:]))
+    if name == "ml.slice":  # a dynamic dimension is taken whole
+        return tuple(size if ir.ShapedType.is_dynamic_size(d) else d
+                     for d, size in zip(static, shape))
+    if name == "ml.transpose":
+        return tuple(shape[axis] for axis in ir.DenseI64ArrayAttr(attributes["permutation"]))
+    if name in ("ml.reduce", "ml.argmax", "ml.argmin"):
+        axes = (list(ir.DenseI64ArrayAttr(attributes["axes"])) if name == "ml.reduce"
+                else [ir.IntegerAttr(attributes["axis"]).value])
+        return tuple(1 if axis in axes else size for axis, size in enumerate(shape)
+                     if keep or axis not in axes)
+    rhs = shape_of_value(trace, operands[1])  # ml.matmul
+    return broadcast_shapes(shape[:-2], rhs[:-2]) + (shape[-2], rhs[-1])
+
+
+def broadcast_shapes(*shapes) -> tuple:
+    """NumPy's broadcast of `shapes`, symbolic sizes included: a symbolic
+    size broadcasts with itself or 1 (a guard says it is not 1)."""
+    if not any(symbolic.is_symbolic(s) for s in shapes):
+        return np.broadcast_shapes(*shapes)
+    rank = max((len(s) for s in shapes), default=0)
+    result = []
+    for axis in range(rank):
+        sizes = [s[axis - rank + len(s)] for s in shapes if axis - rank + len(s) >= 0]
+        size = 1
+        for other in sizes:
+            if other == 1:
+                continue
+            if size == 1:
+                size = other
+            elif size != other:
+                raise ValueError("shape mismatch: objects cannot be broadcast to a single "
+                                 f"shape: {' and '.join(str(tuple(s)) for s in shapes)}")
+            elif isinstance(other, Dim):
+                size = other  # equal to an int by a guard: the dynamic type wins
+        result.append(size)
+    return tuple(result)
+
+
 def _check_error_text(error: ir.MLIRError) -> str:
     messages = [d.message for d in error.error_diagnostics] or [str(error)]
     return "; ".join(messages)
@@ -127,7 +272,24 @@ def build(op_class, *args, **kwargs) -> ir.OpView:
     except ir.MLIRError as error:
         op.operation.erase()
         raise _trace_error(error) from None
+    operation = op.operation
+    if any(_is_dynamic(v.type) for v in list(operation.operands) + list(operation.results)):
+        try:
+            if operation.name in _NO_SYMBOLIC_SIZES:
+                raise SymbolicUnsupported(
+                    f"{_format_position(user_position())}: '{operation.name}' does not take "
+                    "symbolic sizes yet (shapes that change between calls); compile with "
+                    "dynamic=False")
+            if _is_dynamic(operation.results[0].type):
+                trace.shapes[operation.results[0]] = _result_shape(trace, op)
+        except SymbolicUnsupported:
+            operation.erase()
+            raise
     return op
+
+
+def _is_dynamic(type_: ir.Type) -> bool:
+    return isinstance(type_, ir.RankedTensorType) and not type_.has_static_shape
 
 
 def _trace_error(error: Exception) -> TraceError:
@@ -202,7 +364,7 @@ class Tracer:
     def shape(self) -> tuple:
         if self._value is None:
             return self.concrete().shape
-        return tuple(ir.RankedTensorType(self._value.type).shape)
+        return shape_of_value(self._trace, self.value)
 
     @property
     def dtype(self) -> np.dtype:
@@ -215,8 +377,11 @@ class Tracer:
         return len(self.shape)
 
     @property
-    def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+    def size(self):
+        size = 1
+        for d in self.shape:
+            size = size * d
+        return size
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -303,6 +468,10 @@ def constant(value, dtype=None) -> Tracer:
 def splat(scalar, shape, dtype) -> Tracer:
     """A constant of `shape` whose every element is `scalar` (as `dtype`)."""
     array = np.asarray(scalar, dtype=dtype)
+    if symbolic.is_symbolic(shape):
+        one = splat(array, (), array.dtype)
+        return Tracer(build(ml.BroadcastOp, dtypes.tensor_type(shape, array.dtype), one.value,
+                            current_trace().dynamic_sizes(shape)).result)
     attribute = ir.DenseElementsAttr.get_splat(
         dtypes.tensor_type(shape, array.dtype), _scalar_attribute(array)
     )
@@ -332,6 +501,9 @@ class TracedFunction:
     out_tree: Any  # pytree.TreeDef of the results
     out_specs: list  # one ArgSpec per result leaf, effects' values last
     effects: Any = None
+    # What the trace assumed of symbolic sizes (symbolic.Guard): the
+    # function serves only calls where every guard holds.
+    guards: list = dataclasses.field(default_factory=list)
 
     @property
     def result_tree(self):
@@ -360,7 +532,8 @@ def trace(fn: Callable[[Sequence[Tracer]], Any], specs: Sequence[ArgSpec], name:
     file_location = (
         ir.Location.file(*location, context=context) if location else ir.Location.unknown(context)
     )
-    with context, file_location:
+    guards: list = []
+    with context, file_location, symbolic.recording(guards):
         module = ir.Module.create()
         input_types = [dtypes.tensor_type(s.shape, s.dtype) for s in specs]
         with ir.InsertionPoint(module.body):
@@ -368,10 +541,12 @@ def trace(fn: Callable[[Sequence[Tracer]], Any], specs: Sequence[ArgSpec], name:
         function.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get()
         block = function.add_entry_block()
         state = _Trace(context, block, effects)
+        state.guards = guards
         stack = _local.__dict__.setdefault("stack", [])
         stack.append(state)
         try:
             with ir.InsertionPoint(block):
+                state.bind_symbols(specs)
                 inputs = [Tracer(arg, s.weak_type, scalar=s.scalar)
                           for arg, s in zip(block.arguments, specs)]
                 outputs = fn(inputs)
@@ -385,8 +560,8 @@ def trace(fn: Callable[[Sequence[Tracer]], Any], specs: Sequence[ArgSpec], name:
         function.attributes["function_type"] = ir.TypeAttr.get(
             ir.FunctionType.get(input_types, [r.value.type for r in results + extras])
         )
-    out_specs = [ArgSpec(r.shape, r.dtype, r.weak_type) for r in results + extras]
-    return TracedFunction(context, module, name, out_tree, out_specs, effects)
+        out_specs = [ArgSpec(r.shape, r.dtype, r.weak_type) for r in results + extras]
+    return TracedFunction(context, module, name, out_tree, out_specs, effects, guards)
 
 
 def _as_result(leaf) -> Tracer:

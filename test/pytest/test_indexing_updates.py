@@ -314,6 +314,22 @@ def test_a_sequence_into_one_element_as_numpy(dtype, value, index):
     np.testing.assert_array_equal(mljit.jit(write)(*arguments), expected)
 
 
+@pytest.mark.parametrize("value", [np.ones(2), np.ones(0)])
+def test_an_empty_selection_checks_the_value_before_integers_into_an_empty_axis(value):
+    """Found by the fuzzer: NumPy's assignment takes the selection's shape
+    from the other axes, broadcasts the value to it, and only then checks
+    integers into an empty axis."""
+    def write(x, v):
+        x[[2], :2:-1] = v
+        return x
+
+    with pytest.raises((IndexError, ValueError)) as expected:
+        write(np.zeros((0, 1)), value)
+    message = "index 2 is out of bounds" if expected.type is IndexError else r"\(2,\)"
+    with pytest.raises(expected.type, match=message):
+        mljit.jit(write)(np.zeros((0, 1)), value)
+
+
 def test_updates_are_in_place_in_the_compiled_code():
     def accumulate(x, rows):
         total = np.zeros((64, 64))

@@ -142,7 +142,7 @@ def test_recompiles_are_logged_with_the_change(caplog):
 
 
 def test_max_recompiles_raises_past_the_budget():
-    f = mljit.jit(lambda x: x + 1, max_recompiles=1)
+    f = mljit.jit(lambda x: x + 1, max_recompiles=1, dynamic=False)
     f(np.ones(1))
     f(np.ones(2))  # the one recompile allowed
     f(np.ones(1))  # cached: no compile
@@ -152,6 +152,16 @@ def test_max_recompiles_raises_past_the_budget():
         f(np.ones(3))
     assert f._cache_size() == 2
     assert_same(f(np.ones(2)), np.full(2, 2.0))
+
+
+def test_max_recompiles_counts_dynamic_variants():
+    f = mljit.jit(lambda x: x + 1, max_recompiles=1)
+    f(np.ones(2))
+    f(np.ones(3))  # the one recompile: a variant for every size
+    assert_same(f(np.ones(7)), np.full(7, 2.0))
+    with pytest.raises(mljit.RecompileError, match="past max_recompiles=1"):
+        f(np.ones(3, np.float32))
+    assert f._cache_size() == 2
 
 
 def test_max_recompiles_zero_allows_one_signature():

@@ -10,11 +10,15 @@ from __future__ import annotations
 import builtins
 
 import numpy as _np
+from mlir import ir as _ir
+from mlir.dialects import arith as _arith, tensor as _tensor
 
 from .. import dtypes as _dtypes
 from ..dialects import ml as _ml
 from ..errors import UnsupportedError
-from ..tracing import Tracer, build, check_same_trace, constant, splat, user_position
+from ..symbolic import Dim, same_shape
+from ..tracing import (Tracer, broadcast_shapes, build, check_same_trace, constant, current_trace,
+                       splat, user_position)
 
 
 def traced(*values) -> bool:
@@ -40,6 +44,8 @@ def promotion_key(x):
         return _np.dtype(_np.bool_)
     if isinstance(x, (int, float)):
         return type(x)
+    if isinstance(x, Dim):  # a symbolic size: a Python int, known at run time
+        return int
     if isinstance(x, complex):
         raise unsupported("complex numbers")
     return _np.asarray(x).dtype
@@ -93,14 +99,25 @@ def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True) -> Trac
 
 def broadcast_value(x: Tracer, shape: tuple) -> Tracer:
     """`x` broadcast to `shape` (assumed compatible)."""
-    if x.shape == shape:
+    if same_shape(x.shape, shape):
         return x
     result_type_ = _dtypes.tensor_type(shape, x.dtype)
-    return Tracer(build(_ml.BroadcastOp, result_type_, x.value).result)
+    return Tracer(build(_ml.BroadcastOp, result_type_, x.value,
+                        current_trace().dynamic_sizes(shape)).result)
+
+
+def size_array(size: Dim) -> Tracer:
+    """A symbolic size as a traced 0-d int64 (intp) array."""
+    index = current_trace().size_value(size)
+    i64 = _ir.IntegerType.get_signless(64)
+    element = _arith.IndexCastOp(i64, index).result
+    return Tracer(_tensor.FromElementsOp(_ir.RankedTensorType.get([], i64), [element]).result)
 
 
 def operand(x, dtype, shape):
     """`x` as an ir.Value of `dtype` broadcast to `shape`."""
+    if isinstance(x, Dim):
+        x = size_array(x)
     if isinstance(x, Tracer):
         if x.dtype != dtype:
             x = astype(x, dtype)
@@ -133,7 +150,7 @@ def apply_ufunc(ufunc, build_op, *operands, dtype=None):
     for loop_dtype in loop:
         _dtypes.check(loop_dtype, f"numpy.{ufunc.__name__} operand")
     in_dtypes, out_dtype = loop[: ufunc.nin], loop[ufunc.nin]
-    shape = _np.broadcast_shapes(*(shape_of(x) for x in operands))
+    shape = broadcast_shapes(*(shape_of(x) for x in operands))
     values = [operand(x, d, shape) for x, d in zip(operands, in_dtypes)]
     result = Tracer(build_op(in_dtypes[0], values), weak_type(out_dtype) if all_weak else None)
     if result.dtype != out_dtype:

@@ -167,7 +167,7 @@ def write_out(out: Tracer, result: Tracer, name: str) -> Tracer:
     if not _np.can_cast(result.dtype, out.dtype, "same_kind"):
         raise TypeError(_core.at_line(f"Cannot cast {name} output from {result.dtype!r} to "
                                       f"{out.dtype!r} with casting rule 'same_kind'"))
-    shape = _np.broadcast_shapes(result.shape, out.shape)
+    shape = _core.broadcast_shapes(result.shape, out.shape)
     if shape != out.shape:
         raise ValueError(_core.at_line(f"non-broadcastable output operand with shape "
                                        f"{out.shape} doesn't match the broadcast shape {shape}"))
@@ -204,7 +204,7 @@ def copyto(dst, src, casting="same_kind", where=True):
 
 def _broadcasts_into(shape: tuple, into: tuple) -> bool:
     try:
-        return _np.broadcast_shapes(shape, into) == into
+        return _core.broadcast_shapes(shape, into) == into
     except ValueError:
         return False
 

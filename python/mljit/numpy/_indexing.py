@@ -24,6 +24,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..dialects import ml as _ml
 from ..errors import UnsupportedError
+from ..symbolic import Dim
 from ..tracing import Tracer, build, user_position
 from . import _core, _views
 from ._core import asarray
@@ -136,16 +137,36 @@ def _mask_shape(k):
     return array.shape if array.dtype == _np.bool_ and array.ndim else None
 
 
+# ml.slice's limit for a dynamic dimension taken whole (`0:?:1`).
+WHOLE = -(2 ** 63)
+
+
+def _within(k: slice, size: Dim) -> bool:
+    """Whether the slice `k` has non-negative ints for bounds, a positive
+    step and ends within the symbolic `size` (a guard): its elements are
+    then the same for every size that keeps it so."""
+    bounds = (k.start or 0, k.stop, k.step or 1)
+    return (all(isinstance(v, int) and not isinstance(v, bool) for v in bounds)
+            and bounds[0] >= 0 and bounds[2] > 0 and size >= bounds[1])
+
+
 def _ranges(x: Tracer, key: list) -> list:
     """(start, limit, stride, count) of every dimension of `x` for a basic
-    key (`count` None for an integer, which drops its dimension)."""
+    key (`count` None for an integer, which drops its dimension; a symbolic
+    size taken whole is (0, WHOLE, 1, size))."""
     ranges = []
     dim = 0
     for kind, k in key:
         if k is None:
             continue
         size = x.shape[dim]
-        if kind == "basic":
+        if kind == "basic" and isinstance(size, Dim) and k.start in (None, 0) \
+                and k.stop is None and k.step in (None, 1):
+            ranges.append((0, WHOLE, 1, size))  # a symbolic size taken whole
+        elif kind == "basic" and isinstance(size, Dim) and _within(k, size):
+            lo, hi, step = k.start or 0, k.stop, k.step or 1
+            ranges.append((lo, hi, step, len(range(lo, hi, step))))
+        elif kind == "basic":
             lo, hi, step = k.indices(size)
             count = len(range(lo, hi, step))
             ranges.append((lo, hi if count else lo, step, count))
@@ -153,7 +174,8 @@ def _ranges(x: Tracer, key: list) -> list:
             if not -size <= k < size:
                 raise IndexError(_core.at_line(
                     f"index {k} is out of bounds for axis {dim} with size {size}"))
-            k %= size
+            if k < 0:
+                k = operator.index(k + size)
             ranges.append((k, k + 1, 1, None))
         dim += 1
     return ranges
@@ -193,7 +215,9 @@ def _basic_value(x: Tracer, key: list) -> Tracer:
     """x[key] for a basic key: one ml.slice, then one reshape."""
     ranges = _ranges(x, key)
     start, limit, stride = ([r[i] for r in ranges] for i in range(3))
-    whole = all(r[0] == 0 and r[2] == 1 and r[1] == size for r, size in zip(ranges, x.shape))
+    whole = all(r[0] == 0 and r[2] == 1 and (r[1] == WHOLE if isinstance(size, Dim)
+                                             else r[1] == size)
+                for r, size in zip(ranges, x.shape))
     result = x if whole else Tracer(build(_ml.SliceOp, x.value, start, limit, stride).result)
     return reshape_value(result, _view_shape(key, ranges))
 
@@ -213,7 +237,8 @@ def _update_basic(x: Tracer, key: list, new: Tracer) -> Tracer:
             lo, hi, step = lo + (count - 1) * step, lo + 1, -step
             flip_start.append(count - 1), flip_limit.append(-1), flip_stride.append(-1)
         else:
-            flip_start.append(0), flip_limit.append(count), flip_stride.append(1)
+            flip_start.append(0), flip_stride.append(1)
+            flip_limit.append(WHOLE if isinstance(count, Dim) else count)
         start.append(lo), limit.append(hi), stride.append(step)
     if -1 in flip_stride:
         new = Tracer(build(_ml.SliceOp, new.value, flip_start, flip_limit, flip_stride).result)
@@ -261,7 +286,7 @@ def _advanced(x: Tracer, key: list, split: bool, writing: bool):
     axes = [a for a, _ in advanced]
     indices = [k if isinstance(k, Tracer) else _np.asarray(k, _INT64) for _, k in advanced]
     try:
-        index_shape = _np.broadcast_shapes(*(_core.shape_of(i) for i in indices))
+        index_shape = _core.broadcast_shapes(*(_core.shape_of(i) for i in indices))
     except ValueError:
         shapes = " ".join(str(_core.shape_of(i)) for i in indices)
         raise IndexError(_core.at_line(f"shape mismatch: indexing arrays could not be "
@@ -439,7 +464,7 @@ def setitem(x: Tracer, key, value) -> None:
     # As NumPy, the value is converted and broadcast to the selection before
     # the arrays' indices are checked against the axes (its integers' after).
     _check_integers(x, key)
-    shape = _selection_shape(x, original)
+    shape = _selection_shape(x, original, key)
     if shape is None and isinstance(value, (bool, int, float)):
         # Where the selection's shape is not known yet, a Python number that
         # cannot be converted still fails first, as in NumPy.
@@ -454,9 +479,12 @@ def setitem(x: Tracer, key, value) -> None:
                                   axis).result))
 
 
-def _selection_shape(x: Tracer, key) -> tuple | None:
+def _selection_shape(x: Tracer, key, expanded=None) -> tuple | None:
     """The shape of x[key] whatever the values of its integers (None where
-    NumPy cannot tell it on a stand-in, as for an empty axis)."""
+    NumPy cannot tell it on a stand-in). With `expanded` (the key as
+    `_expand` normalizes it), an empty axis that integers index stands in
+    with size 1: NumPy's assignment takes the selection's shape from the
+    other axes before it checks those integers."""
     def stand_for(k):
         if isinstance(k, Tracer):
             values = k.concrete()
@@ -470,8 +498,15 @@ def _selection_shape(x: Tracer, key) -> tuple | None:
         return [stand_for(item) for item in k] if isinstance(k, list) else k
 
     key = tuple(map(stand_for, key if isinstance(key, tuple) else (key,)))
+    shape = list(x.shape)
+    axes = iter(range(x.ndim))
+    for kind, k in expanded or ():
+        if k is not None:
+            axis = next(axes)
+            if kind != "basic" and shape[axis] == 0:
+                shape[axis] = 1
     try:
-        return as_strided(_views.NOWHERE, x.shape, (0,) * x.ndim)[key].shape
+        return as_strided(_views.NOWHERE, tuple(shape), (0,) * x.ndim)[key].shape
     except (IndexError, ValueError, TypeError):
         return None
 
@@ -537,7 +572,7 @@ def _assigned(value, dtype: _np.dtype, shape: tuple) -> Tracer:
     while value.ndim > len(shape) and value.shape[0] == 1:
         value = reshape_value(value, value.shape[1:])
     try:
-        if _np.broadcast_shapes(value.shape, shape) != shape:
+        if _core.broadcast_shapes(value.shape, shape) != shape:
             raise ValueError
     except ValueError:
         raise ValueError(_core.at_line(f"could not broadcast input array from shape "

@@ -14,6 +14,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from .. import dtypes as _dtypes
 from ..dialects import ml as _ml
+from ..symbolic import Dim
 from ..tracing import Tracer, build
 from . import _core
 from ._core import asarray, astype, unsupported
@@ -132,7 +133,8 @@ def _count(a: Tracer, axis) -> int:
 def _divide(total: Tracer, count: int) -> Tracer:
     """total / count as NumPy's mean and var divide: by an intp (so in float64
     for float32 and float16), rounded back to the total's dtype."""
-    return astype(UFUNCS[_np.true_divide](total, _np.intp(count)), total.dtype)
+    divisor = _core.size_array(count) if isinstance(count, Dim) else _np.intp(count)
+    return astype(UFUNCS[_np.true_divide](total, divisor), total.dtype)
 
 
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):

@@ -12,14 +12,17 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from .. import dtypes as _dtypes
 from ..dialects import ml as _ml
-from ..tracing import Tracer, build
+from ..symbolic import Dim, same_shape
+from ..tracing import Tracer, build, current_trace
 from . import _core, _views
 from ._core import asarray, traced, unsupported
 from ._ufuncs import where
 
 
 def _shape_tuple(shape) -> tuple:
-    return tuple(operator.index(d) for d in ((shape,) if _np.ndim(shape) == 0 else shape))
+    return tuple(d if isinstance(d, Dim) else operator.index(d)
+                 for d in ((shape,) if isinstance(shape, Dim) or _np.ndim(shape) == 0
+                           else shape))
 
 
 def broadcast_to(array, shape, subok=False):
@@ -28,24 +31,25 @@ def broadcast_to(array, shape, subok=False):
     if not isinstance(array, Tracer):
         return _np.broadcast_to(array, shape)
     # NumPy's own checks and messages, on a zero-stride stand-in of the array.
-    _np.broadcast_to(_np.broadcast_to(False, array.shape), shape)
+    _np.broadcast_to(_np.broadcast_to(False, _views.hinted(array.shape)), _views.hinted(shape))
+    _core.broadcast_shapes(array.shape, shape)  # symbolic sizes: guards
     return _views.view_of(array, _views.Step(
         lambda t: _core.broadcast_value(t, shape), None,
-        lambda stand_in: _np.broadcast_to(stand_in, shape)))
+        lambda stand_in: _np.broadcast_to(stand_in, _views.hinted(shape))))
 
 
 def _new_shape(size: int, shape) -> tuple:
     """`shape` with a -1 resolved, checked against `size` as NumPy does."""
     shape = _shape_tuple(shape)
-    unknown = [i for i, d in enumerate(shape) if d == -1]
+    unknown = [i for i, d in enumerate(shape) if isinstance(d, int) and d == -1]
     if len(unknown) > 1:
         raise ValueError("can only specify one unknown dimension")
-    if builtins.any(d < -1 for d in shape):
+    if builtins.any(isinstance(d, int) and d < -1 for d in shape):
         raise ValueError("negative dimensions not allowed")
-    known = math.prod(d for d in shape if d != -1)
+    known = math.prod(d for i, d in enumerate(shape) if i not in unknown)
     if unknown and known and size % known == 0:
         shape = shape[: unknown[0]] + (size // known,) + shape[unknown[0] + 1 :]
-    if -1 in shape or math.prod(shape) != size:
+    if builtins.any(isinstance(d, int) and d == -1 for d in shape) or math.prod(shape) != size:
         raise ValueError(f"cannot reshape array of size {size} into shape {shape}")
     return shape
 
@@ -60,7 +64,7 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     shape = _new_shape(a.size, shape)
     if not copy:
         try:
-            _views.layout(a).reshape(shape, copy=False)
+            _views.layout(a).reshape(_views.hinted(shape), copy=False)
         except ValueError:
             if copy is False:
                 raise
@@ -73,15 +77,16 @@ def reshape_step(shape: tuple) -> _views.Step:
     """The step from an array to its view in `shape`."""
     return _views.Step(
         lambda t: reshape_value(t, shape), lambda t, new: reshape_value(new, t.shape),
-        lambda stand_in: stand_in.reshape(shape, copy=False))
+        lambda stand_in: stand_in.reshape(_views.hinted(shape), copy=False))
 
 
 def reshape_value(a: Tracer, shape: tuple) -> Tracer:
     """`a`'s values in `shape` (same size)."""
-    if shape == a.shape:
+    if same_shape(shape, a.shape):
         return a
     result_type = _dtypes.tensor_type(shape, a.dtype)
-    return Tracer(build(_ml.ReshapeOp, result_type, a.value).result)
+    return Tracer(build(_ml.ReshapeOp, result_type, a.value,
+                        current_trace().dynamic_sizes(shape)).result)
 
 
 def ravel(a, order="C"):
@@ -298,7 +303,11 @@ def _triangle(m, k, lower):
     if m.ndim < 2:
         raise unsupported("numpy.tril/triu of a 1-D array")
     rows, columns = m.shape[-2:]
-    mask = _np.tri(rows, columns, k=k if lower else k - 1, dtype=bool)
+    if isinstance(rows, Dim) or isinstance(columns, Dim):
+        from ._creation import symbolic
+        mask = symbolic("tri", (rows, columns), dict(k=k if lower else k - 1, dtype=bool))
+    else:
+        mask = _np.tri(rows, columns, k=k if lower else k - 1, dtype=bool)
     if not lower:
         mask = ~mask
     return where(mask, m, _np.zeros((), m.dtype))

@@ -341,7 +341,7 @@ def where(condition, x=None, y=None, /):
     if not _core.traced(condition, x, y):
         return _np.where(condition, x, y)
     dtype = _core.result_type(x, y)
-    shape = _np.broadcast_shapes(*(_core.shape_of(v) for v in (condition, x, y)))
+    shape = _core.broadcast_shapes(*(_core.shape_of(v) for v in (condition, x, y)))
 
     def converted(v):
         # NumPy's where casts unsafely: a Python int beyond the dtype wraps.

@@ -20,6 +20,7 @@ from typing import Callable
 import numpy as _np
 from numpy.lib.stride_tricks import as_strided
 
+from ..symbolic import Dim
 from ..tracing import Tracer, constant, user_position
 
 # Stand-in arrays point here; only their strides are ever looked at.
@@ -58,10 +59,25 @@ def view_of(parent: Tracer, step: Step) -> Tracer:
     return result
 
 
+def hinted(shape) -> tuple:
+    """`shape` with its symbolic sizes replaced by their values in the call
+    being traced, for NumPy's own shape logic on stand-ins. Whether NumPy
+    makes a view or checks a shape depends on sizes being 0 or 1, not on
+    larger sizes: each symbolic size is guarded to stay 2 or more (or to
+    stay what it is, if it is 0 or 1)."""
+    sizes = []
+    for size in shape:
+        if isinstance(size, Dim):
+            size = size.hint if size >= 2 else int(size)
+        sizes.append(size)
+    return tuple(sizes)
+
+
 def layout(x: Tracer) -> _np.ndarray:
     """A data-less stand-in with `x`'s shape and its strides in its array."""
     if x._view is None:
-        return as_strided(NOWHERE, x.shape, _c_strides(x.shape))
+        shape = hinted(x.shape)
+        return as_strided(NOWHERE, shape, _c_strides(shape))
     base, steps, _ = x._view
     stand_in = layout(base)
     for step in steps:

@@ -178,3 +178,22 @@ func.func @small_powers(%x: tensor<4xf32>, %i: tensor<4xi64>) -> (tensor<4xf32>,
   %5 = ml.pow %x, %five : tensor<4xf32>
   return %0, %1, %2, %3, %4, %5 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xi64>, tensor<4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// The same where the exponent is a constant broadcast to a dynamic shape.
+// CHECK-LABEL: func.func @small_powers_dynamic
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>, %[[N:.*]]: index)
+// CHECK: %[[SQ:.*]] = ml.mul %[[X]], %[[X]] : tensor<?x4xf32>
+// CHECK: %[[CUBE:.*]] = ml.mul %[[SQ]], %[[X]] : tensor<?x4xf32>
+// CHECK: %[[FIVE:.*]] = ml.pow %[[X]], %{{.*}} : tensor<?x4xf32>
+// CHECK: return %[[CUBE]], %[[FIVE]]
+func.func @small_powers_dynamic(%x: tensor<?x4xf32>, %n: index) -> (tensor<?x4xf32>, tensor<?x4xf32>) {
+  %three = ml.constant dense<3.0> : tensor<f32>
+  %five = ml.constant dense<5.0> : tensor<f32>
+  %b3 = ml.broadcast %three [%n] : tensor<f32> to tensor<?x4xf32>
+  %b5 = ml.broadcast %five [%n] : tensor<f32> to tensor<?x4xf32>
+  %0 = ml.pow %x, %b3 : tensor<?x4xf32>
+  %1 = ml.pow %x, %b5 : tensor<?x4xf32>
+  return %0, %1 : tensor<?x4xf32>, tensor<?x4xf32>
+}

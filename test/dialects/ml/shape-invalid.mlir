@@ -25,6 +25,56 @@ func.func @broadcast_dims(%a: tensor<2x3xf32>) {
 
 // -----
 
+func.func @broadcast_sizes(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{'ml.broadcast' op has 0 sizes for the 1 dynamic dimensions of its result}}
+  %0 = ml.broadcast %a : tensor<2x3xf32> to tensor<?x3xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_sizes(%a: tensor<?x6xf32>, %n: index) {
+  // expected-error @+1 {{'ml.reshape' op has 1 sizes for the 2 dynamic dimensions of its result}}
+  %0 = ml.reshape %a [%n] : tensor<?x6xf32> to tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @slice_partial_dynamic(%a: tensor<?x6xf32>) {
+  // expected-error @+2 {{'ml.slice' op a limit of ? takes a dynamic dimension whole (0:?:1); dimension 0 has 1:?:1 of size ?}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ml.slice %a [1:?:1, 0:6:1] : tensor<?x6xf32> -> tensor<?x6xf32>
+  return
+}
+
+// -----
+
+func.func @slice_whole_static(%a: tensor<?x6xf32>) {
+  // expected-error @+2 {{'ml.slice' op a limit of ? takes a dynamic dimension whole (0:?:1); dimension 1 has 0:?:1 of size 6}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = ml.slice %a [0:?:1, 0:?:1] : tensor<?x6xf32> -> tensor<?x6xf32>
+  return
+}
+
+// -----
+
+func.func @iota_rank(%n: index) {
+  // expected-error @+1 {{'ml.iota' op result must be 1-D, not of rank 2}}
+  %0 = ml.iota [%n] : tensor<?x2xi64>
+  return
+}
+
+// -----
+
+func.func @iota_sizes(%n: index) {
+  // expected-error @+1 {{'ml.iota' op has 1 sizes for the 0 dynamic dimensions of its result}}
+  %0 = ml.iota [%n] : tensor<4xi64>
+  return
+}
+
+// -----
+
 func.func @reshape_element_type(%a: tensor<6xf32>) {
   // expected-error @+1 {{'ml.reshape' op changes the element type from 'f32' to 'i32'; use ml.cast}}
   %0 = ml.reshape %a : tensor<6xf32> to tensor<2x3xi32>

@@ -13,6 +13,21 @@ func.func @broadcast_reshape(%a: tensor<1x3xf32>, %s: tensor<i64>) -> (tensor<2x
   return %0, %1, %2 : tensor<2x4x3xf32>, tensor<3xf32>, tensor<5xi64>
 }
 
+// CHECK-LABEL: func.func @dynamic_sizes
+func.func @dynamic_sizes(%a: tensor<?x12xf32>, %n: index, %m: index) -> (tensor<?x?x12xf32>, tensor<?x3x4xf32>) {
+  // CHECK: ml.broadcast %{{.*}} [%{{.*}}, %{{.*}}] : tensor<?x12xf32> to tensor<?x?x12xf32>
+  %0 = ml.broadcast %a [%m, %n] : tensor<?x12xf32> to tensor<?x?x12xf32>
+  // CHECK: ml.reshape %{{.*}} [%{{.*}}] : tensor<?x12xf32> to tensor<?x3x4xf32>
+  %1 = ml.reshape %a [%n] : tensor<?x12xf32> to tensor<?x3x4xf32>
+  // CHECK: ml.slice %{{.*}} [0:?:1, 4:8:1] : tensor<?x12xf32> -> tensor<?x4xf32>
+  %2 = ml.slice %a [0:?:1, 4:8:1] : tensor<?x12xf32> -> tensor<?x4xf32>
+  // CHECK: ml.iota [%{{.*}}] : tensor<?xi64>
+  %3 = ml.iota [%n] : tensor<?xi64>
+  // CHECK: ml.iota : tensor<5xf32>
+  %4 = ml.iota : tensor<5xf32>
+  return %0, %1 : tensor<?x?x12xf32>, tensor<?x3x4xf32>
+}
+
 // CHECK-LABEL: func.func @transpose_slice
 func.func @transpose_slice(%a: tensor<2x3x4xf32>) -> (tensor<4x2x3xf32>, tensor<1x3x2xf32>, tensor<0x3x4xf32>) {
   // CHECK: ml.transpose %{{.*}}, [2, 0, 1] : tensor<2x3x4xf32> -> tensor<4x2x3xf32>
@@ -40,17 +55,17 @@ func.func @concatenate(%a: tensor<2x3xi8>, %b: tensor<2x5xi8>) -> tensor<2x8xi8>
 
 // Type inference handles dynamic dimensions.
 // CHECK-LABEL: func.func @dynamic
-func.func @dynamic(%a: tensor<?x3xf32>, %b: tensor<2x?xf32>) -> (tensor<3x?xf32>, tensor<?x3xf32>, tensor<?x2xf32>) {
+func.func @dynamic(%a: tensor<?x3xf32>, %b: tensor<2x?xf32>, %n: index) -> (tensor<3x?xf32>, tensor<?x3xf32>, tensor<?x2xf32>) {
   // CHECK: ml.transpose %{{.*}}, [1, 0] : tensor<?x3xf32> -> tensor<3x?xf32>
   %0 = ml.transpose %a, [1, 0] : tensor<?x3xf32> -> tensor<3x?xf32>
   // CHECK: ml.concatenate %{{.*}}, %{{.*}} dim = 0 : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
   %1 = ml.concatenate %a, %a dim = 0 : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
   // CHECK: ml.slice %{{.*}} [0:1:1, 0:2:1] : tensor<?x3xf32> -> tensor<1x2xf32>
   %2 = ml.slice %a [0:1:1, 0:2:1] : tensor<?x3xf32> -> tensor<1x2xf32>
-  // CHECK: ml.broadcast %{{.*}} : tensor<?x3xf32> to tensor<?x3xf32>
-  %3 = ml.broadcast %a : tensor<?x3xf32> to tensor<?x3xf32>
-  // CHECK: ml.reshape %{{.*}} : tensor<2x?xf32> to tensor<?x2xf32>
-  %4 = ml.reshape %b : tensor<2x?xf32> to tensor<?x2xf32>
+  // CHECK: ml.broadcast %{{.*}} [%{{.*}}] : tensor<?x3xf32> to tensor<?x3xf32>
+  %3 = ml.broadcast %a [%n] : tensor<?x3xf32> to tensor<?x3xf32>
+  // CHECK: ml.reshape %{{.*}} [%{{.*}}] : tensor<2x?xf32> to tensor<?x2xf32>
+  %4 = ml.reshape %b [%n] : tensor<2x?xf32> to tensor<?x2xf32>
   return %0, %3, %4 : tensor<3x?xf32>, tensor<?x3xf32>, tensor<?x2xf32>
 }
 

@@ -58,3 +58,41 @@ func.func @unsupported(%h: memref<256x256xf16>, %f: memref<256x256xf32>, %i: mem
   %r = linalg.matmul ins(%t, %t : tensor<256x256xf32>, tensor<256x256xf32>) outs(%t : tensor<256x256xf32>) -> tensor<256x256xf32>
   return %r : tensor<256x256xf32>
 }
+
+// -----
+
+// A small product of dynamic size is both, chosen at run time by its work;
+// the zero fill goes with the loops and is beta = 0 for the call.
+// CHECK-LABEL: func.func @dynamic(
+// CHECK-SAME: %[[A:.*]]: memref<?x64xf32>, %[[B:.*]]: memref<64x128xf32>, %[[C:.*]]: memref<?x128xf32>
+// CHECK: %[[M:.*]] = memref.dim %[[A]], %c0
+// CHECK: %[[MN:.*]] = arith.muli %[[M]], %c128
+// CHECK: %[[WORK:.*]] = arith.muli %[[MN]], %c64
+// CHECK: %[[LARGE:.*]] = arith.cmpi sge, %[[WORK]], %c262144
+// CHECK: scf.if %[[LARGE]] {
+// CHECK-NOT: linalg.fill
+// CHECK: %[[BETA:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: call @mljit_gemm_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[BETA]])
+// CHECK: } else {
+// CHECK-NEXT: linalg.fill
+// CHECK-NEXT: linalg.matmul ins(%[[A]], %[[B]] : memref<?x64xf32>, memref<64x128xf32>) outs(%[[C]] : memref<?x128xf32>)
+// CHECK-NEXT: }
+func.func @dynamic(%a: memref<?x64xf32>, %b: memref<64x128xf32>, %c: memref<?x128xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<?x128xf32>)
+  linalg.matmul ins(%a, %b : memref<?x64xf32>, memref<64x128xf32>) outs(%c : memref<?x128xf32>)
+  return
+}
+
+// -----
+
+// A large weight by a dynamic count of rows: the call at any count (even
+// one row), no loops.
+// CHECK-LABEL: func.func @weight_by_rows(
+// CHECK-NOT: scf.if
+// CHECK: call @mljit_gemm_f32
+// CHECK-NOT: linalg.matmul
+func.func @weight_by_rows(%a: memref<?x256xf32>, %b: memref<256x768xf32>, %c: memref<?x768xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x256xf32>, memref<256x768xf32>) outs(%c : memref<?x768xf32>)
+  return
+}

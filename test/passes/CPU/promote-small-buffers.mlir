@@ -30,7 +30,8 @@ func.func @parallel_body(%n: index, %x: memref<?x1024xf32>) {
 // -----
 
 // In a sequential loop an alloca would stay until the function returns, once
-// per iteration: left on the heap. So are large, dynamic and freed buffers.
+// per iteration: left on the heap. So are large, unbounded dynamic and freed
+// buffers.
 // CHECK-LABEL: func.func @left_alone
 // CHECK: scf.for
 // CHECK-NEXT: memref.alloc() : memref<4xf32>
@@ -55,6 +56,32 @@ func.func @left_alone(%n: index, %m: memref<4xf32>) {
   %dynamic = memref.alloc(%n) : memref<?xf32>
   %freed = memref.alloc() : memref<2xf32>
   memref.dealloc %freed : memref<2xf32>
+  return
+}
+
+// -----
+
+// A partial tile's buffer, whose dynamic size has a constant upper bound:
+// the stack buffer of the largest size, seen with the actual size.
+// CHECK-LABEL: func.func @bounded_tile
+// CHECK: scf.forall
+// CHECK: %[[ROWS:.*]] = affine.min
+// CHECK: %[[STACK:.*]] = memref.alloca() {alignment = 64 : i64} : memref<4x768xf32>
+// CHECK: %[[TILE:.*]] = memref.reinterpret_cast %[[STACK]] to offset: [0], sizes: [%[[ROWS]], 768], strides: [768, 1] : memref<4x768xf32> to memref<?x768xf32>
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[TILE]] : memref<?x768xf32>)
+// TINY-LABEL: func.func @bounded_tile
+// TINY: memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x768xf32>
+func.func @bounded_tile(%n: index, %out: memref<?x768xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %spread = affine.max affine_map<()[s0] -> (s0 ceildiv 4, 1)>()[%n]
+  %step = affine.min affine_map<()[s0] -> (s0, 4)>()[%spread]
+  scf.forall (%i) = (0) to (%n) step (%step) {
+    %rows = affine.min affine_map<(d0)[s0, s1] -> (-d0 + s0, s1)>(%i)[%n, %step]
+    %buf = memref.alloc(%rows) {alignment = 64 : i64} : memref<?x768xf32>
+    linalg.fill ins(%cst : f32) outs(%buf : memref<?x768xf32>)
+    %view = memref.subview %out[%i, 0] [%rows, 768] [1, 1] : memref<?x768xf32> to memref<?x768xf32, strided<[768, 1], offset: ?>>
+    memref.copy %buf, %view : memref<?x768xf32> to memref<?x768xf32, strided<[768, 1], offset: ?>>
+  }
   return
 }
 

@@ -89,9 +89,20 @@ func.func @matmul_left_whole(%a: tensor<512x512xf32>, %b: tensor<512x512xf32>) -
 
 // -----
 
-// Dynamic shapes are left alone, without diagnostics.
+// A dynamic outer dimension: the tile size, min(max(ceil(n / 4), 1), 1)
+// rows for 1024-element rows and 2 threads, is computed at run time; the
+// last tile may be partial.
+// CHECK-DAG: #[[PER_THREAD:.*]] = affine_map<()[s0] -> (s0 ceildiv 4, 1)>
+// CHECK-DAG: #[[CAPPED:.*]] = affine_map<()[s0] -> (s0, 1)>
+// CHECK-DAG: #[[PARTIAL:.*]] = affine_map<(d0)[s0, s1] -> (-d0 + s0, s1)>
 // CHECK-LABEL: func.func @dynamic
-// CHECK-NOT: scf.forall
+// CHECK: %[[N:.*]] = tensor.dim %{{.*}}, %c0 : tensor<?x1024xf32>
+// CHECK: %[[SPREAD:.*]] = affine.max #[[PER_THREAD]]()[%[[N]]]
+// CHECK: %[[TILE:.*]] = affine.min #[[CAPPED]]()[%[[SPREAD]]]
+// CHECK: scf.forall (%[[I:.*]]) = (0) to (%[[N]]) step (%[[TILE]])
+// CHECK: %[[ROWS:.*]] = affine.min #[[PARTIAL]](%[[I]])[%[[N]], %[[TILE]]]
+// CHECK: tensor.extract_slice %{{.*}}[%[[I]], 0] [%[[ROWS]], 1024] [1, 1]
+// CHECK: math.exp
 func.func @dynamic(%x: tensor<?x1024xf32>, %init: tensor<?x1024xf32>) -> tensor<?x1024xf32> {
   %e = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
       ins(%x : tensor<?x1024xf32>) outs(%init : tensor<?x1024xf32>) {
@@ -100,6 +111,21 @@ func.func @dynamic(%x: tensor<?x1024xf32>, %init: tensor<?x1024xf32>) -> tensor<
     linalg.yield %r : f32
   } -> tensor<?x1024xf32>
   return %e : tensor<?x1024xf32>
+}
+
+// -----
+
+// A dynamic inner dimension is left alone, without diagnostics.
+// CHECK-LABEL: func.func @dynamic_rows
+// CHECK-NOT: scf.forall
+func.func @dynamic_rows(%x: tensor<4096x?xf32>, %init: tensor<4096x?xf32>) -> tensor<4096x?xf32> {
+  %e = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4096x?xf32>) outs(%init : tensor<4096x?xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4096x?xf32>
+  return %e : tensor<4096x?xf32>
 }
 
 // -----
