@@ -23,9 +23,10 @@ def TileAndFuse : Pass<"ml-tile-and-fuse", "::mlir::func::FuncOp"> {
     spreads over the threads. A tile of one row also leaves LLVM no constant
     row loop to unroll, which keeps the machine code (and its compile time)
     small. Chains smaller than `min-elements` are left alone. A dynamic
-    outer dimension (with static inner ones) is tiled the same way, the tile
-    size computed at run time (`affine.min`/`affine.max`, whose constant
-    bound keeps the tile's buffers small enough for the stack).
+    outer dimension (with static inner ones, rows of at least
+    `tile-elements`) is tiled the same way, the tile size computed at run
+    time (`affine.min`/`affine.max`, whose constant bound keeps the tile's
+    buffers small enough for the stack).
 
     Example: softmax's final division over `tensor<4096x1024xf32>` becomes an
     `scf.forall` over rows, each computing its row's max, sum of

@@ -87,6 +87,11 @@ struct TileAndFuse : ml::impl::TileAndFuseBase<TileAndFuse> {
     int64_t inner = std::max<int64_t>(elementCount(ArrayRef(ranges).drop_front()), 1);
     int64_t rows = std::max<int64_t>(tileElements / inner, 1);
     if (ShapedType::isDynamic(ranges.front())) {
+      // Rows narrower than a tile: as many rows as a tile holds would reach
+      // min-elements only for thousands of rows; left whole, as a small
+      // static chain is (a parallel loop costs compile time at every chain).
+      if (inner < tileElements)
+        return std::nullopt;
       // min(max(ceil(n / 2 threads), 1), rows) in affine ops: the outer
       // min bounds it by a constant, which ml-promote-small-buffers reads
       // to put the tile's buffers on the stack.

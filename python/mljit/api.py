@@ -26,8 +26,8 @@ from . import _native, cuda, dtypes, effects, state, tracing
 # Importing mljit.numpy gives tracers NumPy's operators and functions.
 from . import numpy as _numpy_api  # noqa: F401
 from .errors import RecompileError
-from .signature import (Signature, bindings, differences, generalize, signature_of,
-                        symbolic_sizes)
+from .signature import (Signature, bindings, differences, generalize, name_sizes,
+                        signature_of, symbolic_sizes)
 from .stages import Lowered
 from .target import Target
 from .tracing import SymbolicUnsupported
@@ -46,10 +46,24 @@ class JitFunction:
                  static_argnames: Iterable[str] = (), explain: bool = False,
                  max_recompiles: int | None = None, pipeline: str | None = None,
                  dump_ir: str | None = None, device: str = "cpu", chip: str | None = None,
-                 capture: str = "live", dynamic: bool | None = None):
+                 capture: str = "live", dynamic: bool | None = None,
+                 dynamic_shapes: dict | None = None):
         functools.update_wrapper(self, fun)
         if dynamic not in (None, True, False):
             raise ValueError(f"dynamic must be None, True or False, not {dynamic!r}")
+        if dynamic_shapes is not None and not (
+                isinstance(dynamic_shapes, dict) and all(
+                    isinstance(k, str) and isinstance(v, tuple)
+                    and all(n is None or isinstance(n, str) for n in v)
+                    for k, v in dynamic_shapes.items())):
+            raise ValueError("dynamic_shapes must map argument names to tuples of size names "
+                             "(or None), as {'ids': ('n',), 'mask': ('n', 'n')}, not "
+                             f"{dynamic_shapes!r}")
+        if dynamic_shapes and (dynamic is False or device != "cpu"):
+            raise ValueError("dynamic_shapes names symbolic sizes, which "
+                             + ("dynamic=False refuses" if dynamic is False
+                                else "only the CPU takes"))
+        self._dynamic_shapes = dynamic_shapes
         # Symbolic sizes only on the CPU: the GPU pipeline takes exact
         # shapes, and a custom pipeline gets them unless asked.
         self._dynamic = False if device != "cpu" or (pipeline and dynamic is None) else dynamic
@@ -159,7 +173,9 @@ class JitFunction:
         for one (True: from the first call; None: once a call differs from
         a compiled signature only in sizes), else for its exact shapes."""
         general = None
-        if self._dynamic is not False and not signature.device_arrays:
+        if self._dynamic_shapes and not signature.device_arrays:
+            general = name_sizes(signature, self._dynamic_shapes, self._positional_names)
+        elif self._dynamic is not False and not signature.device_arrays:
             general = generalize(signature, None if self._dynamic else list(self._cache))
         name = getattr(self._fun, "__qualname__", self._name)
         if general is not None:
@@ -253,7 +269,8 @@ def disable_jit():
 def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
         explain: bool = False, max_recompiles: int | None = None,
         pipeline: str | None = None, dump_ir: str | None = None, device: str = "cpu",
-        chip: str | None = None, capture: str = "live", dynamic: bool | None = None):
+        chip: str | None = None, capture: str = "live", dynamic: bool | None = None,
+        dynamic_shapes: dict | None = None):
     """Compiles `fun` with MLIR on its first call for each signature.
 
     Usable as `@mljit.jit` or `@mljit.jit(static_argnums=...)`. Array
@@ -294,7 +311,10 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     those sizes symbolic (logged: which sizes, and what the code assumed of
     them), and that variant serves every later size. True: symbolic sizes
     from the first call (every size of 2 or more; equal sizes, one symbol).
-    False: exact shapes always. `x.shape[i]` of a symbolic size is a
+    False: exact shapes always. `dynamic_shapes` names the symbolic sizes
+    instead, from the first call, tying them across arguments:
+    `{"ids": ("n",), "mask": ("n", "n"), "x": (None, "d")}` (None: exact).
+    `x.shape[i]` of a symbolic size is a
     symbolic int (`mljit.symbolic.Dim`); where Python code decides on it
     (`if n > 1`, `int(n)`, `range(n)`), the variant assumes what the traced
     call had (a guard), and a call breaking it compiles another variant.
@@ -310,7 +330,7 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     options = dict(static_argnums=static_argnums, static_argnames=static_argnames,
                    explain=explain, max_recompiles=max_recompiles, pipeline=pipeline,
                    dump_ir=dump_ir, device=device, chip=chip, capture=capture,
-                   dynamic=dynamic)
+                   dynamic=dynamic, dynamic_shapes=dynamic_shapes)
     if fun is None:
         return functools.partial(jit, **options)
     return JitFunction(fun, **options)

@@ -277,3 +277,38 @@ def symbolic_sizes(general: Signature, parameters: Sequence[str]) -> list:
                     else "an array the function reaches")
             words.append(f"'{name}' dimension {', '.join(dims)}")
     return words
+
+
+def name_sizes(signature: Signature, dynamic_shapes: dict, parameters: Sequence[str]
+               ) -> Signature:
+    """`signature` with the sizes `dynamic_shapes` names as symbols:
+    {argument: (a name or None per dimension)}, an argument named as the
+    recompilation log names it (`x`, `params['w']`); equal names, one
+    symbol. ValueError where an argument is not an array of that rank, or
+    one name's sizes differ."""
+    static_positions = {key for key, _ in signature.static if isinstance(key, int)}
+    array_parameters = [p for i, p in enumerate(parameters) if i not in static_positions]
+    paths = {_argument_name(path, array_parameters): leaf
+             for leaf, path in enumerate(pytree.leaf_paths(signature.tree))}
+    specs = list(signature.specs)
+    symbols: dict = {}
+    for argument, names in dynamic_shapes.items():
+        leaf = paths.get(argument)
+        if leaf is None or len(specs[leaf].shape) != len(names):
+            raise ValueError(
+                f"dynamic_shapes names {len(names)} dimensions of '{argument}', but "
+                + ("no array argument has that name" if leaf is None else
+                   f"it has shape {specs[leaf].shape}"))
+        shape = list(specs[leaf].shape)
+        for axis, name in enumerate(names):
+            if name is None:
+                continue
+            if name not in symbols:
+                symbols[name] = Dim.symbol(name, shape[axis])
+            elif symbols[name].hint != shape[axis]:
+                raise ValueError(
+                    f"dynamic_shapes calls dimension {axis} of '{argument}' (size "
+                    f"{shape[axis]}) '{name}', which is {symbols[name].hint} elsewhere")
+            shape[axis] = symbols[name]
+        specs[leaf] = dataclasses.replace(specs[leaf], shape=tuple(shape))
+    return signature._replace(specs=tuple(specs))

@@ -240,3 +240,30 @@ def test_a_gpt2_forward_serves_every_length_with_one_variant():
         ids = np.append(ids, rng.integers(0, 64))
     # The first length exactly, then one variant for every length.
     assert jitted._cache_size() == 2 and len(jitted._variants) == 1
+
+
+def test_dynamic_shapes_name_and_tie_sizes():
+    def masked(ids, mask, table):
+        rows = table[ids]
+        return np.where(mask, rows @ rows.T, 0.0)
+
+    jitted = mljit.jit(masked, dynamic_shapes={"ids": ("n",), "mask": ("n", "n")})
+    rng = np.random.default_rng(5)
+    table = rng.standard_normal((10, 4))
+    for n in (3, 6, 4):
+        ids, mask = rng.integers(0, 10, n), np.tri(n, dtype=bool)
+        np.testing.assert_allclose(jitted(ids, mask, table), masked(ids, mask, table),
+                                   rtol=1e-12)
+    assert jitted._cache_size() == 1
+    with pytest.raises(ValueError, match="calls dimension 0 of 'mask' \\(size 6\\) 'n', "
+                                         "which is 5 elsewhere"):
+        jitted(np.zeros(5, np.int64), np.ones((6, 6), bool), table)
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"ids": "n"}, "must map argument names to tuples"),
+    ({"idz": ("n",)}, "no array argument has that name"),
+    ({"ids": ("n", "m")}, "it has shape \\(3,\\)")])
+def test_dynamic_shapes_are_checked(spec, message):
+    with pytest.raises(ValueError, match=message):
+        mljit.jit(lambda ids: ids + 1, dynamic_shapes=spec)(np.arange(3))

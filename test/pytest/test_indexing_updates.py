@@ -330,6 +330,26 @@ def test_an_empty_selection_checks_the_value_before_integers_into_an_empty_axis(
         mljit.jit(write)(np.zeros((0, 1)), value)
 
 
+@pytest.mark.parametrize("target, index, values", [
+    ((1,), 0, (1,)), ((3,), 0, (1, 1)), ((2, 3), (slice(None),), (1, 2, 3)),
+    ((2, 3), 0, (1,)), ((4,), np.array([0, 0]), (1, 2))])
+def test_add_at_values_must_broadcast_without_dropping_dimensions(target, index, values):
+    """Found by the fuzzer: unlike an assignment, ufunc.at drops no leading
+    unit dimension of the values."""
+    def accumulate(a, b):
+        np.add.at(a, index, b)
+        return a
+
+    arguments = (np.zeros(target), np.ones(values))
+    try:
+        expected = accumulate(*(x.copy() for x in arguments))
+    except ValueError as error:
+        with pytest.raises(ValueError, match=re.escape(str(error))):
+            mljit.jit(accumulate)(*arguments)
+        return
+    np.testing.assert_array_equal(mljit.jit(accumulate)(*arguments), expected)
+
+
 def test_updates_are_in_place_in_the_compiled_code():
     def accumulate(x, rows):
         total = np.zeros((64, 64))

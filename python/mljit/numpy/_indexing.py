@@ -526,10 +526,12 @@ def add_at(a: Tracer, indices, b, subtract: bool = False) -> None:
     key, split, _ = _expand(a, indices)
     if builtins.all(kind != "array" for kind, _ in key):
         view = _basic_view(a, key)
+        _check_at_values(b, view.shape)
         _views.assign(view, _core.astype(ufunc(view, _assigned(b, None, view.shape)), a.dtype))
         return
     y, axis, index, index_shape = _advanced(a, key, split, writing=True)
     shape = y.shape[:axis] + index_shape + y.shape[axis + 1:]
+    _check_at_values(b, shape)
     known = index.concrete()
     if known is not None and _np.unique(known).size == known.size:
         # No repeats: each selected element once, computed as NumPy does.
@@ -553,6 +555,20 @@ def add_at(a: Tracer, indices, b, subtract: bool = False) -> None:
     summed = Tracer(build(_ml.ScatterOp, _core.astype(y, loop).value, index.value,
                           updates.value, axis, accumulate=True).result)
     _views.assign(y, _core.astype(summed, a.dtype))
+
+
+def _check_at_values(values, shape: tuple) -> None:
+    """ValueError, as NumPy's ufunc.at, for values that do not broadcast to
+    the selection's `shape` without dropping dimensions (which an
+    assignment drops where they are units)."""
+    values_shape = _core.shape_of(values)
+    try:
+        fits = (len(values_shape) <= len(shape)
+                and _core.broadcast_shapes(values_shape, shape) == tuple(shape))
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(_core.at_line("array is not broadcastable to correct shape"))
 
 
 def _assigned(value, dtype: _np.dtype, shape: tuple) -> Tracer:

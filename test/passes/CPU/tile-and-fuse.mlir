@@ -115,8 +115,11 @@ func.func @dynamic(%x: tensor<?x1024xf32>, %init: tensor<?x1024xf32>) -> tensor<
 
 // -----
 
-// A dynamic inner dimension is left alone, without diagnostics.
+// A dynamic inner dimension, or rows narrower than a tile (256 elements
+// here), are left alone, without diagnostics.
 // CHECK-LABEL: func.func @dynamic_rows
+// CHECK-NOT: scf.forall
+// CHECK-LABEL: func.func @narrow_rows
 // CHECK-NOT: scf.forall
 func.func @dynamic_rows(%x: tensor<4096x?xf32>, %init: tensor<4096x?xf32>) -> tensor<4096x?xf32> {
   %e = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
@@ -126,6 +129,15 @@ func.func @dynamic_rows(%x: tensor<4096x?xf32>, %init: tensor<4096x?xf32>) -> te
     linalg.yield %r : f32
   } -> tensor<4096x?xf32>
   return %e : tensor<4096x?xf32>
+}
+func.func @narrow_rows(%x: tensor<?x256xf32>, %init: tensor<?x256xf32>) -> tensor<?x256xf32> {
+  %e = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<?x256xf32>) outs(%init : tensor<?x256xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  } -> tensor<?x256xf32>
+  return %e : tensor<?x256xf32>
 }
 
 // -----
