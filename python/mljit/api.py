@@ -181,13 +181,18 @@ class JitFunction:
         if general is not None:
             try:
                 lowered = self._lower(general, snapshot)
-            except SymbolicUnsupported as error:
-                if self._dynamic:
+                compiled = lowered.compile()
+            except Exception as error:
+                # Asked for (dynamic=True, dynamic_shapes), the failure is the
+                # answer; in the automatic mode, exact shapes are: they trace
+                # again, and raise again whatever the code itself gets wrong.
+                if self._dynamic or self._dynamic_shapes:
                     raise
                 logger.log(logging.WARNING if self._explain else logging.INFO,
-                           "%s: compiling for exact shapes: %s", name, error)
+                           "%s: compiling for exact shapes: %s%s", name,
+                           "" if isinstance(error, SymbolicUnsupported)
+                           else f"symbolic sizes failed ({type(error).__name__}) ", error)
             else:
-                compiled = lowered.compile()
                 guards = lowered.traced.guards
                 logger.log(logging.WARNING if self._explain else logging.INFO,
                            "%s: compiled a dynamic variant, symbolic in %s%s", name,
@@ -318,8 +323,9 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(),
     symbolic int (`mljit.symbolic.Dim`); where Python code decides on it
     (`if n > 1`, `int(n)`, `range(n)`), the variant assumes what the traced
     call had (a guard), and a call breaking it compiles another variant.
-    Operations that do not take symbolic sizes yet fall back to exact
-    shapes (logged; an UnsupportedError with dynamic=True). CPU only, and
+    Operations that do not take symbolic sizes yet, and anything else that
+    fails with them, fall back to exact shapes in the automatic mode
+    (logged; with dynamic=True or dynamic_shapes the error is raised). CPU only, and
     with a custom `pipeline` only when asked (dynamic=True).
 
     `pipeline` replaces `ml-cpu-pipeline` by any pass pipeline from `ml` to

@@ -267,3 +267,19 @@ def test_dynamic_shapes_name_and_tie_sizes():
 def test_dynamic_shapes_are_checked(spec, message):
     with pytest.raises(ValueError, match=message):
         mljit.jit(lambda ids: ids + 1, dynamic_shapes=spec)(np.arange(3))
+
+
+def test_the_automatic_mode_falls_back_on_any_failure_of_symbolic_sizes(caplog):
+    def shaped(x):
+        # A format for ints only: a symbolic size raises TypeError there.
+        return x * int(f"{x.shape[0]:d}")
+
+    jitted = mljit.jit(shaped)
+    with caplog.at_level(logging.INFO, logger="mljit"):
+        for n in (4, 5, 6):
+            x = _rows(n)
+            np.testing.assert_array_equal(jitted(x), shaped(x))
+    assert not jitted._variants and jitted._cache_size() == 3
+    assert any("symbolic sizes failed (TypeError)" in r.getMessage() for r in caplog.records)
+    with pytest.raises(TypeError):
+        mljit.jit(shaped, dynamic=True)(_rows(4))
