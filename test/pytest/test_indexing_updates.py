@@ -350,6 +350,19 @@ def test_add_at_values_must_broadcast_without_dropping_dimensions(target, index,
     np.testing.assert_array_equal(mljit.jit(accumulate)(*arguments), expected)
 
 
+def test_integers_are_checked_before_a_sequence_into_one_element():
+    """Found by the fuzzer: NumPy raises IndexError for an integer out of
+    bounds before it looks at the value written."""
+    def write(x, i, v):
+        x[-1, i] = v
+        return x
+
+    with pytest.raises(IndexError, match="index -1 is out of bounds for axis 0 with size 0"):
+        write(np.zeros((0, 1), np.int64), -3, np.array([7]))
+    with pytest.raises(IndexError, match="index -1 is out of bounds for axis 0 with size 0"):
+        mljit.jit(write)(np.zeros((0, 1), np.int64), -3, np.array([7]))
+
+
 def test_updates_are_in_place_in_the_compiled_code():
     def accumulate(x, rows):
         total = np.zeros((64, 64))

@@ -456,14 +456,14 @@ def setitem(x: Tracer, key, value) -> None:
         shape = _view_shape(key, ranges)
         _views.assign(x, _update_basic(x, key, _assigned(value, x.dtype, shape)))
         return
+    # As NumPy, the integers are checked first; the value is converted and
+    # broadcast to the selection before the arrays' indices are checked.
+    _check_integers(x, key)
     # Integers only, some known at run time or 0-d arrays: one element.
     if (not ellipsis and builtins.all(kind == "int" or (kind == "array" and _core.ndim_of(k) == 0)
                                       for kind, k in key)
             and _core.ndim_of(value) > 0):
         value = _into_one_element(x, value)
-    # As NumPy, the value is converted and broadcast to the selection before
-    # the arrays' indices are checked against the axes (its integers' after).
-    _check_integers(x, key)
     shape = _selection_shape(x, original, key)
     if shape is None and isinstance(value, (bool, int, float)):
         # Where the selection's shape is not known yet, a Python number that
