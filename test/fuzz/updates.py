@@ -418,6 +418,13 @@ def update(b):
                 # booleans) as floats and casts back at every repeated index;
                 # mljit refuses indices that may repeat there.
                 value = f"np.asarray({value}).astype(np.{dtype})"
+            written = _numpy(b, value, refs)
+            if (index.advanced and len(region_shape) >= 2 and written is not None
+                    and np.shape(written) != region_shape):
+                # NumPy 2.4's ufunc.at reads uninitialized memory where values
+                # broadcast along a selection of two or more dimensions made
+                # by index arrays: they are given whole.
+                value = f"np.broadcast_to({value}, {tuple(region_shape)}).copy()"
             return (f"np.{function}.at({{0}}, {index.expression()}, {value})", refs, ROUND,
                     "effect")
         op, value = _augmented(b, refs, dtype, value)
