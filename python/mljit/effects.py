@@ -221,8 +221,8 @@ def _array(function):
             return function(obj, *args, **kwargs)
         from .numpy import _core, _shapes, _views
         if _holds_tracer(obj):
-            value = obj if isinstance(obj, Tracer) else _shapes.stack_nested(obj)
             dtype = args[0] if args else kwargs.get("dtype")
+            value = obj if isinstance(obj, Tracer) else _shapes.stack_nested(obj, dtype)
             value = value if dtype is None else _core.astype(value, dtype, copy=False)
             # np.asarray gives the array itself; np.array a copy.
             return value if function is _ORIGINAL_ASARRAY else _views.fresh(value)

@@ -363,6 +363,16 @@ def test_integers_are_checked_before_a_sequence_into_one_element():
         mljit.jit(write)(np.zeros((0, 1), np.int64), -3, np.array([7]))
 
 
+def test_np_array_of_a_list_casts_each_value_to_the_dtype():
+    """Found by the fuzzer: np.array([x, 2.5, y], dtype=np.int8) casts each
+    value to int8 on its own (an int64 wraps), not through float64."""
+    def listed(a, b):
+        return np.array([a, 2.5, b], dtype=np.int8)
+
+    arguments = (np.array(2 ** 40 + 258, np.int64), np.array(-3, np.int64))
+    np.testing.assert_array_equal(mljit.jit(listed)(*arguments), listed(*arguments))
+
+
 def test_updates_are_in_place_in_the_compiled_code():
     def accumulate(x, rows):
         total = np.zeros((64, 64))

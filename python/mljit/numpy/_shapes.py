@@ -247,12 +247,14 @@ def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
                        dtype=dtype, casting=casting)
 
 
-def stack_nested(values) -> Tracer:
+def stack_nested(values, dtype=None) -> Tracer:
     """A (nested) list of traced and other values as one array, as
-    np.array makes it."""
+    np.array makes it: with `dtype`, each value is cast to it on its own
+    (not through the type the values promote to)."""
     if isinstance(values, (list, tuple)):
-        return stack([stack_nested(v) for v in values]) if values else asarray(_np.zeros(0))
-    return asarray(values)
+        return (stack([stack_nested(v, dtype) for v in values]) if values
+                else asarray(_np.zeros(0, dtype or float)))
+    return asarray(values, dtype)
 
 
 def hstack(tup, *, dtype=None, casting="same_kind"):
