@@ -332,7 +332,7 @@ def test_an_empty_selection_checks_the_value_before_integers_into_an_empty_axis(
 
 @pytest.mark.parametrize("target, index, values", [
     ((1,), 0, (1,)), ((3,), 0, (1, 1)), ((2, 3), (slice(None),), (1, 2, 3)),
-    ((2, 3), 0, (1,)), ((4,), np.array([0, 0]), (1, 2))])
+    ((2, 3), 0, (1,)), ((4,), np.array([0, 0]), (1, 2)), ((1,), (None, 0), (1, 1))])
 def test_add_at_values_must_broadcast_without_dropping_dimensions(target, index, values):
     """Found by the fuzzer: unlike an assignment, ufunc.at drops no leading
     unit dimension of the values."""

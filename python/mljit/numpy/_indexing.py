@@ -526,7 +526,8 @@ def add_at(a: Tracer, indices, b, subtract: bool = False) -> None:
     key, split, _ = _expand(a, indices)
     if builtins.all(kind != "array" for kind, _ in key):
         view = _basic_view(a, key)
-        _check_at_values(b, view.shape)
+        if builtins.all(k is not None for _, k in key):  # NumPy takes more with None
+            _check_at_values(b, view.shape)
         _views.assign(view, _core.astype(ufunc(view, _assigned(b, None, view.shape)), a.dtype))
         return
     y, axis, index, index_shape = _advanced(a, key, split, writing=True)
