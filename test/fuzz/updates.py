@@ -419,6 +419,11 @@ def update(b):
                 # mljit refuses indices that may repeat there.
                 value = f"np.asarray({value}).astype(np.{dtype})"
             written = _numpy(b, value, refs)
+            if (any(e == ("None", "None") for e in index.entries) and written is not None
+                    and np.ndim(written) > len(region_shape)):
+                # NumPy 2.4's ufunc.at crashes on values of more dimensions
+                # than the region when the key holds None.
+                raise Unfit
             if (index.advanced and len(region_shape) >= 2 and written is not None
                     and np.shape(written) != region_shape):
                 # NumPy 2.4's ufunc.at reads uninitialized memory where values
