@@ -282,6 +282,23 @@ OpFoldResult UpdateSliceOp::fold(FoldAdaptor) {
   return {};
 }
 
+/// A slice of a static shape equal to its operand's: every start is then
+/// clamped to 0, so it is the whole operand.
+OpFoldResult DynamicSliceOp::fold(FoldAdaptor) {
+  if (getType().hasStaticShape() && getOperand().getType() == getType())
+    return getOperand();
+  return {};
+}
+
+OpFoldResult DynamicUpdateSliceOp::fold(FoldAdaptor) {
+  RankedTensorType update = getUpdate().getType();
+  if (update.hasStaticShape() && update.getNumElements() == 0)
+    return getOperand();
+  if (update.hasStaticShape() && update == getType())
+    return getUpdate();
+  return {};
+}
+
 OpFoldResult ScatterOp::fold(FoldAdaptor) {
   RankedTensorType indices = getIndices().getType();
   if (indices.hasStaticShape() && indices.getNumElements() == 0)

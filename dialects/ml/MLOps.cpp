@@ -277,6 +277,51 @@ LogicalResult SliceOp::inferReturnTypes(
 }
 
 //===----------------------------------------------------------------------===//
+// DynamicSliceOp and DynamicUpdateSliceOp
+//===----------------------------------------------------------------------===//
+
+/// One start per dimension of `type`, and a slice shape no larger than it
+/// where both are known.
+template <typename OpTy>
+static LogicalResult verifyDynamicRanges(OpTy op, RankedTensorType type,
+                                         RankedTensorType slice,
+                                         StringRef sliceName) {
+  if (static_cast<int64_t>(op.getStarts().size()) != type.getRank())
+    return op.emitOpError("needs one start per dimension (")
+           << type.getRank() << "), got " << op.getStarts().size();
+  if (slice.getRank() != type.getRank())
+    return op.emitOpError() << sliceName << " rank " << slice.getRank()
+                            << " differs from the operand's "
+                            << type.getRank();
+  if (slice.getElementType() != type.getElementType())
+    return op.emitOpError() << sliceName << " element type "
+                            << slice.getElementType()
+                            << " differs from the operand's "
+                            << type.getElementType();
+  for (auto [d, size, bound] :
+       llvm::enumerate(slice.getShape(), type.getShape()))
+    if (!ShapedType::isDynamic(size) && !ShapedType::isDynamic(bound) &&
+        size > bound)
+      return op.emitOpError()
+             << sliceName << " shape " << shapeString(slice.getShape())
+             << " does not fit in the operand's "
+             << shapeString(type.getShape()) << " (dimension " << d << ")";
+  return success();
+}
+
+LogicalResult DynamicSliceOp::verify() {
+  if (failed(verifyDynamicSizes(*this)))
+    return failure();
+  return verifyDynamicRanges(*this, getOperand().getType(), getType(),
+                             "result");
+}
+
+LogicalResult DynamicUpdateSliceOp::verify() {
+  return verifyDynamicRanges(*this, getOperand().getType(),
+                             getUpdate().getType(), "update");
+}
+
+//===----------------------------------------------------------------------===//
 // UpdateSliceOp
 //===----------------------------------------------------------------------===//
 

@@ -536,6 +536,61 @@ def ML_UpdateSliceOp : ML_Op<"update_slice",
   let hasFolder = 1;
 }
 
+def ML_DynamicSliceOp : ML_Op<"dynamic_slice", [Pure, AttrSizedOperandSegments]> {
+  let summary = "a contiguous slice at positions known at run time (x[p:p+n])";
+  let description = [{
+    Takes, along every dimension `d`, the elements `starts[d]`, ...,
+    `starts[d] + size[d] - 1`, where `size` is the result's shape: what
+    `x[p:q]` is once `p` and `q` are only known when the function runs (a
+    KV-cache position). `dims` gives the sizes of the result's dynamic
+    dimensions, in order. The tracer guards that every range lies within
+    the operand; as in `stablehlo.dynamic_slice`, a start outside
+    `[0, dimension size - size]` is clamped into it, so no start makes the
+    op read out of bounds.
+
+    Example:
+
+    ```mlir
+    %row = ml.dynamic_slice %cache [%pos, %c0] : tensor<128x64xf32> -> tensor<1x64xf32>
+    %past = ml.dynamic_slice %cache [%c0, %c0] [%n] : tensor<128x64xf32> -> tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins ML_Tensor:$operand, Variadic<Index>:$starts,
+                       Variadic<Index>:$dims);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$operand `[` $starts `]` (` ` `[` $dims^ `]`)? attr-dict "
+                       "`:` type($operand) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def ML_DynamicUpdateSliceOp : ML_Op<"dynamic_update_slice",
+    [Pure, AllTypesMatch<["operand", "result"]>]> {
+  let summary = "the operand with a contiguous slice at run-time positions "
+                "replaced (x[p:p+n] = update)";
+  let description = [{
+    The value of `operand` after `x[starts[0]:starts[0] + n0, ...] =
+    update`, `(n0, ...)` the shape of `update`. Starts are clamped into
+    `[0, dimension size - update size]` as in `ml.dynamic_slice`. After
+    bufferization the write happens in place when `operand` is not used
+    afterwards (a KV cache written one row per step copies nothing).
+
+    Example:
+
+    ```mlir
+    %new = ml.dynamic_update_slice %k into %cache [%pos, %c0]
+        : tensor<1x64xf32> into tensor<128x64xf32>
+    ```
+  }];
+  let arguments = (ins ML_Tensor:$operand, ML_Tensor:$update,
+                       Variadic<Index>:$starts);
+  let results = (outs ML_Tensor:$result);
+  let assemblyFormat = "$update `into` $operand `[` $starts `]` attr-dict `:` "
+                       "type($update) `into` type($operand)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def ML_ScatterOp : ML_Op<"scatter",
     [Pure, AllTypesMatch<["operand", "result"]>]> {
   let summary = "writes slices along an axis at indices (x[..., i, ...] = u)";

@@ -280,6 +280,64 @@ struct UpdateSliceToTensor : ShapePattern<UpdateSliceOp> {
   }
 };
 
+/// `starts` clamped into [0, operand size - slice size] per dimension, as
+/// ml.dynamic_slice defines them: the access then stays in bounds whatever
+/// the positions are.
+SmallVector<OpFoldResult> clampedStarts(OpBuilder &b, Location loc,
+                                        Value operand, ValueRange starts,
+                                        ArrayRef<OpFoldResult> sizes) {
+  SmallVector<OpFoldResult> extents = sizesOf(b, loc, operand);
+  SmallVector<OpFoldResult> clamped;
+  for (auto [start, extent, size] : llvm::zip_equal(starts, extents, sizes)) {
+    Value room = arith::SubIOp::create(
+        b, loc, getValueOrCreateConstantIndexOp(b, loc, extent),
+        getValueOrCreateConstantIndexOp(b, loc, size));
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value low = arith::MaxSIOp::create(b, loc, start, zero);
+    clamped.push_back(arith::MinSIOp::create(b, loc, low, room).getResult());
+  }
+  return clamped;
+}
+
+/// A tensor.extract_slice at the clamped starts (a view after
+/// bufferization).
+struct DynamicSliceToTensor : ShapePattern<DynamicSliceOp> {
+  using ShapePattern::ShapePattern;
+
+  LogicalResult
+  matchAndRewrite(DynamicSliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = storageType(op.getType());
+    SmallVector<OpFoldResult> sizes = withDynamicSizes(type, adaptor.getDims());
+    SmallVector<OpFoldResult> offsets = clampedStarts(
+        rewriter, loc, adaptor.getOperand(), adaptor.getStarts(), sizes);
+    SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, type, adaptor.getOperand(), offsets, sizes, strides);
+    return success();
+  }
+};
+
+/// A tensor.insert_slice at the clamped starts, in place after
+/// bufferization when the operand is dead afterwards.
+struct DynamicUpdateSliceToTensor : ShapePattern<DynamicUpdateSliceOp> {
+  using ShapePattern::ShapePattern;
+
+  LogicalResult
+  matchAndRewrite(DynamicUpdateSliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> sizes = sizesOf(rewriter, loc, adaptor.getUpdate());
+    SmallVector<OpFoldResult> offsets = clampedStarts(
+        rewriter, loc, adaptor.getOperand(), adaptor.getStarts(), sizes);
+    SmallVector<OpFoldResult> strides(sizes.size(), rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+        op, adaptor.getUpdate(), adaptor.getOperand(), offsets, sizes, strides);
+    return success();
+  }
+};
+
 /// A loop nest over the updates, in row-major order so that the last of
 /// repeated indices wins, carrying the result tensor: each element is one
 /// tensor.insert (in place after bufferization), skipped for an index out
@@ -426,6 +484,7 @@ void ml::populateShapeToLinalgPatterns(const TypeConverter &converter,
   patterns.add<EmptyResultToEmptyTensor, ConstantToArith, BroadcastToLinalg,
                ReshapeToTensor, TransposeToLinalg, SliceToTensor,
                GatherToLinalg, UpdateSliceToTensor, ScatterToLoops,
-               ConcatenateToTensor, IotaToLinalg>(
+               ConcatenateToTensor, IotaToLinalg, DynamicSliceToTensor,
+               DynamicUpdateSliceToTensor>(
       converter, patterns.getContext());
 }

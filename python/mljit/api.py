@@ -22,12 +22,12 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from . import _native, cuda, dtypes, effects, state, tracing
+from . import _native, cuda, dtypes, effects, state, symbolic, tracing
 # Importing mljit.numpy gives tracers NumPy's operators and functions.
 from . import numpy as _numpy_api  # noqa: F401
 from .errors import RecompileError
 from .signature import (Signature, bindings, differences, generalize, name_sizes,
-                        signature_of, symbolic_sizes)
+                        signature_of, symbolic_ints, symbolic_sizes)
 from .stages import Lowered
 from .target import Target
 from .tracing import SymbolicUnsupported
@@ -172,11 +172,7 @@ class JitFunction:
         """Compiles for `signature`: a dynamic variant where `dynamic` asks
         for one (True: from the first call; None: once a call differs from
         a compiled signature only in sizes), else for its exact shapes."""
-        general = None
-        if self._dynamic_shapes and not signature.device_arrays:
-            general = name_sizes(signature, self._dynamic_shapes, self._positional_names)
-        elif self._dynamic is not False and not signature.device_arrays:
-            general = generalize(signature, None if self._dynamic else list(self._cache))
+        general = self._general(signature)
         name = getattr(self._fun, "__qualname__", self._name)
         if general is not None:
             try:
@@ -204,6 +200,24 @@ class JitFunction:
         self._cache[signature] = compiled
         return compiled
 
+    def _general(self, signature: Signature) -> Signature | None:
+        """The symbolic signature `_compile` tries for `signature`, or None."""
+        if signature.device_arrays or self._dynamic is False:
+            return None
+        if self._dynamic_shapes:
+            general = name_sizes(signature, self._dynamic_shapes, self._positional_names)
+        else:
+            general = generalize(signature, None if self._dynamic else self._exact_signatures())
+        # Python ints are traced symbolic from the first call, as sizes are
+        # once they change: one variant serves every value.
+        return symbolic_ints(general or signature) or general
+
+    def _exact_signatures(self) -> list:
+        """The signatures compiled for exact shapes (symbolic ints or not)."""
+        return list(self._cache) + [
+            compiled.signature for compiled in self._variants
+            if not any(symbolic.is_symbolic(spec.shape) for spec in compiled.signature.specs)]
+
     def _lower(self, signature: Signature, snapshot) -> Lowered:
         # Writes into the caller's arrays go back; scalars and GPU arrays
         # are never written in place.
@@ -223,7 +237,10 @@ class JitFunction:
     # -- public ------------------------------------------------------------
 
     def lower(self, *args, **kwargs) -> Lowered:
-        """Traces for these arguments' signature without compiling."""
+        """Traces for these arguments' signature without compiling, for
+        their exact shapes and with Python ints as traced values, as
+        `jax.jit(f).lower` (a call may compile a dynamic variant instead:
+        see `dynamic`)."""
         signature, _, snapshot = self.signature(args, kwargs)
         return self._lower(signature, snapshot)
 

@@ -90,12 +90,18 @@ class Executable:
         self._interface = interface
         # Symbolic sizes (a dynamic variant): a Kernel per set of sizes,
         # made at its first call; the symbols are read from the arguments'
-        # shapes, at the first dimension that has each.
+        # shapes, at the first dimension that has each, and from the int
+        # arguments that result shapes depend on (axis None).
         self._symbols = {}
         for position, spec in enumerate(interface.in_specs):
             for axis, size in enumerate(spec.shape):
                 if isinstance(size, symbolic.Dim):
                     self._symbols.setdefault(repr(size), (position, axis))
+        in_results = {name for spec in interface.out_specs for size in spec.shape
+                      for name in symbolic.names(size)}
+        for position, spec in enumerate(interface.in_specs):
+            if isinstance(spec.value, symbolic.Dim) and repr(spec.value) in in_results:
+                self._symbols[repr(spec.value)] = (position, None)
         self._kernels: dict = {}
         self.kernel = None if self._symbols else self._kernel({})
         # try_call(args): the whole call when `args` are exactly the
@@ -116,7 +122,8 @@ class Executable:
 
     def _kernel_for(self, inputs: Sequence):
         """The Kernel of these inputs' sizes (a dynamic variant)."""
-        sizes = tuple(np.shape(inputs[position])[axis]
+        sizes = tuple(int(inputs[position]) if axis is None
+                      else np.shape(inputs[position])[axis]
                       for position, axis in self._symbols.values())
         kernel = self._kernels.get(sizes)
         if kernel is None:

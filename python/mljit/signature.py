@@ -73,7 +73,7 @@ def spec_of(leaf, where: str) -> ArgSpec:
         return ArgSpec((), np.dtype(np.bool_), bool, scalar=True)
     if isinstance(leaf, int):
         np.int64(leaf)  # OverflowError for ints beyond int64, as NumPy
-        return ArgSpec((), np.dtype(np.int64), int, scalar=True)
+        return ArgSpec((), np.dtype(np.int64), int, scalar=True, value=int(leaf))
     if isinstance(leaf, float):
         return ArgSpec((), np.dtype(np.float64), float, scalar=True)
     raise UnsupportedError(
@@ -235,6 +235,21 @@ def generalize(signature: Signature, compiled: Sequence[Signature] | None = None
     return signature._replace(specs=tuple(specs))
 
 
+def symbolic_ints(signature: Signature) -> Signature | None:
+    """`signature` with its Python int arguments symbolic (the traced code
+    gets a Dim for each, hinted with its value in this call); None if it
+    has none."""
+    specs = [dataclasses.replace(spec, value=Dim.symbol(f"i{leaf}", spec.value))
+             if _is_int(spec) else spec for leaf, spec in enumerate(signature.specs)]
+    if not any(_is_int(spec) for spec in signature.specs):
+        return None
+    return signature._replace(specs=tuple(specs))
+
+
+def _is_int(spec: ArgSpec) -> bool:
+    return spec.weak_type is int and isinstance(spec.value, int)
+
+
 def _same_but_sizes(old: Signature, new: Signature) -> bool:
     return (old.tree == new.tree and old.static == new.static and old.state == new.state
             and old.device_arrays == new.device_arrays
@@ -253,6 +268,8 @@ def bindings(general: Signature, signature: Signature) -> dict | None:
         return None
     bound: dict = {}
     for spec, exact in zip(general.specs, signature.specs):
+        if isinstance(spec.value, Dim):
+            bound[repr(spec.value)] = exact.value
         for size, value in zip(spec.shape, exact.shape):
             if isinstance(size, Dim):
                 name = repr(size)
@@ -272,10 +289,11 @@ def symbolic_sizes(general: Signature, parameters: Sequence[str]) -> list:
     for leaf, spec in enumerate(general.specs):
         dims = [f"{axis} ({size})" for axis, size in enumerate(spec.shape)
                 if isinstance(size, Dim)]
-        if dims:
+        if dims or isinstance(spec.value, Dim):
             name = (_argument_name(paths[leaf], array_parameters) if leaf < len(paths)
                     else "an array the function reaches")
-            words.append(f"'{name}' dimension {', '.join(dims)}")
+            words.append(f"'{name}' dimension {', '.join(dims)}" if dims
+                         else f"the int '{name}' ({spec.value})")
     return words
 
 

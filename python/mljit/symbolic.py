@@ -109,7 +109,7 @@ class Dim:
 
     def __add__(self, other):
         if not _is_size(other):
-            return NotImplemented
+            return self._traced(other, operator.add)
         terms = dict(self.terms)
         for monomial, coefficient in _terms(other).items():
             terms[monomial] = terms.get(monomial, 0) + coefficient
@@ -121,14 +121,15 @@ class Dim:
         return Dim({m: -c for m, c in self.terms.items()}, -self.hint)
 
     def __sub__(self, other):
-        return self + (-other) if _is_size(other) else NotImplemented
+        return self + (-other) if _is_size(other) else self._traced(other, operator.sub)
 
     def __rsub__(self, other):
-        return (-self) + other if _is_size(other) else NotImplemented
+        return (-self) + other if _is_size(other) else self._traced(
+            other, lambda a, b: b - a)
 
     def __mul__(self, other):
         if not _is_size(other):
-            return NotImplemented
+            return self._traced(other, operator.mul)
         terms: dict = {}
         for m1, c1 in self.terms.items():
             for m2, c2 in _terms(other).items():
@@ -175,6 +176,14 @@ class Dim:
     def __truediv__(self, other):
         return int(self) / other
 
+    def _traced(self, other, operation):
+        """`operation` on this size as a traced int64, with a Python float
+        or complex (which sizes do not take); NotImplemented with others."""
+        if not isinstance(other, (float, complex)):
+            return NotImplemented
+        from .numpy import _core
+        return operation(_core.as_value(self), other)
+
     def __rtruediv__(self, other):
         return other / int(self)
 
@@ -215,6 +224,9 @@ class Dim:
         _record(Guard(self, "==", self.hint, True))
         return self.hint
 
+    def __float__(self):
+        return float(int(self))
+
     __index__ = __int__
 
     def __hash__(self):
@@ -224,7 +236,7 @@ class Dim:
         """NumPy functions of a size (`np.sqrt(x.shape[-1])`) compute on it
         as a traced int64, known at run time."""
         from .numpy import _core
-        inputs = tuple(_core.size_array(x) if isinstance(x, Dim) else x for x in inputs)
+        inputs = tuple(map(_core.as_value, inputs))
         traced = next(x for x in inputs if isinstance(x, _core.Tracer))
         return traced.__array_ufunc__(ufunc, method, *inputs, **kwargs)
 
@@ -339,6 +351,23 @@ def materialize(value, atom_value: Callable, constant: Callable, add: Callable,
             product = factor if product is None else multiply(product, factor)
         total = product if total is None else add(total, product)
     return total
+
+
+def names(value) -> set:
+    """The symbols `value` (a Dim or an int) is made of."""
+    if not isinstance(value, Dim):
+        return set()
+    found = set()
+    for monomial in value.terms:
+        for atom in monomial:
+            if isinstance(atom, str):
+                found.add(atom)
+            else:
+                _, terms, divisor = atom
+                found |= names(_make(dict(terms), 0))
+                if isinstance(divisor, tuple):
+                    found |= names(_make(dict(divisor), 0))
+    return found
 
 
 def is_symbolic(shape) -> bool:

@@ -73,6 +73,9 @@ class ArgSpec:
     weak_type: type | None = None
     # Immutable in NumPy (Python and NumPy scalars): never written in place.
     scalar: bool = False
+    # A Python int argument's value in the call (not part of the signature);
+    # in a dynamic variant, the symbol (a Dim) the traced code gets for it.
+    value: object = dataclasses.field(default=None, compare=False)
 
 
 class _Trace:
@@ -105,6 +108,10 @@ class _Trace:
                         self._remember(size, tensor.DimOp(argument, axis_value).result)
             if symbolic.is_symbolic(spec.shape):
                 self.shapes[argument] = tuple(spec.shape)
+            if isinstance(spec.value, Dim):
+                element = tensor.ExtractOp(argument, []).result
+                self._remember(spec.value,
+                               arith.IndexCastOp(ir.IndexType.get(), element).result)
 
     def _remember(self, size: Dim, value: ir.Value) -> ir.Value:
         self._size_values[symbolic._frozen(size.terms)] = value
@@ -178,7 +185,8 @@ class SymbolicUnsupported(UnsupportedError):
 _NO_SYMBOLIC_SIZES = {"ml.cumsum"}
 # Ops whose result does not have their first operand's shape.
 _NOT_SAME_SHAPE = {"ml.broadcast", "ml.reshape", "ml.iota", "ml.transpose", "ml.matmul", "ml.reduce",
-                   "ml.argmax", "ml.argmin", "ml.slice", "ml.concatenate", "ml.gather"}
+                   "ml.argmax", "ml.argmin", "ml.slice", "ml.concatenate", "ml.gather",
+                   "ml.dynamic_slice"}
 
 
 def shape_of_value(trace: _Trace, value: ir.Value) -> tuple:
@@ -195,8 +203,9 @@ def _result_shape(trace: _Trace, op) -> tuple:
     name = operation.name
     operands = list(operation.operands)
     static = ir.RankedTensorType(operation.results[0].type).shape
-    if name in ("ml.broadcast", "ml.reshape", "ml.iota"):
-        sizes = iter(operands[0 if name == "ml.iota" else 1:])
+    if name in ("ml.broadcast", "ml.reshape", "ml.iota", "ml.dynamic_slice"):
+        first = {"ml.iota": 0, "ml.dynamic_slice": 1 + len(static)}.get(name, 1)
+        sizes = iter(operands[first:])
         return tuple(trace.sizes_of_values[next(sizes)] if ir.ShapedType.is_dynamic_size(d)
                      else d for d in static)
     if name not in _NOT_SAME_SHAPE:
@@ -547,7 +556,11 @@ def trace(fn: Callable[[Sequence[Tracer]], Any], specs: Sequence[ArgSpec], name:
         try:
             with ir.InsertionPoint(block):
                 state.bind_symbols(specs)
-                inputs = [Tracer(arg, s.weak_type, scalar=s.scalar)
+                # A symbolic int argument is its Dim: Python arithmetic and
+                # decisions on it stay symbolic (guards), slices by it are
+                # dynamic; arrays see it as a traced int.
+                inputs = [s.value if isinstance(s.value, Dim)
+                          else Tracer(arg, s.weak_type, scalar=s.scalar)
                           for arg, s in zip(block.arguments, specs)]
                 outputs = fn(inputs)
                 leaves, out_tree = pytree.flatten(outputs)
@@ -565,6 +578,9 @@ def trace(fn: Callable[[Sequence[Tracer]], Any], specs: Sequence[ArgSpec], name:
 
 
 def _as_result(leaf) -> Tracer:
+    if isinstance(leaf, Dim):
+        from .numpy import _core
+        return _core.as_value(leaf)
     if isinstance(leaf, Tracer):
         check_same_trace(leaf)
         return leaf

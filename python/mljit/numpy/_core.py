@@ -114,10 +114,15 @@ def size_array(size: Dim) -> Tracer:
     return Tracer(_tensor.FromElementsOp(_ir.RankedTensorType.get([], i64), [element]).result)
 
 
+def as_value(x):
+    """`x`, a symbolic size (or int argument) as the traced Python int it
+    is where a function takes it as a value (weakly typed, immutable)."""
+    return Tracer(size_array(x).value, int, scalar=True) if isinstance(x, Dim) else x
+
+
 def operand(x, dtype, shape):
     """`x` as an ir.Value of `dtype` broadcast to `shape`."""
-    if isinstance(x, Dim):
-        x = size_array(x)
+    x = as_value(x)
     if isinstance(x, Tracer):
         if x.dtype != dtype:
             x = astype(x, dtype)

@@ -12,6 +12,7 @@ import operator
 
 import numpy as _np
 
+from ..symbolic import Dim
 from ..tracing import Tracer
 from . import _arrays, _core, _indexing, _linalg, _norms, _reductions, _shapes, _ufuncs, _views
 from ._core import astype, unsupported
@@ -280,7 +281,9 @@ def _operator(function, numpy_operator, reflected=False):
     operand_types = (Tracer, _np.ndarray, _np.generic, bool, int, float, list, tuple)
 
     def method(self, other):
-        if not isinstance(other, operand_types):
+        if isinstance(other, Dim):  # a size or an int argument, known at run time
+            other = _core.as_value(other)
+        elif not isinstance(other, operand_types):
             return NotImplemented
         operands = (other, self) if reflected else (self, other)
         known = _computed_by_numpy(numpy_operator, operands, {})

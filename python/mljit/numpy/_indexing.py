@@ -6,7 +6,10 @@ ranges, or nested lists of ints and traced scalars; a boolean array known at
 trace time becomes the integer arrays of its `nonzero()`. Then:
 
 - basic indexing (integers, slices, None, ...) is a view (`ml.slice` +
-  reshape to read, `ml.update_slice` to write through it);
+  reshape to read, `ml.update_slice` to write through it); a slice whose
+  bounds are symbolic (a KV-cache position `x[pos:pos + n]`, for a Python
+  int argument of a dynamic variant) uses `ml.dynamic_slice` and
+  `ml.dynamic_update_slice`, under guards that keep it within the array;
 - integer-array ("advanced") indexing reads with `ml.gather` and writes with
   `ml.scatter`, following NumPy's rules for where the indexed dimensions go:
   the basic part is a view, the indexed axes are moved together and merged
@@ -25,7 +28,8 @@ from numpy.lib.stride_tricks import as_strided
 from ..dialects import ml as _ml
 from ..errors import UnsupportedError
 from ..symbolic import Dim
-from ..tracing import Tracer, build, user_position
+from .. import dtypes
+from ..tracing import Tracer, build, current_trace, user_position
 from . import _core, _views
 from ._core import asarray
 from ._shapes import ravel, reshape_step, reshape_value, stack_nested, transpose
@@ -55,6 +59,8 @@ def _entries(k) -> list:
     'array' entry per dimension it covers."""
     if k is None or k is Ellipsis or isinstance(k, slice):
         return [("basic", k)]
+    if isinstance(k, Dim):  # an integer known at run time
+        k = _core.as_value(k)
     if isinstance(k, Tracer) and k.concrete() is not None:
         # Values known while tracing index as constants (a scalar as an int).
         k = k.concrete()[()] if k.scalar else k.concrete()
@@ -150,17 +156,56 @@ def _within(k: slice, size: Dim) -> bool:
             and bounds[0] >= 0 and bounds[2] > 0 and size >= bounds[1])
 
 
+def _symbolic_bounds(k) -> bool:
+    return isinstance(k, slice) and k.step in (None, 1) and (
+        isinstance(k.start, Dim) or isinstance(k.stop, Dim))
+
+
+def _bound(value, size, default):
+    """A slice bound normalized as slice.indices does for a unit step,
+    deciding on symbolic values under guards."""
+    if value is None:
+        return default
+    if value < 0:
+        value = value + size
+        return 0 if value < 0 else value
+    return size if value > size else value
+
+
+def _dynamic_range(k: slice, size) -> tuple:
+    """(start, limit, 1, count) of a unit-step slice with symbolic bounds."""
+    lo, hi = _bound(k.start, size, 0), _bound(k.stop, size, size)
+    if hi < lo:
+        hi = lo
+    return (lo, hi, 1, hi - lo)
+
+
+def _is_dynamic(ranges: list) -> bool:
+    return builtins.any(isinstance(r[0], Dim) or isinstance(r[1], Dim) for r in ranges)
+
+
 def _ranges(x: Tracer, key: list) -> list:
     """(start, limit, stride, count) of every dimension of `x` for a basic
     key (`count` None for an integer, which drops its dimension; a symbolic
-    size taken whole is (0, WHOLE, 1, size))."""
+    size taken whole is (0, WHOLE, 1, size); a unit-step slice with
+    symbolic bounds has them as Dims). Symbolic bounds beside a stride
+    other than 1 are pinned to their values (guards)."""
+    ranges = _ranges_of(x, key, dynamic=True)
+    if _is_dynamic(ranges) and builtins.any(r[2] != 1 for r in ranges):
+        ranges = _ranges_of(x, key, dynamic=False)
+    return ranges
+
+
+def _ranges_of(x: Tracer, key: list, dynamic: bool) -> list:
     ranges = []
     dim = 0
     for kind, k in key:
         if k is None:
             continue
         size = x.shape[dim]
-        if kind == "basic" and isinstance(size, Dim) and k.start in (None, 0) \
+        if kind == "basic" and dynamic and _symbolic_bounds(k):
+            ranges.append(_dynamic_range(k, size))
+        elif kind == "basic" and isinstance(size, Dim) and k.start in (None, 0) \
                 and k.stop is None and k.step in (None, 1):
             ranges.append((0, WHOLE, 1, size))  # a symbolic size taken whole
         elif kind == "basic" and isinstance(size, Dim) and _within(k, size):
@@ -211,9 +256,25 @@ def _view_shape(key: list, ranges: list) -> tuple:
     return tuple(shape)
 
 
+def _counts(ranges: list) -> tuple:
+    return tuple(1 if r[3] is None else r[3] for r in ranges)
+
+
+def _starts(ranges: list) -> list:
+    trace = current_trace()
+    return [trace.size_value(r[0]) for r in ranges]
+
+
 def _basic_value(x: Tracer, key: list) -> Tracer:
-    """x[key] for a basic key: one ml.slice, then one reshape."""
+    """x[key] for a basic key: one ml.slice (ml.dynamic_slice for symbolic
+    bounds), then one reshape."""
     ranges = _ranges(x, key)
+    if _is_dynamic(ranges):
+        counts = _counts(ranges)
+        result_type = dtypes.tensor_type(counts, x.dtype)
+        sliced = build(_ml.DynamicSliceOp, result_type, x.value, _starts(ranges),
+                       current_trace().dynamic_sizes(counts))
+        return reshape_value(Tracer(sliced.result), _view_shape(key, ranges))
     start, limit, stride = ([r[i] for r in ranges] for i in range(3))
     whole = all(r[0] == 0 and r[2] == 1 and (r[1] == WHOLE if isinstance(size, Dim)
                                              else r[1] == size)
@@ -227,8 +288,11 @@ def _update_basic(x: Tracer, key: list, new: Tracer) -> Tracer:
     ranges = _ranges(x, key)
     if builtins.any(r[3] == 0 for r in ranges):
         return x
-    counts = tuple(1 if r[3] is None else r[3] for r in ranges)
+    counts = _counts(ranges)
     new = reshape_value(new, counts)
+    if _is_dynamic(ranges):
+        return Tracer(build(_ml.DynamicUpdateSliceOp, x.value, new.value,
+                            _starts(ranges)).result)
     # A reversed range is written as the ascending one, with `new` reversed.
     start, limit, stride = [], [], []
     flip_start, flip_limit, flip_stride = [], [], []
@@ -249,12 +313,25 @@ def _numpy_key(key: list) -> tuple:
     return tuple(k for _, k in key)
 
 
+def _hinted_key(key: tuple) -> tuple:
+    """`key` with symbolic slice bounds at their values in this call: the
+    stand-in's strides do not depend on them."""
+    def hinted(k):
+        if not _symbolic_bounds(k):
+            return k
+        return slice(*(v.hint if isinstance(v, Dim) else v for v in (k.start, k.stop, k.step)))
+    return tuple(hinted(k) for k in key)
+
+
 def _basic_view(x: Tracer, key: list) -> Tracer:
     # x[()] of a 0-d array is a scalar; x[...] is the view.
     numpy_key = _numpy_key(key) or Ellipsis
+    symbolic = numpy_key is not Ellipsis and builtins.any(_symbolic_bounds(k) for k in numpy_key)
+    layout_key = _hinted_key(numpy_key) if symbolic else numpy_key
+    # Its values depend on the bounds, known only at run time.
     return _views.view_of(x, _views.Step(
         lambda t: _basic_value(t, key), lambda t, new: _update_basic(t, key, new),
-        lambda stand_in: stand_in[numpy_key]))
+        lambda stand_in: stand_in[layout_key], known=not symbolic))
 
 
 def _checked_constant(index: _np.ndarray, axis: int, size: int) -> _np.ndarray:
@@ -490,7 +567,7 @@ def _selection_shape(x: Tracer, key, expanded=None) -> tuple | None:
             values = k.concrete()
             k = (values[()] if k.scalar else values) if values is not None else (
                 0 if k.scalar else _np.zeros(k.shape, _np.intp))
-        if isinstance(k, (int, _np.integer)) and not isinstance(k, (bool, _np.bool_)):
+        if isinstance(k, (int, _np.integer, Dim)) and not isinstance(k, (bool, _np.bool_)):
             return 0
         if isinstance(k, (list, range, _np.ndarray)) and not _holds_tracer(k):
             array = _np.asarray(k)

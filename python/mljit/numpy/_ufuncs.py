@@ -194,6 +194,7 @@ def _log_add_exp(base_two):
 
 def _ufunc(numpy_ufunc, build_op):
     def function(*args, dtype=None):
+        args = tuple(map(_core.as_value, args))
         if len(args) != numpy_ufunc.nin:
             raise TypeError(f"{numpy_ufunc.__name__}() takes {numpy_ufunc.nin} positional "
                             f"arguments but {len(args)} were given")
@@ -359,8 +360,8 @@ def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None, **kwargs):
     """`np.clip`: max(a, a_min) then min(., a_max), NumPy's promotion."""
     if out is not None or kwargs:
         raise _core.unsupported("numpy.clip with out= or ufunc keywords")
-    low = a_min if a_min is not None else min
-    high = a_max if a_max is not None else max
+    low = _core.as_value(a_min if a_min is not None else min)
+    high = _core.as_value(a_max if a_max is not None else max)
     if isinstance(a, Tracer) and a.dtype.kind == "i":
         # As NumPy: a Python int bound beyond the dtype's range bounds nothing
         # (rather than overflowing the dtype).

@@ -70,3 +70,51 @@ func.func @scatter_float_indices(%x: tensor<4xf32>, %i: tensor<2xf32>, %u: tenso
   %0 = ml.scatter %u into %x [%i] axis = 0 : (tensor<4xf32>, tensor<2xf32>, tensor<2xf32>)
   return
 }
+
+// -----
+
+func.func @dynamic_slice_starts(%x: tensor<4x4xf32>, %p: index) {
+  // expected-error @+1 {{'ml.dynamic_slice' op needs one start per dimension (2), got 1}}
+  %0 = ml.dynamic_slice %x [%p] : tensor<4x4xf32> -> tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_slice_too_large(%x: tensor<4x4xf32>, %p: index) {
+  // expected-error @+1 {{'ml.dynamic_slice' op result shape 5x4 does not fit in the operand's 4x4 (dimension 0)}}
+  %0 = ml.dynamic_slice %x [%p, %p] : tensor<4x4xf32> -> tensor<5x4xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_slice_sizes(%x: tensor<4x4xf32>, %p: index) {
+  // expected-error @+1 {{'ml.dynamic_slice' op has 0 sizes for the 1 dynamic dimensions of its result}}
+  %0 = ml.dynamic_slice %x [%p, %p] : tensor<4x4xf32> -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_slice_rank(%x: tensor<4x4xf32>, %p: index) {
+  // expected-error @+1 {{'ml.dynamic_slice' op result rank 1 differs from the operand's 2}}
+  %0 = ml.dynamic_slice %x [%p, %p] : tensor<4x4xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_update_element_type(%x: tensor<4x4xf32>, %u: tensor<1x4xf64>, %p: index) {
+  // expected-error @+1 {{'ml.dynamic_update_slice' op update element type 'f64' differs from the operand's 'f32'}}
+  %0 = ml.dynamic_update_slice %u into %x [%p, %p] : tensor<1x4xf64> into tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic_update_too_large(%x: tensor<4x4xf32>, %u: tensor<1x8xf32>, %p: index) {
+  // expected-error @+1 {{'ml.dynamic_update_slice' op update shape 1x8 does not fit in the operand's 4x4 (dimension 1)}}
+  %0 = ml.dynamic_update_slice %u into %x [%p, %p] : tensor<1x8xf32> into tensor<4x4xf32>
+  return
+}

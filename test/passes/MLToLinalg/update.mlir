@@ -47,3 +47,25 @@ func.func @scatter_accumulate_bool(%x: tensor<4xi1>, %i: tensor<2xi64>, %u: tens
   %0 = ml.scatter %u into %x [%i] axis = 0 accumulate : (tensor<4xi1>, tensor<2xi64>, tensor<2xi1>)
   return %0 : tensor<4xi1>
 }
+
+// Slices at run-time positions are tensor slices at the positions clamped
+// into [0, size - slice size]; a dynamic slice size comes from the op.
+// CHECK-LABEL: func.func @dynamic_slices(
+// CHECK-SAME: %[[CACHE:[^:]*]]: tensor<128x64xf32>, %[[K:[^:]*]]: tensor<1x64xf32>, %[[POS:[^:]*]]: index, %[[N:[^:]*]]: index)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C127:.*]] = arith.constant 127 : index
+// CHECK: %[[LOW:.*]] = arith.maxsi %[[POS]], %[[C0]] : index
+// CHECK: %[[AT:.*]] = arith.minsi %[[LOW]], %[[C127]] : index
+// CHECK: tensor.extract_slice %[[CACHE]][%[[AT]], 0] [1, 64] [1, 1] : tensor<128x64xf32> to tensor<1x64xf32>
+// CHECK: tensor.extract_slice %[[CACHE]][%{{.*}}, 0] [%[[N]], 64] [1, 1] : tensor<128x64xf32> to tensor<?x64xf32>
+// CHECK: %[[LOW2:.*]] = arith.maxsi %[[POS]], %[[C0]] : index
+// CHECK: %[[AT2:.*]] = arith.minsi %[[LOW2]], %[[C127]] : index
+// CHECK: tensor.insert_slice %[[K]] into %[[CACHE]][%[[AT2]], 0] [1, 64] [1, 1] : tensor<1x64xf32> into tensor<128x64xf32>
+func.func @dynamic_slices(%cache: tensor<128x64xf32>, %k: tensor<1x64xf32>, %pos: index, %n: index)
+    -> (tensor<1x64xf32>, tensor<?x64xf32>, tensor<128x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %0 = ml.dynamic_slice %cache [%pos, %c0] : tensor<128x64xf32> -> tensor<1x64xf32>
+  %1 = ml.dynamic_slice %cache [%c0, %c0] [%n] : tensor<128x64xf32> -> tensor<?x64xf32>
+  %2 = ml.dynamic_update_slice %k into %cache [%pos, %c0] : tensor<1x64xf32> into tensor<128x64xf32>
+  return %0, %1, %2 : tensor<1x64xf32>, tensor<?x64xf32>, tensor<128x64xf32>
+}

@@ -56,6 +56,29 @@ func.func @writes(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %2 : tensor<4xf32>
 }
 
+// A KV-cache step: the row at a run-time position is written into the
+// argument in place (one row copied, no whole-cache copy before the write),
+// then the rows up to it are read through a view.
+// CHECK-LABEL: func.func @kv_step(
+// CHECK-SAME: %[[CACHE:[^:]*]]: memref<8x4xf32>, %[[K:[^:]*]]: memref<1x4xf32>
+// CHECK-NOT: memref.alloc
+// CHECK: %[[ROW:.*]] = memref.subview %[[CACHE]][%{{.*}}, 0] [1, 4] [1, 1]
+// CHECK-NEXT: memref.copy %{{.*}}, %[[ROW]]
+// CHECK: %[[PAST:.*]] = memref.subview %[[CACHE]][%{{.*}}, 0] [%{{.*}}, 4] [1, 1]
+// CHECK-NOT: memref.alloc
+// CHECK: linalg.generic {{.*}} ins(%[[PAST]]
+func.func @kv_step(%cache: tensor<8x4xf32>, %k: tensor<1x4xf32>, %p: tensor<i64>) -> (tensor<8x4xf32>, tensor<4xf32>) {
+  %i = tensor.extract %p[] : tensor<i64>
+  %pos = arith.index_cast %i : i64 to index
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = arith.addi %pos, %c1 : index
+  %0 = ml.dynamic_update_slice %k into %cache [%pos, %c0] : tensor<1x4xf32> into tensor<8x4xf32>
+  %past = ml.dynamic_slice %0 [%c0, %c0] [%n] : tensor<8x4xf32> -> tensor<?x4xf32>
+  %s = ml.reduce sum %past axes = [0] : tensor<?x4xf32> -> tensor<4xf32>
+  return %0, %s : tensor<8x4xf32>, tensor<4xf32>
+}
+
 func.func private @printMemrefF32(tensor<*xf32>)
 
 func.func @main() {
@@ -64,5 +87,14 @@ func.func @main() {
   %ru = tensor.cast %r : tensor<4xf32> to tensor<*xf32>
   // OUT: [12, -2, 7, 4]
   call @printMemrefF32(%ru) : (tensor<*xf32>) -> ()
+  // Rows 0 and 1 hold 1s; row 2 gets [1, 2, 3, 4]: the rows up to it sum
+  // to [3, 4, 5, 6].
+  %ones = ml.constant dense<1.0> : tensor<8x4xf32>
+  %k = ml.constant dense<[[1.0, 2.0, 3.0, 4.0]]> : tensor<1x4xf32>
+  %two = ml.constant dense<2> : tensor<i64>
+  %c:2 = func.call @kv_step(%ones, %k, %two) : (tensor<8x4xf32>, tensor<1x4xf32>, tensor<i64>) -> (tensor<8x4xf32>, tensor<4xf32>)
+  %su = tensor.cast %c#1 : tensor<4xf32> to tensor<*xf32>
+  // OUT: [3, 4, 5, 6]
+  call @printMemrefF32(%su) : (tensor<*xf32>) -> ()
   return
 }
