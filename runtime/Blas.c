@@ -6,6 +6,9 @@
  * interface), found by `mljit_use_loaded_blas`, or fall back to plain loops
  * when there is none.
  *
+ * A product of one row (a decode step's `x @ w`) is a gemv: BLAS's gemm
+ * kernels are several times slower there.
+ *
  * Products are split over the runtime's thread pool (Parallel.h) by rows,
  * columns or batch entries, each piece one single-threaded BLAS call: two
  * pools on the same cores (OpenBLAS's threads spin for a long while after
@@ -37,11 +40,18 @@ typedef void (*SgemmFn)(int, int, int, int64_t, int64_t, int64_t, float,
 typedef void (*DgemmFn)(int, int, int, int64_t, int64_t, int64_t, double,
                         const double *, int64_t, const double *, int64_t,
                         double, double *, int64_t);
+typedef void (*SgemvFn)(int, int, int64_t, int64_t, float, const float *, int64_t,
+                        const float *, int64_t, float, float *, int64_t);
+typedef void (*DgemvFn)(int, int, int64_t, int64_t, double, const double *,
+                        int64_t, const double *, int64_t, double, double *,
+                        int64_t);
 typedef int (*GetThreadsFn)(void);
 typedef void (*SetThreadsFn)(int);
 
 static SgemmFn sgemm;
 static DgemmFn dgemm;
+static SgemvFn sgemv;
+static DgemvFn dgemv;
 static GetThreadsFn get_blas_threads;
 static SetThreadsFn set_blas_threads;
 
@@ -51,6 +61,8 @@ EXPORT void mljit_set_blas(void *single, void *double_, void *get_threads,
                            void *set_threads) {
   sgemm = (SgemmFn)single;
   dgemm = (DgemmFn)double_;
+  sgemv = 0;
+  dgemv = 0;
   get_blas_threads = (GetThreadsFn)get_threads;
   set_blas_threads = (SetThreadsFn)set_threads;
 }
@@ -80,6 +92,8 @@ static int install_if_openblas(struct dl_phdr_info *object, size_t size, void *f
     if (single && double_) {
       mljit_set_blas(single, double_, symbol(library, prefix, "openblas_get_num_threads64_"),
                      symbol(library, prefix, "openblas_set_num_threads64_"));
+      sgemv = (SgemvFn)symbol(library, prefix, "cblas_sgemv64_");
+      dgemv = (DgemvFn)symbol(library, prefix, "cblas_dgemv64_");
       *(int *)found = 1;
       return 1; /* the library stays open: its functions are in use */
     }
@@ -122,7 +136,7 @@ static void end_product(void) {
   pthread_mutex_unlock(&blas_threads_lock);
 }
 
-#define DEFINE_GEMM(T, SUFFIX, BLAS)                                           \
+#define DEFINE_GEMM(T, SUFFIX, BLAS, GEMV)                                     \
   typedef struct {                                                             \
     T *allocated, *aligned;                                                    \
     int64_t offset, sizes[2], strides[2];                                      \
@@ -182,6 +196,18 @@ static void end_product(void) {
         !layout_##SUFFIX(c, &transposeC, &leadC) || transposeC != NoTrans ||   \
         k == 0) {                                                              \
       loops_##SUFFIX(a, b, c, beta);                                           \
+      return;                                                                  \
+    }                                                                          \
+    if (m == 1 && GEMV && a->strides[1] > 0 && c->strides[1] > 0) {            \
+      /* c = x @ B: B read as stored, row-major K x N (transposed: N x K). */  \
+      T *y = c->aligned + c->offset;                                           \
+      if (beta == 0) /* C may be garbage, NaN included */                     \
+        for (int64_t j = 0; j < n; ++j)                                        \
+          y[j * c->strides[1]] = 0;                                            \
+      GEMV(RowMajor, transposeB == NoTrans ? Trans : NoTrans,                  \
+           transposeB == NoTrans ? k : n, transposeB == NoTrans ? n : k, 1,    \
+           b->aligned + b->offset, leadB, a->aligned + a->offset,              \
+           a->strides[1], beta, y, c->strides[1]);                             \
       return;                                                                  \
     }                                                                          \
     BLAS(RowMajor, transposeA, transposeB, m, n, k, 1, a->aligned + a->offset, \
@@ -276,5 +302,5 @@ static void end_product(void) {
     end_product();                                                             \
   }
 
-DEFINE_GEMM(float, f32, sgemm)
-DEFINE_GEMM(double, f64, dgemm)
+DEFINE_GEMM(float, f32, sgemm, sgemv)
+DEFINE_GEMM(double, f64, dgemm, dgemv)

@@ -104,6 +104,22 @@ void keepLogSubnormals(LogOp log, double log2Scale) {
       });
 }
 
+/// f(x) computed on 0 where x is NaN, which is passed through: expm1's
+/// approximation computes exp, whose integer conversion is poison for a NaN
+/// LLVM can see (x - nan folded), and LLVM then returns anything.
+void passNaNThrough(Operation *op) {
+  OpBuilder builder(op);
+  Location loc = op->getLoc();
+  Value x = op->getOperand(0);
+  Value nan = arith::CmpFOp::create(builder, loc, arith::CmpFPredicate::UNO, x, x);
+  op->setOperand(0, arith::SelectOp::create(builder, loc, nan,
+                                            constantLike(builder, loc, x, 0.0), x));
+  builder.setInsertionPointAfter(op);
+  Value result = op->getResult(0);
+  auto passed = arith::SelectOp::create(builder, loc, nan, x, result);
+  result.replaceAllUsesExcept(passed, passed);
+}
+
 bool isF32(Value value) { return getElementTypeOrSelf(value).isF32(); }
 
 struct LowerMath : ml::impl::LowerMathBase<LowerMath> {
@@ -140,21 +156,23 @@ struct LowerMath : ml::impl::LowerMathBase<LowerMath> {
       signalPassFailure();
   }
 
-  /// Rewrites each f32 exp, log and log2 about to be approximated once (a
-  /// walk, not patterns: the rewrite holds the op it replaces).
+  /// Rewrites each f32 exp, expm1, log and log2 about to be approximated
+  /// once (a walk, not patterns: the rewrite holds the op it replaces).
   void keepSubnormals() {
     auto listed = [&](StringRef name) {
       return llvm::is_contained(approximate, name);
     };
     SmallVector<Operation *> ops;
     getOperation()->walk([&](Operation *op) {
-      if (isa<math::ExpOp, math::LogOp, math::Log2Op>(op) &&
+      if (isa<math::ExpOp, math::ExpM1Op, math::LogOp, math::Log2Op>(op) &&
           isF32(op->getResult(0)))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
       if (auto exp = dyn_cast<math::ExpOp>(op); exp && listed("exp"))
         keepExpSubnormals(exp);
+      else if (isa<math::ExpM1Op>(op) && listed("expm1"))
+        passNaNThrough(op);
       else if (auto log = dyn_cast<math::LogOp>(op); log && listed("log"))
         keepLogSubnormals(log, std::log(2.0));
       else if (auto log2 = dyn_cast<math::Log2Op>(op); log2 && listed("log2"))

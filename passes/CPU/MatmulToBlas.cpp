@@ -49,6 +49,21 @@ bool hasDefaultMaps(Operation *op) {
   return false;
 }
 
+/// Whether `op` is a 2-D matmul reading its right operand transposed
+/// (`x @ w.T`: B indexed (n, k)), which the call takes as a transposed view.
+bool readsRhsTransposed(Operation *op) {
+  auto matmul = dyn_cast<linalg::MatmulOp>(op);
+  if (!matmul || !matmul.hasUserDefinedMaps())
+    return false;
+  MLIRContext *ctx = op->getContext();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  SmallVector<AffineMap> expected = {AffineMap::get(3, 0, {m, k}, ctx),
+                                     AffineMap::get(3, 0, {n, k}, ctx),
+                                     AffineMap::get(3, 0, {m, n}, ctx)};
+  return matmul.getIndexingMapsArray() == expected;
+}
+
 /// The zero-fill of the product's output right before it, if any: the call
 /// can then overwrite the output (beta = 0) and the fill goes away.
 linalg::FillOp zeroFillBefore(linalg::LinalgOp op) {
@@ -90,7 +105,7 @@ struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
     SmallVector<linalg::LinalgOp> products;
     module.walk([&](linalg::LinalgOp op) {
       std::optional<int64_t> count = flops(op);
-      if (hasDefaultMaps(op) && blasElementType(op) &&
+      if ((hasDefaultMaps(op) || readsRhsTransposed(op)) && blasElementType(op) &&
           (!count || *count >= minFlops))
         products.push_back(op);
     });
@@ -155,9 +170,16 @@ struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
     linalg::FillOp fill = zeroFillBefore(op);
     OpBuilder builder(op);
     SmallVector<Value> operands;
-    for (Value operand : op->getOperands())
+    for (OpOperand &use : op->getOpOperands()) {
+      Value operand = use.get();
+      if (use.getOperandNumber() == 1 && readsRhsTransposed(op))
+        operand = memref::TransposeOp::create(
+            builder, op.getLoc(), operand,
+            AffineMapAttr::get(AffineMap::getPermutationMap(
+                ArrayRef<unsigned>{1, 0}, ctx)));
       operands.push_back(
           memref::CastOp::create(builder, op.getLoc(), operandType, operand));
+    }
     operands.push_back(arith::ConstantOp::create(
         builder, op.getLoc(), builder.getFloatAttr(elementType, fill ? 0 : 1)));
     func::CallOp::create(builder, op.getLoc(), callee, operands);

@@ -93,8 +93,9 @@ def MatmulToBlas : Pass<"ml-matmul-to-blas", "ModuleOp"> {
     with calls to the mljit runtime, `mljit_gemm_<type>(A, B, C, beta)` and
     `mljit_batch_gemm_<type>`, which compute `C = A @ B + beta * C` with the
     BLAS the runtime was given (NumPy's OpenBLAS when called from Python) and
-    read any strided layout. A zero fill of C right before the product
-    becomes beta = 0. Smaller or mixed-precision products stay loops. A
+    read any strided layout (a product that reads B transposed, `x @ w.T`,
+    passes a `memref.transpose` view of it: no copy). A zero fill of C right
+    before the product becomes beta = 0. Smaller or mixed-precision products stay loops. A
     product of dynamic size whose static sizes alone reach a quarter of
     `min-flops` (a weight by a sequence) is always the call; a smaller one
     is both, chosen at run time by its work (`scf.if`).
@@ -115,7 +116,7 @@ def MatmulToBlas : Pass<"ml-matmul-to-blas", "ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"minFlops", "min-flops", "int64_t", /*default=*/"1 << 18",
+    Option<"minFlops", "min-flops", "int64_t", /*default=*/"1 << 12",
            "Smallest M*N*K (times the batch) worth a library call">
   ];
   let dependentDialects = [

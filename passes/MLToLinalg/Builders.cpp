@@ -157,6 +157,16 @@ Value ml::createReshape(OpBuilder &b, Location loc, Value value,
                                                        : ShapedType::kDynamic},
                               inType.getElementType()),
         value, allInOne(inType.getRank()));
+  // A dynamic operand reshaped to a static shape (the tracer guarded its
+  // size): the flat tensor is cast to its known length first, so that no
+  // expansion mixes a dynamic source with a static result (upstream
+  // canonicalization asserts on collapse(expand) pairs that do).
+  auto flatType = cast<RankedTensorType>(flat.getType());
+  if (type.hasStaticShape() && !flatType.hasStaticShape())
+    flat = tensor::CastOp::create(
+        b, loc,
+        RankedTensorType::get({type.getNumElements()}, flatType.getElementType()),
+        flat);
   if (flat.getType() == type)
     return flat;
   return createExpandShape(b, loc, type, flat, allInOne(type.getRank()), sizes);

@@ -100,10 +100,25 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
       Value rows = batchRank ? collapseLeading(rewriter, loc, lhs, batchRank + 1)
                              : lhs;
       int64_t rowCount = cast<RankedTensorType>(rows.getType()).getDimSize(0);
-      result = linalg::MatmulOp::create(
-                   rewriter, loc, ValueRange{rows, rhs},
-                   accTensor({rowCount, n},
-                             {sizesOf(rewriter, loc, rows)[0], nSize}))
+      Value init = accTensor({rowCount, n},
+                             {sizesOf(rewriter, loc, rows)[0], nSize});
+      // x @ w.T reads w in place, transposed (no copy of the weight; BLAS
+      // takes it as it is).
+      SmallVector<NamedAttribute> maps;
+      auto transpose = op.getRhs().getDefiningOp<TransposeOp>();
+      if (transpose && transpose.getPermutation() == ArrayRef<int64_t>{1, 0}) {
+        rhs = rewriter.getRemappedValue(transpose.getOperand());
+        MLIRContext *ctx = rewriter.getContext();
+        AffineExpr m, n, k;
+        bindDims(ctx, m, n, k);
+        maps.push_back(rewriter.getNamedAttr(
+            "indexing_maps",
+            rewriter.getAffineMapArrayAttr(
+                {AffineMap::get(3, 0, {m, k}, ctx), AffineMap::get(3, 0, {n, k}, ctx),
+                 AffineMap::get(3, 0, {m, n}, ctx)})));
+      }
+      result = linalg::MatmulOp::create(rewriter, loc, ValueRange{rows, rhs},
+                                        init, maps)
                    .getResult(0);
       if (batchRank) {
         SmallVector<ReassociationIndices> groups = {

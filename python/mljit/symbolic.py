@@ -167,6 +167,13 @@ class Dim:
             return 0
         return Dim({(("%", _frozen(self.terms), other),): 1}, self.hint % other)
 
+    def __divmod__(self, other):
+        quotient = self // other
+        return NotImplemented if quotient is NotImplemented else (quotient, self % other)
+
+    def __rdivmod__(self, other):
+        return divmod(other, int(self))
+
     def __rfloordiv__(self, other):
         return other // int(self)
 

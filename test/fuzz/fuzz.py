@@ -3,6 +3,7 @@
     python test/fuzz/fuzz.py --count 10000 --seed 0     # programs 0..9999 of seed 0
     python test/fuzz/fuzz.py --replay 0 1234            # program 1234 of seed 0 again
     python test/fuzz/fuzz.py --pipeline ml-gpu-emulation-pipeline   # the GPU's kernels
+    python test/fuzz/fuzz.py --dynamic                  # every size symbolic
 
 Each program (generate.py) runs through `mljit.jit` and through NumPy; the
 two must agree on values, shapes and dtypes, on what a call leaves in the
@@ -57,21 +58,23 @@ def _check(seed, index, minimize):
 def campaign(seed: int, start: int, count: int, minimize: bool, progress: str) -> None:
     """Checks programs start..start+count-1 of `seed`, printing reports. The
     file `progress` holds [next index, mismatches, programs both rejected,
-    programs of the new kinds] before each program and once all have run."""
+    programs of the new kinds, programs refused symbolic sizes (--dynamic)]
+    before each program and once all have run."""
     began = time.monotonic()
-    mismatches = raised = new = 0
+    mismatches = raised = new = refused = 0
     for index in range(start, start + count):
-        _write(progress, [index, mismatches, raised, new])
+        _write(progress, [index, mismatches, raised, new, refused])
         new += generate(seed, index).new
         outcome, report = _check(seed, index, minimize)
         raised += outcome.detail == compare.BOTH_RAISED
+        refused += outcome.detail == compare.DYNAMIC_GAP
         if report is not None:
             mismatches += 1
             print(report, flush=True)
         if (index + 1) % 100 == 0:
             print(f"[seed {seed}] programs ..{index}: {mismatches} mismatches in this "
                   f"process, {time.monotonic() - began:.0f} s", flush=True)
-    _write(progress, [start + count, mismatches, raised, new])
+    _write(progress, [start + count, mismatches, raised, new, refused])
 
 
 def _write(path: str, state: list) -> None:
@@ -85,7 +88,7 @@ def isolated_campaign(seed: int, start: int, count: int, minimize: bool) -> int:
     child goes on after it. Returns the number of mismatches."""
     began = time.monotonic()
     end = start + count
-    mismatches = raised = crashes = new = 0
+    mismatches = raised = crashes = new = refused = 0
     progress = os.path.join(tempfile.tempdir, "progress")
     while True:
         _write(progress, None)
@@ -97,10 +100,11 @@ def isolated_campaign(seed: int, start: int, count: int, minimize: bool) -> int:
         if state is None:
             raise RuntimeError(f"the fuzzer's child process failed ({child.returncode}) "
                                "before running a program")
-        index, child_mismatches, child_raised, child_new = state
+        index, child_mismatches, child_raised, child_new, child_refused = state
         mismatches += child_mismatches
         raised += child_raised
         new += child_new
+        refused += child_refused
         if index >= end:
             break
         crashes += 1
@@ -114,8 +118,10 @@ def isolated_campaign(seed: int, start: int, count: int, minimize: bool) -> int:
         start = index + 1
     print(f"fuzzed {count} programs (seed {seed}, indices {end - count}..{end - 1}; {new} "
           f"indexing, updating or keeping state): {mismatches} mismatches ({crashes} "
-          f"crashes; {raised} programs NumPy and mljit both rejected) in "
-          f"{time.monotonic() - began:.0f} s")
+          f"crashes; {raised} programs NumPy and mljit both rejected"
+          + (f"; {refused} refused symbolic sizes, which the automatic mode compiles "
+             "for exact shapes" if os.environ.get("MLJIT_FUZZ_DYNAMIC") else "")
+          + f") in {time.monotonic() - began:.0f} s")
     return mismatches
 
 
@@ -129,10 +135,16 @@ def main(argv=None) -> int:
     parser.add_argument("--no-shrink", action="store_true")
     parser.add_argument("--pipeline", help="compile with this pipeline instead of the CPU's "
                         "(ml-gpu-emulation-pipeline: the GPU kernels, run on the host)")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="compile with jit(dynamic=True): every size of 2 or more, and "
+                        "every int argument, symbolic")
     parser.add_argument("--child", metavar="PROGRESS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.pipeline:  # read by compare.py, here and in the child processes
+    # Read by compare.py, here and in the child processes.
+    if args.pipeline:
         os.environ["MLJIT_FUZZ_PIPELINE"] = args.pipeline
+    if args.dynamic:
+        os.environ["MLJIT_FUZZ_DYNAMIC"] = "1"
     faulthandler.enable()
     # Thousands of one-off programs: the disk cache would only fill up.
     os.environ["MLJIT_CACHE_DIR"] = ""

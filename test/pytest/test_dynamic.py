@@ -283,3 +283,44 @@ def test_the_automatic_mode_falls_back_on_any_failure_of_symbolic_sizes(caplog):
     assert any("symbolic sizes failed (TypeError)" in r.getMessage() for r in caplog.records)
     with pytest.raises(TypeError):
         mljit.jit(shaped, dynamic=True)(_rows(4))
+
+
+def test_a_symbolic_size_that_is_one_stretches_when_broadcast():
+    # np.split's second part has n - 4 elements: 1 at n = 5, where it
+    # broadcasts against n (found by fuzz.py --dynamic: garbage was read).
+    def f(a):
+        v = np.reshape(a, (-1,))
+        tail = np.split(np.full_like(v, True, dtype=np.float64), [4])[1]
+        return np.clip(tail, v, None)
+
+    a = np.array([[-3, 5, 7, -128, 2]], np.int8)
+    jitted = mljit.jit(f, dynamic=True)
+    for _ in range(3):
+        np.testing.assert_array_equal(jitted(a), f(a))
+
+
+def test_a_symbolic_size_reshaped_to_a_static_shape():
+    # The reshape pins the size (a guard); lowering casts the flat tensor to
+    # its known length (an upstream canonicalization asserted otherwise).
+    def f(a):
+        return np.reshape(a, (1, 1, 2, 1)).max(axis=-4, keepdims=True)
+
+    a = np.array([1.5, -2.0], np.float32)
+    np.testing.assert_array_equal(mljit.jit(f, dynamic=True)(a), f(a))
+
+
+@pytest.mark.parametrize("key", [slice(None, -2), slice(-3, None), slice(1, -1), slice(-1, None),
+                                 slice(None, -9), slice(2, None)], ids=str)
+def test_slices_with_negative_bounds_of_a_symbolic_size(key):
+    # x[:-2] with x's size symbolic wrote nothing (its range was taken as
+    # 0:-2, empty); found by fuzz.py --dynamic.
+    def f(x, value):
+        x[key] = value
+        return x[key] * 2, x
+
+    jitted = mljit.jit(f, dynamic=True)
+    for n in (3, 5, 8):
+        ours, theirs = np.arange(n, dtype=np.int32), np.arange(n, dtype=np.int32)
+        for got, want in zip(jitted(ours, np.float64(5.5)), f(theirs, np.float64(5.5))):
+            np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(ours, theirs)

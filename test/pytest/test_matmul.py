@@ -26,6 +26,36 @@ def test_matmul(shapes, dtype, rng):
     assert_same(got, expected, rtol=RTOL.get(expected.dtype), atol=1e-2 if dtype == np.float16 else 0)
 
 
+# Products large enough for BLAS: one row (a gemv), the right operand
+# transposed (a view of it, never a copy), both operands one array (x @ x.T),
+# and strided operands.
+BLAS_PRODUCTS = {
+    "row": lambda x, w: x[:1] @ w,
+    "row_batched": lambda x, w: x[None, :1] @ w,
+    # A weight stored (out, in), as torch's Linear keeps it.
+    "transposed": lambda x, w: x @ w.T.copy().T,
+    "row_transposed": lambda x, w: x[-1:] @ w.T.copy().T,
+    "gram": lambda x, w: x @ x.T,
+    "gram_one_column": lambda x, w: x[:, :1] @ x[:, :1].T,
+    "row_of_gram": lambda x, w: x[:1] @ x.T,
+    "strided": lambda x, w: x[:, ::2] @ w[::2, 1::3],
+}
+
+
+@pytest.mark.parametrize("name", BLAS_PRODUCTS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=str)
+def test_products_through_blas(name, dtype, rng):
+    function = BLAS_PRODUCTS[name]
+    x = random_array(rng, (70, 96), dtype, low=-3, high=4)
+    w = random_array(rng, (96, 130), dtype, low=-3, high=4)
+    expected = function(x, w)
+    for dynamic in (False, True):
+        got = mljit.jit(function, dynamic=dynamic)(x, w)
+        # Sums of 96 terms of up to 16 in another order: absolute error.
+        assert_same(got, expected, rtol=RTOL[np.dtype(dtype)],
+                    atol=1e-4 if dtype == np.float32 else 1e-12)
+
+
 def test_matmul_mixed_dtypes_promote(rng):
     a = random_array(rng, (3, 4), np.int8)
     b = random_array(rng, (4, 2), np.float32)

@@ -101,6 +101,14 @@ def broadcast_value(x: Tracer, shape: tuple) -> Tracer:
     """`x` broadcast to `shape` (assumed compatible)."""
     if same_shape(x.shape, shape):
         return x
+    # A symbolic size that is 1 here (`n - 4`, guarded so by the broadcast)
+    # stretches: made a static 1 first, as ml.broadcast stretches only those.
+    lead = len(shape) - x.ndim
+    ones = tuple(1 if isinstance(d, Dim) and d.hint == 1 and not same_shape((d,), (shape[lead + i],))
+                 else d for i, d in enumerate(x.shape))
+    if not same_shape(ones, x.shape):
+        x = Tracer(build(_ml.ReshapeOp, _dtypes.tensor_type(ones, x.dtype), x.value,
+                         current_trace().dynamic_sizes(ones)).result)
     result_type_ = _dtypes.tensor_type(shape, x.dtype)
     return Tracer(build(_ml.BroadcastOp, result_type_, x.value,
                         current_trace().dynamic_sizes(shape)).result)

@@ -153,7 +153,7 @@ def _within(k: slice, size: Dim) -> bool:
     then the same for every size that keeps it so."""
     bounds = (k.start or 0, k.stop, k.step or 1)
     return (all(isinstance(v, int) and not isinstance(v, bool) for v in bounds)
-            and bounds[0] >= 0 and bounds[2] > 0 and size >= bounds[1])
+            and bounds[0] >= 0 and bounds[1] >= 0 and bounds[2] > 0 and size >= bounds[1])
 
 
 def _symbolic_bounds(k) -> bool:
@@ -203,14 +203,16 @@ def _ranges_of(x: Tracer, key: list, dynamic: bool) -> list:
         if k is None:
             continue
         size = x.shape[dim]
-        if kind == "basic" and dynamic and _symbolic_bounds(k):
-            ranges.append(_dynamic_range(k, size))
-        elif kind == "basic" and isinstance(size, Dim) and k.start in (None, 0) \
+        if kind == "basic" and isinstance(size, Dim) and k.start in (None, 0) \
                 and k.stop is None and k.step in (None, 1):
             ranges.append((0, WHOLE, 1, size))  # a symbolic size taken whole
         elif kind == "basic" and isinstance(size, Dim) and _within(k, size):
             lo, hi, step = k.start or 0, k.stop, k.step or 1
             ranges.append((lo, hi, step, len(range(lo, hi, step))))
+        elif kind == "basic" and dynamic and k.step in (None, 1) and (
+                _symbolic_bounds(k) or isinstance(size, Dim)):
+            # Bounds or size known at run time (x[pos:pos + n], x[:-1]).
+            ranges.append(_dynamic_range(k, size))
         elif kind == "basic":
             lo, hi, step = k.indices(size)
             count = len(range(lo, hi, step))

@@ -3,6 +3,7 @@
 // RUN: ml-opt %s -ml-lower-math=approximate=tanh,exp -split-input-file | FileCheck %s
 // RUN: ml-opt %s -ml-lower-math -split-input-file | FileCheck %s --check-prefix=NONE
 // RUN: ml-opt %s -ml-lower-math=approximate=exp,log2 -split-input-file | FileCheck %s --check-prefix=SUBNORMAL
+// RUN: ml-opt %s -ml-lower-math=approximate=expm1 -split-input-file | FileCheck %s --check-prefix=EXPM1
 
 // CHECK-LABEL: func.func @functions
 // Approximated: plain arithmetic, no math op and no call.
@@ -68,4 +69,21 @@ func.func @subnormals(%x: f32, %v: vector<8xf32>, %d: f64) -> (f32, vector<8xf32
   %1 = math.log2 %v : vector<8xf32>
   %2 = math.exp %d : f64
   return %0, %1, %2 : f32, vector<8xf32>, f64
+}
+
+// -----
+
+// Approximated expm1 sees 0 for a NaN, which is passed through: it computes
+// exp, whose conversion to an integer is poison for a NaN LLVM can see
+// (expm1(x - nan) returned garbage from the second call on).
+// EXPM1-LABEL: func.func @expm1_nan
+// EXPM1-SAME: (%[[X:.*]]: f32)
+// EXPM1: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]] : f32
+// EXPM1: %[[ARG:.*]] = arith.select %[[NAN]], %{{.*}}, %[[X]] : f32
+// EXPM1-NOT: math.expm1
+// EXPM1: %[[R:.*]] = arith.select %[[NAN]], %[[X]], %{{.*}} : f32
+// EXPM1-NEXT: return %[[R]]
+func.func @expm1_nan(%x: f32) -> f32 {
+  %0 = math.expm1 %x : f32
+  return %0 : f32
 }

@@ -64,23 +64,61 @@ func.func @unsupported(%h: memref<256x256xf16>, %f: memref<256x256xf32>, %i: mem
 // A small product of dynamic size is both, chosen at run time by its work;
 // the zero fill goes with the loops and is beta = 0 for the call.
 // CHECK-LABEL: func.func @dynamic(
-// CHECK-SAME: %[[A:.*]]: memref<?x64xf32>, %[[B:.*]]: memref<64x128xf32>, %[[C:.*]]: memref<?x128xf32>
+// CHECK-SAME: %[[A:.*]]: memref<?x8xf32>, %[[B:.*]]: memref<8x16xf32>, %[[C:.*]]: memref<?x16xf32>
 // CHECK: %[[M:.*]] = memref.dim %[[A]], %c0
-// CHECK: %[[MN:.*]] = arith.muli %[[M]], %c128
-// CHECK: %[[WORK:.*]] = arith.muli %[[MN]], %c64
-// CHECK: %[[LARGE:.*]] = arith.cmpi sge, %[[WORK]], %c262144
+// CHECK: %[[MN:.*]] = arith.muli %[[M]], %c16
+// CHECK: %[[WORK:.*]] = arith.muli %[[MN]], %c8
+// CHECK: %[[LARGE:.*]] = arith.cmpi sge, %[[WORK]], %c4096
 // CHECK: scf.if %[[LARGE]] {
 // CHECK-NOT: linalg.fill
 // CHECK: %[[BETA:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK: call @mljit_gemm_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[BETA]])
 // CHECK: } else {
 // CHECK-NEXT: linalg.fill
-// CHECK-NEXT: linalg.matmul ins(%[[A]], %[[B]] : memref<?x64xf32>, memref<64x128xf32>) outs(%[[C]] : memref<?x128xf32>)
+// CHECK-NEXT: linalg.matmul ins(%[[A]], %[[B]] : memref<?x8xf32>, memref<8x16xf32>) outs(%[[C]] : memref<?x16xf32>)
 // CHECK-NEXT: }
-func.func @dynamic(%a: memref<?x64xf32>, %b: memref<64x128xf32>, %c: memref<?x128xf32>) {
+func.func @dynamic(%a: memref<?x8xf32>, %b: memref<8x16xf32>, %c: memref<?x16xf32>) {
   %zero = arith.constant 0.0 : f32
-  linalg.fill ins(%zero : f32) outs(%c : memref<?x128xf32>)
-  linalg.matmul ins(%a, %b : memref<?x64xf32>, memref<64x128xf32>) outs(%c : memref<?x128xf32>)
+  linalg.fill ins(%zero : f32) outs(%c : memref<?x16xf32>)
+  linalg.matmul ins(%a, %b : memref<?x8xf32>, memref<8x16xf32>) outs(%c : memref<?x16xf32>)
+  return
+}
+
+// -----
+
+// x @ w.T (the right operand read transposed, as convert-ml-to-linalg
+// leaves it) is the call on a transposed view of w: no copy of w.
+// CHECK-LABEL: func.func @transposed_weight(
+// CHECK-SAME: %[[X:.*]]: memref<1x256xf32>, %[[W:.*]]: memref<512x256xf32>
+// CHECK: %[[WT:.*]] = memref.transpose %[[W]] (d0, d1) -> (d1, d0) : memref<512x256xf32> to memref<256x512xf32, strided<[1, 256]>>
+// CHECK: %[[CW:.*]] = memref.cast %[[WT]]
+// CHECK: call @mljit_gemm_f32(%{{.*}}, %[[CW]], %{{.*}}, %{{.*}})
+// CHECK-NOT: linalg.matmul
+// x @ x.T: only the right operand is the transposed view.
+// CHECK-LABEL: func.func @gram(
+// CHECK-SAME: %[[X:[^:]*]]: memref<300x2xf32>
+// CHECK: %[[CX:.*]] = memref.cast %[[X]] : memref<300x2xf32> to
+// CHECK: %[[XT:.*]] = memref.transpose %[[X]]
+// CHECK: %[[CXT:.*]] = memref.cast %[[XT]]
+// CHECK: call @mljit_gemm_f32(%[[CX]], %[[CXT]],
+// Other maps (here the left operand transposed) stay loops.
+// CHECK-LABEL: func.func @transposed_lhs(
+// CHECK: linalg.matmul
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#lhsT = affine_map<(m, n, k) -> (k, m)>
+#rhs = affine_map<(m, n, k) -> (k, n)>
+#rhsT = affine_map<(m, n, k) -> (n, k)>
+#out = affine_map<(m, n, k) -> (m, n)>
+func.func @transposed_weight(%x: memref<1x256xf32>, %w: memref<512x256xf32>, %c: memref<1x512xf32>) {
+  linalg.matmul indexing_maps = [#lhs, #rhsT, #out] ins(%x, %w : memref<1x256xf32>, memref<512x256xf32>) outs(%c : memref<1x512xf32>)
+  return
+}
+func.func @gram(%x: memref<300x2xf32>, %c: memref<300x300xf32>) {
+  linalg.matmul indexing_maps = [#lhs, #rhsT, #out] ins(%x, %x : memref<300x2xf32>, memref<300x2xf32>) outs(%c : memref<300x300xf32>)
+  return
+}
+func.func @transposed_lhs(%x: memref<256x1xf32>, %w: memref<256x512xf32>, %c: memref<1x512xf32>) {
+  linalg.matmul indexing_maps = [#lhsT, #rhs, #out] ins(%x, %w : memref<256x1xf32>, memref<256x512xf32>) outs(%c : memref<1x512xf32>)
   return
 }
 

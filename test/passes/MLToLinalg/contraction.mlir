@@ -1,5 +1,7 @@
 // matmul and the reductions become named linalg ops (argmax a generic).
 // RUN: ml-opt %s -convert-ml-to-linalg -canonicalize | FileCheck %s
+// RUN: ml-opt %s -convert-ml-to-linalg -canonicalize | FileCheck %s --check-prefix=MAPS
+// MAPS: affine_map<(d0, d1, d2) -> (d1, d2)>
 
 // f16 accumulates in f32 and is rounded once at the end.
 // CHECK-LABEL: func.func @matmul_half(
@@ -91,4 +93,16 @@ func.func @argmax(%a: tensor<2x3xf32>) -> tensor<2xi64> {
 func.func @cumsum(%a: tensor<2x5xf32>) -> tensor<2x5xf32> {
   %0 = ml.cumsum %a axis = 1 : tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
+}
+
+// x @ w.T reads w in place through a transposed indexing map: the weight
+// is not copied. Other transposes stay.
+// CHECK-LABEL: func.func @matmul_transposed_rhs(
+// CHECK-SAME: %[[X:.*]]: tensor<3x4xf32>, %[[W:.*]]: tensor<5x4xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.matmul indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}] ins(%[[X]], %[[W]] : tensor<3x4xf32>, tensor<5x4xf32>)
+func.func @matmul_transposed_rhs(%x: tensor<3x4xf32>, %w: tensor<5x4xf32>) -> tensor<3x5xf32> {
+  %t = ml.transpose %w, [1, 0] : tensor<5x4xf32> -> tensor<4x5xf32>
+  %0 = ml.matmul %x, %t : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  return %0 : tensor<3x5xf32>
 }

@@ -155,3 +155,14 @@ func.func @static_to_dynamic(%x: tensor<3x4xf32>, %n: index) -> tensor<?x4xf32> 
   %0 = ml.broadcast %x [%n] : tensor<3x4xf32> to tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
+
+// A dynamic operand reshaped to a static shape (its size guarded by the
+// tracer) is cast to its known length before the expansion.
+// CHECK-LABEL: func.func @reshape_to_static
+// CHECK-SAME: (%[[X:.*]]: tensor<?xf32>)
+// CHECK: %[[CAST:.*]] = tensor.cast %[[X]] : tensor<?xf32> to tensor<2xf32>
+// CHECK: tensor.expand_shape %[[CAST]] {{\[\[}}0, 1, 2, 3]] output_shape [1, 1, 2, 1] : tensor<2xf32> into tensor<1x1x2x1xf32>
+func.func @reshape_to_static(%x: tensor<?xf32>) -> tensor<1x1x2x1xf32> {
+  %0 = ml.reshape %x : tensor<?xf32> to tensor<1x1x2x1xf32>
+  return %0 : tensor<1x1x2x1xf32>
+}
