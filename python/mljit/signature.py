@@ -13,7 +13,7 @@ from typing import Any, Callable, Collection, NamedTuple, Sequence
 
 import numpy as np
 
-from . import cuda, dtypes, pytree
+from . import cuda, dtypes, pytree, symbolic
 from .errors import UnsupportedError
 from .symbolic import Dim
 from .tracing import ArgSpec
@@ -239,10 +239,19 @@ def symbolic_ints(signature: Signature) -> Signature | None:
     """`signature` with its Python int arguments symbolic (the traced code
     gets a Dim for each, hinted with its value in this call); None if it
     has none."""
-    specs = [dataclasses.replace(spec, value=Dim.symbol(f"i{leaf}", spec.value))
-             if _is_int(spec) else spec for leaf, spec in enumerate(signature.specs)]
     if not any(_is_int(spec) for spec in signature.specs):
         return None
+    # Apart from the sizes' symbols, which dynamic_shapes may name anything.
+    taken = {name for spec in signature.specs for size in spec.shape
+             for name in symbolic.names(size)}
+
+    def symbol(leaf, value):
+        name = f"i{leaf}"
+        while name in taken:
+            name += "_"
+        return Dim.symbol(name, value)
+    specs = [dataclasses.replace(spec, value=symbol(leaf, spec.value)) if _is_int(spec) else spec
+             for leaf, spec in enumerate(signature.specs)]
     return signature._replace(specs=tuple(specs))
 
 

@@ -118,3 +118,15 @@ def test_dynamic_false_keeps_ints_traced_values():
     assert jitted._cache_size() == 1
     with pytest.raises(mljit.ConcretizationError):
         mljit.jit(lambda x, n: x[n:n + 1], dynamic=False)(np.ones(4), 1)
+
+
+def test_an_int_and_a_named_size_keep_apart():
+    # dynamic_shapes may call a size what an int argument's symbol is called.
+    def f(x, n):
+        return x[:n] * 2, x.shape[0] + n
+
+    jitted = mljit.jit(f, dynamic_shapes={"x": ("i1",)})
+    for size, n in ((6, 2), (9, 5), (4, 3)):
+        x = np.arange(size, dtype=np.float64)
+        for got, want in zip(jitted(x, n), f(x, n)):
+            np.testing.assert_array_equal(got, want)
