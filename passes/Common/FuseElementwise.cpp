@@ -46,12 +46,33 @@ bool fusesWithoutRecomputation(OpOperand *operand) {
   return linalgConsumer.getMatchingIndexingMap(operand).isPermutation();
 }
 
+/// Whether `expanded` has at most one dynamic size per group of `groups`:
+/// the expansions that folding the reshape puts on other tensors can then
+/// be lowered (expand-strided-metadata takes one dynamic size per group).
+bool oneDynamicPerGroup(RankedTensorType expanded,
+                        ArrayRef<ReassociationIndices> groups) {
+  return llvm::all_of(groups, [&](const ReassociationIndices &group) {
+    return llvm::count_if(group, [&](int64_t d) {
+             return expanded.isDynamicDim(d);
+           }) <= 1;
+  });
+}
+
 /// Reshapes fold into any producer or consumer except contractions, which
-/// keep their named form for ml-matmul-to-blas.
+/// keep their named form for ml-matmul-to-blas, and except where the folded
+/// form would expand a tensor into two dynamic sizes at once.
 bool foldsReshape(OpOperand *operand) {
   Operation *producer = operand->get().getDefiningOp();
-  return producer && producer->hasOneUse() &&
-         !isContraction(operand->getOwner()) && !isContraction(producer);
+  if (!producer || !producer->hasOneUse() ||
+      isContraction(operand->getOwner()) || isContraction(producer))
+    return false;
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(producer))
+    return oneDynamicPerGroup(collapse.getSrcType(),
+                              collapse.getReassociationIndices());
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(operand->getOwner()))
+    return oneDynamicPerGroup(expand.getResultType(),
+                              expand.getReassociationIndices());
+  return true;
 }
 
 struct FuseElementwise : ml::impl::FuseElementwiseBase<FuseElementwise> {

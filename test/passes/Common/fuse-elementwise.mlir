@@ -140,3 +140,38 @@ func.func @chain(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
   } -> tensor<8x8xf32>
   return %l : tensor<8x8xf32>
 }
+
+// -----
+
+// A collapse of two dynamic sizes is not folded through its consumer: that
+// would expand %y into two dynamic sizes at once, which does not lower.
+// CHECK-LABEL: func.func @two_dynamic_sizes
+// CHECK-NOT: tensor.expand_shape
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<?x?xf32> into tensor<?xf32>
+// CHECK-NOT: tensor.expand_shape
+// CHECK: return
+#map2 = affine_map<(d0, d1) -> (d0, d1)>
+#map1 = affine_map<(d0) -> (d0)>
+func.func @two_dynamic_sizes(%x: tensor<?x?xf32>, %y: tensor<?xf32>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %m = tensor.dim %x, %c0 : tensor<?x?xf32>
+  %n = tensor.dim %x, %c1 : tensor<?x?xf32>
+  %e = tensor.empty(%m, %n) : tensor<?x?xf32>
+  %sq = linalg.generic {indexing_maps = [#map2, #map2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<?x?xf32>) outs(%e : tensor<?x?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = math.sqrt %a : f32
+    linalg.yield %s : f32
+  } -> tensor<?x?xf32>
+  %flat = tensor.collapse_shape %sq [[0, 1]] : tensor<?x?xf32> into tensor<?xf32>
+  %k = affine.apply affine_map<()[s0, s1] -> (s0 * s1)>()[%m, %n]
+  %e1 = tensor.empty(%k) : tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [#map1, #map1, #map1], iterator_types = ["parallel"]}
+      ins(%flat, %y : tensor<?xf32>, tensor<?xf32>) outs(%e1 : tensor<?xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}
