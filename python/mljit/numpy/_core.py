@@ -187,6 +187,10 @@ def known_values(values):
             return array[()] if value.scalar else array
         if isinstance(value, (list, tuple)):
             return type(value)(replaced(v) for v in value)
+        # A size or int argument is known only at run time (as a slice bound too).
+        if isinstance(value, Dim) or (isinstance(value, slice) and any(
+                isinstance(v, Dim) for v in (value.start, value.stop, value.step))):
+            raise LookupError
         return value
 
     try:

@@ -27,7 +27,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..dialects import ml as _ml
 from ..errors import UnsupportedError
-from ..symbolic import Dim
+from ..symbolic import Dim, same_shape
 from .. import dtypes
 from ..tracing import Tracer, build, current_trace, user_position
 from . import _core, _views
@@ -410,7 +410,7 @@ def _advanced(x: Tracer, key: list, split: bool, writing: bool):
         # Always a view here: the merged axes are only an intermediate.
         y = _views.view_of(y, reshape_step(merged))
     combined = asarray(combined)
-    if combined.shape != index_shape:
+    if not same_shape(combined.shape, index_shape):
         combined = _core.broadcast_value(combined, index_shape)
     return y, first, combined, index_shape
 
@@ -552,7 +552,9 @@ def setitem(x: Tracer, key, value) -> None:
     # y is the view of x that ml.gather would read: write it, and so x.
     y, axis, index, index_shape = _advanced(x, key, split, writing=True)
     region = y.shape[:axis] + index_shape + y.shape[axis + 1:]
-    if updates is None or updates.shape != region:
+    # Structurally: a selection's shape read off a stand-in has the sizes'
+    # values where the region has them symbolic.
+    if updates is None or not same_shape(updates.shape, region):
         updates = _assigned(value, x.dtype, region)
     _views.assign(y, Tracer(build(_ml.ScatterOp, y.value, index.value, updates.value,
                                   axis).result))
