@@ -194,7 +194,13 @@ class JitFunction:
                            "%s: compiled a dynamic variant, symbolic in %s%s", name,
                            "; ".join(symbolic_sizes(general, self._positional_names)),
                            f" (assuming {', '.join(map(str, guards))})" if guards else "")
-                self._variants.insert(0, compiled)
+                if guards or any(symbolic.is_symbolic(spec.shape) for spec in general.specs):
+                    self._variants.insert(0, compiled)
+                else:
+                    # Symbolic in ints alone, with no decision on them: it
+                    # serves this signature whatever the ints (which the
+                    # cache key leaves out), found by one lookup per call.
+                    self._cache[signature] = compiled
                 return compiled
         compiled = self._lower(signature, snapshot).compile()
         self._cache[signature] = compiled
