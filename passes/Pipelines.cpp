@@ -59,6 +59,8 @@ constexpr const char *kBufferize[] = {
 constexpr const char *kDeallocate[] = {
     "canonicalize",
     "buffer-deallocation-pipeline",
+    // Its helper keeps ownership flags in buffers of i1.
+    "ml-bool-buffers-as-bytes",
 };
 
 // Buffers -> loops (tile loops on threads through OpenMP, inner loops left

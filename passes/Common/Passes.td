@@ -1,6 +1,7 @@
 //===- Common/Passes.td - passes shared by both pipelines --*- tablegen -*-===//
 //
-// Tensor-level linalg passes that both the CPU and the GPU pipeline run.
+// Passes that both the CPU and the GPU pipeline run: on linalg over tensors,
+// and one on buffers.
 // Each pass here is implemented in <Name>.cpp in this folder and tested by
 // test/passes/Common/<flag>.mlir.
 //
@@ -122,6 +123,40 @@ def DestinationPerUse : Pass<"ml-destination-per-use"> {
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect",
     "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def BoolBuffersAsBytes : Pass<"ml-bool-buffers-as-bytes", "ModuleOp"> {
+  let summary = "Make every buffer of i1 a buffer of i8";
+  let description = [{
+    `finalize-memref-to-llvm` asserts on loads and stores of integers
+    narrower than a byte. The program's own booleans are bytes from
+    `convert-ml-to-linalg` on, but `bufferization-lower-deallocations`
+    builds buffers of i1 of its own: the ownership flags of a
+    `bufferization.dealloc` whose buffers may alias (a helper function
+    looping over `memref<?xi1>`). Here those buffers hold one byte per
+    flag: their allocations, views, casts and function signatures take i8,
+    a load truncates and a store zero-extends. An op that reads or writes a
+    buffer of i1 in any other way is an error.
+
+    Example:
+
+    ```mlir
+    %flags = memref.alloc(%n) : memref<?xi1>
+    memref.store %true, %flags[%i] : memref<?xi1>
+    ```
+
+    becomes
+
+    ```mlir
+    %flags = memref.alloc(%n) : memref<?xi8>
+    %byte = arith.extui %true : i1 to i8
+    memref.store %byte, %flags[%i] : memref<?xi8>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect"
   ];
 }
 

@@ -167,6 +167,15 @@ Value ml::createReshape(OpBuilder &b, Location loc, Value value,
         b, loc,
         RankedTensorType::get({type.getNumElements()}, flatType.getElementType()),
         flat);
+  // And the reverse: a static operand (a size guarded to be 0 or 1)
+  // reshaped to a dynamic shape is flattened to a length seen as unknown;
+  // expand-strided-metadata asserts on a static size expanded into dynamic
+  // ones. Canonicalization folds the cast where the sizes follow from it.
+  else if (!type.hasStaticShape() && flatType.hasStaticShape())
+    flat = tensor::CastOp::create(
+        b, loc,
+        RankedTensorType::get({ShapedType::kDynamic}, flatType.getElementType()),
+        flat);
   if (flat.getType() == type)
     return flat;
   return createExpandShape(b, loc, type, flat, allInOne(type.getRank()), sizes);

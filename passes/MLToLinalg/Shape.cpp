@@ -477,6 +477,20 @@ struct IotaToLinalg : ShapePattern<IotaOp> {
   }
 };
 
+/// The size of a boolean argument (a tensor of i1 traced, of bytes from
+/// here on) read by tensor.dim: the same size of the byte tensor.
+struct DimOfBytes : OpConversionPattern<tensor::DimOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(tensor::DimOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<tensor::DimOp>(op, adaptor.getSource(),
+                                               adaptor.getIndex());
+    return success();
+  }
+};
+
 } // namespace
 
 void ml::populateShapeToLinalgPatterns(const TypeConverter &converter,
@@ -485,6 +499,6 @@ void ml::populateShapeToLinalgPatterns(const TypeConverter &converter,
                ReshapeToTensor, TransposeToLinalg, SliceToTensor,
                GatherToLinalg, UpdateSliceToTensor, ScatterToLoops,
                ConcatenateToTensor, IotaToLinalg, DynamicSliceToTensor,
-               DynamicUpdateSliceToTensor>(
+               DynamicUpdateSliceToTensor, DimOfBytes>(
       converter, patterns.getContext());
 }

@@ -166,3 +166,27 @@ func.func @reshape_to_static(%x: tensor<?xf32>) -> tensor<1x1x2x1xf32> {
   %0 = ml.reshape %x : tensor<?xf32> to tensor<1x1x2x1xf32>
   return %0 : tensor<1x1x2x1xf32>
 }
+
+// And a static operand (a size guarded to be 0 or 1) reshaped to a dynamic
+// shape is seen as of unknown length before the expansion, which
+// expand-strided-metadata lowers only from a dynamic size.
+// CHECK-LABEL: func.func @reshape_from_static
+// CHECK-SAME: (%[[X:.*]]: tensor<0xi64>, %[[N:.*]]: index)
+// CHECK: %[[CAST:.*]] = tensor.cast %[[X]] : tensor<0xi64> to tensor<?xi64>
+// CHECK: tensor.expand_shape %[[CAST]] {{\[\[}}0, 1]] output_shape [%[[N]], 1] : tensor<?xi64> into tensor<?x1xi64>
+func.func @reshape_from_static(%x: tensor<0xi64>, %n: index) -> tensor<?x1xi64> {
+  %0 = ml.reshape %x [%n] : tensor<0xi64> to tensor<?x1xi64>
+  return %0 : tensor<?x1xi64>
+}
+
+// The size of a boolean argument, which becomes a tensor of bytes, is read
+// from the byte tensor.
+// CHECK-LABEL: func.func @size_of_booleans
+// CHECK-SAME: (%[[X:.*]]: tensor<?x2xi8>)
+// CHECK: %[[N:.*]] = tensor.dim %[[X]], %{{.*}} : tensor<?x2xi8>
+// CHECK: return %[[N]]
+func.func @size_of_booleans(%x: tensor<?x2xi1>) -> index {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x2xi1>
+  return %n : index
+}
