@@ -15,6 +15,7 @@ import numpy as np
 
 from . import cuda, dtypes, pytree, symbolic
 from .errors import UnsupportedError
+from .numpy._layouts import element_strides
 from .symbolic import Dim
 from .tracing import ArgSpec
 
@@ -68,7 +69,8 @@ def spec_of(leaf, where: str) -> ArgSpec:
     """The spec of one array argument; UnsupportedError for anything else."""
     if isinstance(leaf, (np.ndarray, np.generic, cuda.DeviceArray)):
         return ArgSpec(leaf.shape, dtypes.check(leaf.dtype, where),
-                       scalar=isinstance(leaf, np.generic))
+                       scalar=isinstance(leaf, np.generic),
+                       strides=element_strides(leaf) if isinstance(leaf, np.ndarray) else None)
     if isinstance(leaf, bool):
         return ArgSpec((), np.dtype(np.bool_), bool, scalar=True)
     if isinstance(leaf, int):
@@ -206,8 +208,10 @@ def generalize(signature: Signature, compiled: Sequence[Signature] | None = None
     that changed alike, from the same size to the same size, one symbol);
     with None, every size of 2 or more does (equal sizes, one symbol). Sizes
     0 and 1 stay exact (broadcasting tells them apart)."""
+    # A strided argument's sizes stay exact: whether a reshape of it is a
+    # view depends on them and on its strides together.
     positions = [(leaf, axis) for leaf, spec in enumerate(signature.specs)
-                 for axis, size in enumerate(spec.shape) if size >= 2]
+                 for axis, size in enumerate(spec.shape) if size >= 2 and spec.strides is None]
     if compiled is not None:
         like = [old for old in compiled if _same_but_sizes(old, signature)]
         if not like:
@@ -328,7 +332,8 @@ def name_sizes(signature: Signature, dynamic_shapes: dict, parameters: Sequence[
                    f"it has shape {specs[leaf].shape}"))
         shape = list(specs[leaf].shape)
         for axis, name in enumerate(names):
-            if name is None:
+            # A strided array's sizes stay exact, as in `generalize`.
+            if name is None or specs[leaf].strides is not None:
                 continue
             if name not in symbols:
                 symbols[name] = Dim.symbol(name, shape[axis])

@@ -76,6 +76,10 @@ class ArgSpec:
     # A Python int argument's value in the call (not part of the signature);
     # in a dynamic variant, the symbol (a Dim) the traced code gets for it.
     value: object = dataclasses.field(default=None, compare=False)
+    # An array argument's strides in elements where it is not C-contiguous:
+    # whether a reshape of it is a view (a write through which shows in it)
+    # depends on them.
+    strides: tuple | None = None
 
 
 class _Trace:
@@ -322,7 +326,8 @@ class Tracer:
     it instead of writing it.
     """
 
-    __slots__ = ("_value", "weak_type", "_trace", "_view", "_version", "scalar", "_known")
+    __slots__ = ("_value", "weak_type", "_trace", "_view", "_version", "scalar", "_known",
+                 "_layout")
 
     def __init__(self, value: ir.Value, weak_type: type | None = None, scalar: bool = False,
                  known=None):
@@ -337,6 +342,9 @@ class Tracer:
         # traced code, and what is computed from them alone): an ndarray, or
         # a function making it.
         self._known = known
+        # Of an array that views no other, where not in C order: its strides
+        # in elements, or how NumPy made it (numpy/_layouts.py).
+        self._layout = None
 
     def concrete(self):
         """The values as an ndarray, where known while tracing, else None."""
@@ -562,6 +570,9 @@ def trace(fn: Callable[[Sequence[Tracer]], Any], specs: Sequence[ArgSpec], name:
                 inputs = [s.value if isinstance(s.value, Dim)
                           else Tracer(arg, s.weak_type, scalar=s.scalar)
                           for arg, s in zip(block.arguments, specs)]
+                for tracer, spec in zip(inputs, specs):
+                    if spec.strides is not None:
+                        tracer._layout = spec.strides
                 outputs = fn(inputs)
                 leaves, out_tree = pytree.flatten(outputs)
                 results = [_as_result(leaf) for leaf in leaves]

@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 import mljit
-from programs import RTOL, Extreme, Instance, ToZero
+from programs import RTOL, Extreme, Instance, ToZero, copy_argument
 
 BOTH_RAISED = "NumPy and mljit raised"
 ONLY_NUMPY_RAISED = "only NumPy raised"
@@ -66,7 +66,7 @@ def run(program, noise_seed) -> Outcome:
             for name, value, rebind in program.changes:
                 instance.change(name, value, rebind)
         before = [instance.read(n) for n in program.captured_names]
-        arguments = [v.copy() if isinstance(v, np.ndarray) else v for v in program.values]
+        arguments = [copy_argument(v) for v in program.values]
         try:
             # Tracing warns where NumPy does (a float overflowing float16).
             with np.errstate(all="ignore"), warnings.catch_warnings():

@@ -21,7 +21,7 @@ import numpy as np
 
 import ops
 import updates
-from programs import CLOSURE, GLOBAL_DICT, OBJECT, Program, Statement
+from programs import CLOSURE, GLOBAL_DICT, OBJECT, Program, Statement, strided
 from values import DTYPES, Unfit, partner_shape, random_dims, random_value
 
 # Elements in any value: small keeps compiling and running fast; a few
@@ -31,6 +31,9 @@ MAX_STATEMENTS = 8
 # Chance that a statement NumPy rejects is kept (and ends the program);
 # higher for the statements of updates.py, whose errors mljit must match.
 KEEP_ERROR, KEEP_NEW_ERROR = 0.04, 0.1
+# Share of array arguments of 2 or more dimensions passed in Fortran order
+# or as a strided view (whether a reshape of them is a view depends on it).
+OTHER_LAYOUT = 0.2
 # Share of programs with statements of updates.py, and of those, programs
 # with captured arrays.
 STATEFUL, CAPTURED = 0.35, 0.4
@@ -103,6 +106,9 @@ class _Builder:
             pass
         elif kind == "array":
             value = random_value(self.rng, shape, dtype)
+            if len(shape) >= 2 and self.rng.random() < OTHER_LAYOUT:
+                value = (np.asfortranarray(value) if self.rng.random() < 0.5
+                         else strided(value))
         else:
             value = random_value(self.rng, (), dtype)[()]  # a NumPy scalar
             if kind == "python":

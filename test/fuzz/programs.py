@@ -68,8 +68,41 @@ class Statement:
         return text if self.effect else f"{self.target} = {text}"
 
 
-def _copy(value):
-    return value.copy() if isinstance(value, np.ndarray) else value
+def copy_argument(value):
+    """A copy of an argument laid out as it is: C or Fortran order, or every
+    other element of a last axis twice as long (order='K' keeps the first
+    two; the harness makes the third by `strided`)."""
+    if not isinstance(value, np.ndarray):
+        return value
+    if value.flags.c_contiguous or value.flags.f_contiguous:
+        return value.copy(order="K")
+    return strided(value)
+
+
+_STRIDED_SOURCE = """def strided(value):
+    parent = np.zeros(value.shape[:-1] + (2 * value.shape[-1],), value.dtype)
+    parent[..., ::2] = value
+    return parent[..., ::2]
+
+"""
+
+
+def _copy_source(name: str, value) -> str:
+    """Source that copies argument `name` (`value`) as `copy_argument` does."""
+    if not isinstance(value, np.ndarray):
+        return name
+    if value.flags.c_contiguous or value.flags.f_contiguous:
+        return f"{name}.copy(order='K')"
+    return f"strided({name})"
+
+
+def strided(value: np.ndarray) -> np.ndarray:
+    """`value`'s elements in every other element of its last axis (a view
+    that is not contiguous, as x[:, ::2] an argument)."""
+    parent = np.zeros(value.shape[:-1] + (2 * value.shape[-1],), value.dtype)
+    view = parent[..., ::2]
+    view[...] = value
+    return view
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,7 +159,7 @@ class Program:
     def start_env(self, state=None) -> dict:
         """Copies of the inputs, and the captured arrays (`state`, or copies
         of their first values): the names a call starts from."""
-        env = {name: _copy(value) for name, value in self.inputs}
+        env = {name: copy_argument(value) for name, value in self.inputs}
         env.update(state if state is not None else
                    {name: value.copy() for name, value in self.captured})
         return env
@@ -280,8 +313,9 @@ class Program:
         """A standalone script comparing mljit with NumPy on this program
         (and what it leaves in its arguments and captured arrays)."""
         inputs = "\n".join(f"{n} = {literal(v)}" for n, v in self.inputs)
-        args = ", ".join(f"{n}.copy()" if isinstance(v, np.ndarray) else n
-                         for n, v in self.inputs)
+        args = ", ".join(_copy_source(n, v) for n, v in self.inputs)
+        if any(_copy_source(n, v).startswith("strided(") for n, v in self.inputs):
+            inputs = _STRIDED_SOURCE + inputs
         arrays = any(isinstance(v, np.ndarray) for v in self.values)
         call = [f"arguments = [{args}]", "print(name, function(*arguments))"]
         if arrays:
@@ -509,10 +543,12 @@ def _scalar_literal(x) -> str:
 
 
 def literal(value) -> str:
-    """Python source that rebuilds `value` exactly."""
+    """Python source that rebuilds `value` exactly (in Fortran order too)."""
     if isinstance(value, np.ndarray):
         items = ", ".join(_scalar_literal(x) for x in value.ravel().tolist())
-        return f"np.array([{items}], dtype=np.{value.dtype}).reshape({value.shape})"
+        text = f"np.array([{items}], dtype=np.{value.dtype}).reshape({value.shape})"
+        fortran = value.flags.f_contiguous and not value.flags.c_contiguous
+        return f"np.asfortranarray({text})" if fortran else text
     if isinstance(value, np.generic):
         return f"np.{value.dtype}({_scalar_literal(value.item())})"
     return _scalar_literal(value)

@@ -309,6 +309,42 @@ def test_a_symbolic_size_reshaped_to_a_static_shape():
     np.testing.assert_array_equal(mljit.jit(f, dynamic=True)(a), f(a))
 
 
+def test_an_empty_array_reshaped_to_a_symbolic_shape():
+    # a3 keeps its size 0 (a guard), the reshape's result has a symbolic
+    # size: expand-strided-metadata asserted on the static 0 expanded into
+    # it; found by fuzz.py --dynamic.
+    def f(a1, a3):
+        v0 = np.split(a1, [1, 2], axis=2)[2]
+        return np.tensordot(v0.take([[0, 0], [0, -1]], axis=-3), a3, axes=1)
+
+    a1 = np.array([[[True, False], [False, True], [True, True], [False, False]]])
+    a3 = np.zeros(0, np.int64)
+    result = mljit.jit(f, dynamic=True)(a1, a3)
+    np.testing.assert_array_equal(result, f(a1, a3))
+    assert result.dtype == f(a1, a3).dtype
+
+
+def test_writes_whose_buffers_may_alias_free_them_with_flags_of_bytes():
+    # The deallocation of buffers that may alias keeps ownership flags in a
+    # buffer of i1, which finalize-memref-to-llvm asserted on (the process
+    # aborted); found by fuzz.py --dynamic.
+    def f(a0, a1, a2, a3, a4, a5):
+        np.power(a1, a1, out=(a0,))
+        a1[..., a2] += a3
+        np.add.at(a1, (Ellipsis, a4), a5)
+        return a1
+
+    jitted = mljit.jit(f, dynamic=True)
+    for n in (2, 3, 5):
+        ours = [np.linspace(-2, 2, 2 * n * 8).astype(np.float16).reshape(n, 2, 4, 2),
+                np.linspace(-3, 3, 2).astype(np.float16)]
+        theirs = [a.copy() for a in ours]
+        scalars = (-1, np.array(8), -2, np.bool(True))
+        np.testing.assert_array_equal(jitted(*ours[:2], *scalars), f(*theirs[:2], *scalars))
+        for got, want in zip(ours, theirs):
+            np.testing.assert_array_equal(got, want)
+
+
 @pytest.mark.parametrize("key", [slice(None, -2), slice(-3, None), slice(1, -1), slice(-1, None),
                                  slice(None, -9), slice(2, None)], ids=str)
 def test_slices_with_negative_bounds_of_a_symbolic_size(key):
@@ -324,3 +360,38 @@ def test_slices_with_negative_bounds_of_a_symbolic_size(key):
         for got, want in zip(jitted(ours, np.float64(5.5)), f(theirs, np.float64(5.5))):
             np.testing.assert_array_equal(got, want)
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_constant_indices_into_an_axis_of_symbolic_size():
+    # Checked under a guard and wrapped at run time where negative; the
+    # index arrays of take_along_axis span the symbolic axes. Found by
+    # fuzz.py --dynamic (all were refused).
+    def f(x, i, j):
+        taken = np.take(x, [[1, -1], [0, -2]], axis=0) * 2
+        x[:, 1] = i[:, 0]
+        return taken, x[[-1, 0]], np.take_along_axis(x, j, axis=1)
+
+    jitted = mljit.jit(f, dynamic=True)
+    for n in (5, 6, 9):  # never 3 or 4, which dynamic=True would tie to sizes of j and x
+        ours = np.arange(n * 4.0).reshape(n, 4)
+        theirs = ours.copy()
+        i, j = np.full((n, 1), 2), np.full((n, 3), -1)
+        for got, want in zip(jitted(ours, i, j), f(theirs, i, j)):
+            np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(ours, theirs)
+    assert jitted._cache_size() == 1
+    with pytest.raises(IndexError, match="index 1 is out of bounds for axis 0 with size 1"):
+        jitted(np.ones((1, 4)), np.zeros((1, 1), np.int64), np.zeros((1, 3), np.int64))
+
+
+def test_put_along_axis_with_symbolic_sizes():
+    # Its index arrays span the symbolic axes (np.arange of a size gave an
+    # array of objects, refused as an index).
+    def f(x, i):
+        np.put_along_axis(x, i, -1.0, axis=1)
+        return x
+
+    jitted = mljit.jit(f, dynamic=True)
+    for n in (3, 5):
+        ours, i = np.arange(n * 4.0).reshape(n, 4), np.full((n, 1), 2)
+        np.testing.assert_array_equal(jitted(ours.copy(), i), f(ours.copy(), i))

@@ -17,7 +17,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from .. import dtypes as _dtypes
 from ..tracing import Tracer
-from . import _core
+from . import _core, _creation
 from . import _ufuncs as _u
 from ._core import asarray, astype, splat_like, traced, unsupported
 from ._reductions import _result_dtype, sum
@@ -244,7 +244,7 @@ def take_along_axis(arr, indices, axis=-1):
         raise ValueError("`indices` and `arr` must have the same number of dimensions")
     key = tuple(
         indices if dim == axis else
-        _np.arange(n).reshape((1,) * dim + (-1,) + (1,) * (arr.ndim - dim - 1))
+        _creation.arange(n).reshape((1,) * dim + (-1,) + (1,) * (arr.ndim - dim - 1))
         for dim, n in enumerate(arr.shape))
     return arr[key]
 

@@ -10,6 +10,7 @@ from .. import dtypes as _dtypes
 from ..dialects import ml as _ml
 from ..symbolic import Dim
 from ..tracing import Tracer, build, current_trace, splat
+from . import _layouts
 from ._core import astype
 from ._shapes import reshape_value
 from ._ufuncs import UFUNCS
@@ -25,7 +26,16 @@ def symbolic(name: str, args: tuple, kwargs: dict) -> Tracer | None:
     if not any(has_dim(a) for a in (*args, *kwargs.values())):
         return None
     maker = _MAKERS.get(name)
-    return None if maker is None else maker(*args, **kwargs)
+    if maker is None:
+        return None
+    # order="F" lays it out as NumPy would.
+    return _layouts.follow(maker(*args, **kwargs), getattr(_np, name), args, kwargs)
+
+
+def arange(n) -> _np.ndarray | Tracer:
+    """np.arange(n), traced where `n` is a symbolic size."""
+    made = symbolic("arange", (n,), {})
+    return _np.arange(n) if made is None else made
 
 
 def _shape(shape) -> tuple:

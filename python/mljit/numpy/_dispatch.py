@@ -14,7 +14,8 @@ import numpy as _np
 
 from ..symbolic import Dim
 from ..tracing import Tracer
-from . import _arrays, _core, _indexing, _linalg, _norms, _reductions, _shapes, _ufuncs, _views
+from . import (_arrays, _core, _indexing, _layouts, _linalg, _norms, _reductions, _shapes,
+               _ufuncs, _views)
 from ._core import astype, unsupported
 
 # NumPy functions (dispatched through __array_function__) -> implementations.
@@ -154,6 +155,9 @@ def _array_function(self, func, types, args, kwargs):
         result = implementation(*args, **kwargs)
         if func not in _VIEWS and func not in _MAY_ALIAS:
             result = _new_array(result, args)
+        if func not in _VIEWS:
+            _layouts.follow(result, func, args,
+                            {key: value for key, value in kwargs.items() if key != "out"})
     if isinstance(out, Tracer):
         return write_out(out, _core.asarray(result), _qualified_name(func))
     return result
@@ -230,14 +234,17 @@ def _ufunc_call(ufunc, inputs, kwargs):
     if known is not NotImplemented:
         return known
     if ufunc is _np.matmul:
-        return _linalg.matmul(*inputs, dtype=dtype)
-    implementation = _ufuncs.UFUNCS.get(ufunc)
-    if implementation is None:
-        raise unsupported(f"the NumPy ufunc numpy.{ufunc.__name__}")
-    result = implementation(*inputs, dtype=dtype)
-    # Operators on Python scalars give Python scalars (weak), but NumPy's
-    # ufuncs give NumPy scalars: np.exp(2.0) * float32 is float64.
-    return Tracer(result.value) if result.weak_type is not None else result
+        result = _linalg.matmul(*inputs, dtype=dtype)
+    else:
+        implementation = _ufuncs.UFUNCS.get(ufunc)
+        if implementation is None:
+            raise unsupported(f"the NumPy ufunc numpy.{ufunc.__name__}")
+        result = implementation(*inputs, dtype=dtype)
+        # Operators on Python scalars give Python scalars (weak), but NumPy's
+        # ufuncs give NumPy scalars: np.exp(2.0) * float32 is float64.
+        if result.weak_type is not None:
+            result = Tracer(result.value)
+    return _layouts.follow(result, ufunc, inputs, {} if dtype is None else {"dtype": dtype})
 
 
 def _ufunc_reduce(ufunc, method, array, axis=0, dtype=None, out=None, keepdims=False,
@@ -247,14 +254,18 @@ def _ufunc_reduce(ufunc, method, array, axis=0, dtype=None, out=None, keepdims=F
         raise unsupported(f"numpy.{ufunc.__name__}.{method}")
     if out is not None or kwargs:
         raise unsupported(f"numpy.{ufunc.__name__}.{method} with out=, initial= or where=")
+    numpy_method = getattr(ufunc, method)
     if method == "accumulate":
-        return _reductions.cumsum(array, axis, dtype)
+        return _layouts.follow(_reductions.cumsum(array, axis, dtype), numpy_method, (array,),
+                               {"axis": axis, "dtype": dtype})
     function, takes_dtype = reduction
     if takes_dtype:
-        return _new_array(function(array, axis, dtype, keepdims=keepdims), (array,))
-    if dtype is not None:
-        array = astype(array, dtype)
-    return _new_array(function(array, axis, keepdims=keepdims), (array,))
+        result = function(array, axis, dtype, keepdims=keepdims)
+    else:
+        result = function(array if dtype is None else astype(array, dtype), axis,
+                          keepdims=keepdims)
+    return _layouts.follow(_new_array(result, (array,)), numpy_method, (array,),
+                           {"axis": axis, "dtype": dtype, "keepdims": keepdims})
 
 
 def _ufunc_at(ufunc, a, indices, b=None):
@@ -287,7 +298,9 @@ def _operator(function, numpy_operator, reflected=False):
             return NotImplemented
         operands = (other, self) if reflected else (self, other)
         known = _computed_by_numpy(numpy_operator, operands, {})
-        return known if known is not NotImplemented else function(*operands)
+        if known is not NotImplemented:
+            return known
+        return _layouts.follow(function(*operands), numpy_operator, operands)
 
     return method
 
@@ -295,29 +308,39 @@ def _operator(function, numpy_operator, reflected=False):
 def _unary(function, numpy_operator):
     def method(self):
         known = _computed_by_numpy(numpy_operator, (self,), {})
-        return known if known is not NotImplemented else function(self)
+        if known is not NotImplemented:
+            return known
+        return _layouts.follow(function(self), numpy_operator, (self,))
 
     return method
 
 
 def _known_method(name, function):
     """A method that NumPy runs itself on known values."""
+    def numpy_method(a, *rest, **kw):
+        return getattr(a, name)(*rest, **kw)
+
     def method(self, *args, **kwargs):
-        known = _computed_by_numpy(lambda a, *rest, **kw: getattr(a, name)(*rest, **kw),
-                                   (self,) + args, kwargs)
+        known = _computed_by_numpy(numpy_method, (self,) + args, kwargs)
         if known is not NotImplemented:
             return known
         result = function(self, *args, **kwargs)
         # x.astype(dtype, copy=False) may be x, as in NumPy; other methods
         # here make new arrays.
-        return result if name == "astype" else _new_array(result, (self,) + args)
+        if name != "astype":
+            result = _new_array(result, (self,) + args)
+        return _layouts.follow(result, numpy_method, (self,) + args, kwargs)
 
     return method
 
 
-def _new_array_method(function):
+def _new_array_method(name, function):
+    def numpy_method(a, *rest, **kw):
+        return getattr(a, name)(*rest, **kw)
+
     def method(self, *args, **kwargs):
-        return _new_array(function(self, *args, **kwargs), (self,) + args)
+        return _layouts.follow(_new_array(function(self, *args, **kwargs), (self,) + args),
+                               numpy_method, (self,) + args, kwargs)
 
     return method
 
@@ -432,7 +455,7 @@ def install_tracer_methods():
     Tracer.__pos__ = _unary(ufunc[_np.positive], operator.pos)
     Tracer.__abs__ = _unary(ufunc[_np.absolute], operator.abs)
     Tracer.__invert__ = _unary(ufunc[_np.invert], operator.invert)
-    Tracer.__getitem__ = _indexing.getitem
+    Tracer.__getitem__ = _layouts.getitem
     Tracer.__setitem__ = _indexing.setitem
     Tracer.fill = _fill
     Tracer.T = property(lambda self: _shapes.transpose(self))
@@ -460,4 +483,4 @@ def install_tracer_methods():
         setattr(Tracer, name, function)
     for name, function in _arrays.METHODS.items():
         # x.diagonal() is a view; x.repeat(), x.argsort(), ... new arrays.
-        setattr(Tracer, name, function if name == "diagonal" else _new_array_method(function))
+        setattr(Tracer, name, function if name == "diagonal" else _new_array_method(name, function))

@@ -30,7 +30,7 @@ from ..errors import UnsupportedError
 from ..symbolic import Dim, same_shape
 from .. import dtypes
 from ..tracing import Tracer, build, current_trace, user_position
-from . import _core, _views
+from . import _core, _creation, _views
 from ._core import asarray
 from ._shapes import ravel, reshape_step, reshape_value, stack_nested, transpose
 from ._ufuncs import UFUNCS, where
@@ -336,13 +336,26 @@ def _basic_view(x: Tracer, key: list) -> Tracer:
         lambda stand_in: stand_in[layout_key], known=not symbolic))
 
 
-def _checked_constant(index: _np.ndarray, axis: int, size: int) -> _np.ndarray:
+def _checked_constant(index: _np.ndarray, axis: int, size) -> _np.ndarray | Tracer:
+    if isinstance(size, Dim):
+        return _checked_on_symbol(index, axis, size)
     bad = (index < -size) | (index >= size)
     if bad.any():
         value = int(index[bad].flat[0])
         raise IndexError(_core.at_line(
             f"index {value} is out of bounds for axis {axis} with size {size}"))
     return index % builtins.max(size, 1)
+
+
+def _checked_on_symbol(index: _np.ndarray, axis: int, size: Dim) -> _np.ndarray | Tracer:
+    """A constant index into an axis of symbolic size: within it under a
+    guard (the variant serves the sizes it fits), negative entries wrapped
+    at run time."""
+    if index.size and not (-size <= int(index.min()) and int(index.max()) < size):
+        return _checked_constant(index, axis, size.hint)  # raises NumPy's IndexError
+    if (index >= 0).all():
+        return index
+    return _wrap(asarray(index), size)
 
 
 def _advanced(x: Tracer, key: list, split: bool, writing: bool):
@@ -713,5 +726,5 @@ def put_along_axis(arr, indices, values, axis):
         else:
             shape = [1] * arr.ndim
             shape[dim] = size
-            key.append(_np.arange(size).reshape(shape))
+            key.append(_creation.arange(size).reshape(shape))
     setitem(arr, tuple(key), values)

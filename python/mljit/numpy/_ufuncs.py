@@ -11,6 +11,7 @@ import math
 import numpy as _np
 
 from ..dialects import ml as _ml
+from ..symbolic import Dim
 from ..tracing import Tracer, build
 from . import _core
 from ._core import apply_ufunc
@@ -346,6 +347,9 @@ def where(condition, x=None, y=None, /):
 
     def converted(v):
         # NumPy's where casts unsafely: a Python int beyond the dtype wraps.
+        # A size is known at run time.
+        if isinstance(v, Dim):
+            return _core.as_value(v)
         return v if isinstance(v, Tracer) else _np.asarray(v).astype(dtype)
 
     values = [

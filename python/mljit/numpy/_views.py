@@ -10,7 +10,9 @@ into the viewed array.
 
 Whether a reshape is a view or a copy follows NumPy exactly: the same
 reshape is tried, without copying, on a stand-in array with the view's
-strides and no data (`layout`).
+strides and no data (`layout`), which start from the strides of the array
+viewed (an argument's in the call; for an array the traced code made,
+NumPy's memory order for it: _layouts.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..symbolic import Dim
 from ..tracing import Tracer, constant, user_position
+from . import _layouts
 
 # Stand-in arrays point here; only their strides are ever looked at.
 NOWHERE = _np.zeros(1, _np.int8)
@@ -77,7 +80,7 @@ def layout(x: Tracer) -> _np.ndarray:
     """A data-less stand-in with `x`'s shape and its strides in its array."""
     if x._view is None:
         shape = hinted(x.shape)
-        return as_strided(NOWHERE, shape, _c_strides(shape))
+        return as_strided(NOWHERE, shape, _layouts.strides_of(x) or _c_strides(shape))
     base, steps, _ = x._view
     stand_in = layout(base)
     for step in steps:
@@ -100,7 +103,7 @@ def assign(x: Tracer, new: Tracer) -> None:
     base, steps = (x, ()) if x._view is None else x._view[:2]
     values, base_values = new.concrete(), base.concrete()
     if values is not None and base_values is not None and all(s.known for s in steps):
-        written = base_values.copy()
+        written = base_values.copy(order="K")
         view = written
         for step in steps:
             view = step.layout(view)
