@@ -18,8 +18,9 @@ from typing import Callable, Sequence
 from mlir import ir
 from mlir.passmanager import PassManager
 
-from . import _native, compiler, cuda, dtypes, executable, loader, pytree
+from . import _native, compiler, cuda, dtypes, executable, loader, pytree, symbolic
 from .api import JitFunction, jit
+from .signature import generalize, name_sizes, symbolic_ints
 from .errors import CompileError, MljitError, UnsupportedError
 from .target import DEFAULT_CHIP, Target
 from .tracing import ArgSpec
@@ -27,11 +28,13 @@ from .tracing import ArgSpec
 
 def write_artifact(path: str, module: ir.Module, name: str, in_specs: Sequence[ArgSpec],
                    out_specs: Sequence[ArgSpec], in_tree, out_tree, target: Target,
-                   title: str) -> str:
+                   title: str, guards: Sequence = ()) -> str:
     """Writes the folder `path` for function `name` of the LLVM-dialect
     `module`, compiled for `target`: its shared library, the runtime
     library, the loader and `manifest.json` (signature and pytree
-    structures, in loader.py's form)."""
+    structures, in loader.py's form). Symbolic sizes: an input's are the
+    symbols' names (an int argument's value names one too), a result's
+    their expressions, and `guards` the conditions the sizes must meet."""
     os.makedirs(path, exist_ok=True)
     shutil.copyfile(_native.RUNTIME_LIBRARY_PATH,
                     os.path.join(path, loader.RUNTIME_LIBRARY_FILE))
@@ -43,29 +46,40 @@ def write_artifact(path: str, module: ir.Module, name: str, in_specs: Sequence[A
     shutil.copyfile(loader.__file__, os.path.join(path, "mljit_loader.py"))
     shutil.copyfile(cuda.__file__, os.path.join(path, "mljit_cuda.py"))
 
-    def describe(specs):
-        return [{"shape": list(s.shape), "dtype": s.dtype.name} for s in specs]
+    def describe(spec, size):
+        entry = {"shape": [size(d) for d in spec.shape], "dtype": spec.dtype.name}
+        if isinstance(spec.value, symbolic.Dim):
+            entry["symbol"] = repr(spec.value)
+        return entry
 
+    # Inputs' symbolic sizes are plain symbols (signature.generalize).
+    inputs = [describe(s, lambda d: repr(d) if isinstance(d, symbolic.Dim) else d)
+              for s in in_specs]
+    outputs = [describe(s, symbolic.to_json) for s in out_specs]
     manifest = {
         "format": loader.FORMAT,
         "function": title,
         "library": library,
         "symbol": f"_mlir_ciface_{name}",
-        "inputs": describe(in_specs),
-        "outputs": describe(out_specs),
+        "inputs": inputs,
+        "outputs": outputs,
         "in_tree": in_tree,
         "out_tree": out_tree,
         "pipeline": target.pipeline,
         "cpu": compiler.host_cpu(),
         "device": target.device,
     }
+    if guards:
+        manifest["guards"] = [[symbolic.to_json(g.lhs), g.op, symbolic.to_json(g.rhs),
+                               g.expected, str(g)] for g in guards]
     with open(os.path.join(path, loader.MANIFEST), "w") as file:
         json.dump(manifest, file, indent=1)
     return path
 
 
 def export(fun: Callable, *args, path: str, device: str | None = None,
-           chip: str | None = None, **kwargs) -> str:
+           chip: str | None = None, dynamic: bool = False, dynamic_shapes: dict | None = None,
+           **kwargs) -> str:
     """Compiles `fun` for the signature of `args`/`kwargs` and writes it to
     the folder `path`: the function as a shared library, the runtime library
     it calls, `manifest.json` (its signature), `mljit_loader.py` and
@@ -78,11 +92,27 @@ def export(fun: Callable, *args, path: str, device: str | None = None,
     here. Static arguments are fixed at their values here; the loaded
     function takes the other arguments, in the same structure. Arrays `fun`
     reaches otherwise (closures, globals) are exported as constants.
+
+    One artifact can serve every size: with `dynamic_shapes` (as `jit`'s,
+    or the jitted function's own), the dimensions it names are symbolic;
+    with `dynamic=True`, every size of 2 or more is (equal sizes, one
+    symbol). Python int arguments are symbolic then too. The examples'
+    sizes decide what the traced code decides on sizes (`if n > 1:`, sizes
+    0 and 1 apart): the artifact serves the sizes for which those decisions
+    hold, and a call with others raises ValueError naming the condition.
     """
     # An exported function cannot read the caller's state: it is constant.
     jitted = (fun if isinstance(fun, JitFunction)
               else jit(fun, device=device or "cpu", capture="constants"))
-    lowered = jitted.lower(*args, **kwargs)
+    dynamic_shapes = dynamic_shapes or getattr(jitted, "_dynamic_shapes", None)
+    if dynamic or dynamic_shapes:
+        signature, _, snapshot = jitted.signature(args, kwargs)
+        general = (name_sizes(signature, dynamic_shapes, jitted._positional_names)
+                   if dynamic_shapes else generalize(signature, None))
+        general = symbolic_ints(general or signature) or general or signature
+        lowered = jitted._lower(general, snapshot)
+    else:
+        lowered = jitted.lower(*args, **kwargs)
     if lowered.signature.device_arrays:
         raise TypeError("export takes NumPy arrays (or shapes' examples), not DeviceArrays")
     if len(lowered.signature.specs) > lowered.signature.tree.num_leaves:
@@ -103,7 +133,7 @@ def export(fun: Callable, *args, path: str, device: str | None = None,
     return write_artifact(path, module, traced.name, lowered.signature.specs, traced.out_specs,
                           pytree.to_json(lowered.signature.tree),
                           pytree.to_json(traced.out_tree), target,
-                          getattr(jitted, "__qualname__", traced.name))
+                          getattr(jitted, "__qualname__", traced.name), traced.guards)
 
 
 def _specs(types, what: str) -> list:

@@ -28,7 +28,8 @@ try:
 except ImportError:  # in an artifact, next to mljit_cuda.py
     import mljit_cuda as _cuda
 
-FORMAT = 1
+# 2: symbolic sizes (one artifact serving every size); 1 read as well.
+FORMAT = 2
 MANIFEST = "manifest.json"
 RUNTIME_LIBRARY_FILE = "libmljit_runtime.so"
 
@@ -157,7 +158,7 @@ class LoadedFunction:
     def __init__(self, path: str):
         with open(os.path.join(path, MANIFEST)) as file:
             manifest = json.load(file)
-        if manifest.get("format") != FORMAT:
+        if manifest.get("format") not in (1, FORMAT):
             raise ValueError(f"{path}: artifact format {manifest.get('format')!r}, "
                              f"this loader reads format {FORMAT}")
         self.__name__ = manifest["function"]
@@ -181,7 +182,8 @@ class LoadedFunction:
             _cuda.check(self._runtime)
         # Large products call NumPy's OpenBLAS, as in the JIT.
         self._runtime.mljit_use_loaded_blas()
-        self._inputs = [(tuple(s["shape"]), np.dtype(s["dtype"])) for s in manifest["inputs"]]
+        self._inputs = [(tuple(s["shape"]), np.dtype(s["dtype"]), s.get("symbol"))
+                        for s in manifest["inputs"]]
         self._outputs = [(tuple(s["shape"]), np.dtype(s["dtype"])) for s in manifest["outputs"]]
         # The packed form of the C interface, `void f(void **arguments)`, run
         # by the runtime so that a temporary it cannot allocate comes back
@@ -202,18 +204,24 @@ class LoadedFunction:
         _leaves(list(args), positional, f"{self.__name__}: arguments", leaves)
         _leaves(kwargs, keywords, f"{self.__name__}: keyword arguments", leaves)
         arrays = []
-        for (where, value), (shape, dtype) in zip(leaves, self._inputs):
+        sizes: dict = {}  # symbol -> its value in this call
+        for (where, value), (shape, dtype, symbol) in zip(leaves, self._inputs):
             if (isinstance(value, (np.ndarray, np.generic))
                     and value.dtype.newbyteorder("=") != dtype):
                 raise TypeError(f"{where}: dtype {value.dtype}, but the function was "
                                 f"exported for {dtype}")
             # Native byte order, C order, 0-d kept (ascontiguousarray makes 1-d).
             array = np.asarray(value, dtype=dtype, order="C")
-            if array.shape != shape:
-                raise ValueError(f"{where}: shape {array.shape}, but the function was "
-                                 f"exported for shape {shape}")
+            _bind(where, array.shape, shape, sizes)
+            if symbol is not None:
+                sizes[symbol] = int(array)
             arrays.append(array)
-        results = [np.empty(shape, dtype) for shape, dtype in self._outputs]
+        for lhs, op, rhs, expected, text in self._manifest.get("guards", ()):
+            if _COMPARISONS[op](_evaluate(lhs, sizes), _evaluate(rhs, sizes)) != expected:
+                raise ValueError(f"{self.__name__} was exported for sizes where {text}, "
+                                 f"which this call's sizes ({_described(sizes)}) are not")
+        results = [np.empty(tuple(_evaluate(d, sizes) for d in shape), dtype)
+                   for shape, dtype in self._outputs]
         descriptors = [_descriptor(a) for a in arrays + results]
         arguments, pointers = packed_arguments(descriptors)
         failed_bytes = ctypes.c_size_t()
@@ -223,6 +231,52 @@ class LoadedFunction:
         if self._gpu:
             _cuda.check(self._runtime)
         return _build(self._manifest["out_tree"], iter(results))
+
+
+_COMPARISONS = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+                "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+                ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+def _bind(where: str, shape: tuple, exported: tuple, sizes: dict) -> None:
+    """Checks an argument's `shape` against the `exported` one (ints, and
+    names of symbolic sizes), binding the names in `sizes`."""
+    def mismatch():
+        text = ", ".join(map(str, exported))
+        return ValueError(f"{where}: shape {shape}, but the function was exported for "
+                          f"shape ({text}{',' if len(exported) == 1 else ''})")
+
+    if len(shape) != len(exported):
+        raise mismatch()
+    for axis, (size, wanted) in enumerate(zip(shape, exported)):
+        if isinstance(wanted, str):
+            if sizes.setdefault(wanted, size) != size:
+                raise ValueError(f"{where}: dimension {axis} is {size}, but {wanted} is "
+                                 f"{sizes[wanted]} in an earlier argument")
+        elif size != wanted:
+            raise mismatch()
+
+
+def _evaluate(value, sizes: dict) -> int:
+    """An exported size (symbolic.to_json's form) for these symbols' sizes."""
+    if not isinstance(value, dict):
+        return value
+    total = 0
+    for coefficient, atoms in value["terms"]:
+        for atom in atoms:
+            if isinstance(atom, str):
+                coefficient *= sizes[atom]
+            else:
+                kind, terms, divisor = atom
+                inner = _evaluate({"terms": terms}, sizes)
+                divisor = _evaluate(divisor, sizes)
+                coefficient *= inner // divisor if kind == "//" else inner % divisor
+        total += coefficient
+    return total
+
+
+def _described(sizes: dict) -> str:
+    return ", ".join(f"{name} = {size}" for name, size in sizes.items())
 
 
 def load(path: str) -> LoadedFunction:

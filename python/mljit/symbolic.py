@@ -389,3 +389,25 @@ def same_shape(a, b) -> bool:
         (_frozen(x.terms) == _frozen(y.terms)) if isinstance(x, Dim) and isinstance(y, Dim)
         else not isinstance(x, Dim) and not isinstance(y, Dim) and x == y
         for x, y in zip(a, b))
+
+
+def to_json(value):
+    """`value` (a Dim or an int) in the form exported artifacts hold, which
+    loader.py evaluates: an int, or {"terms": [[coefficient, [atom, ...]],
+    ...]}, an atom a symbol's name or [kind, terms, divisor] for floor
+    division ("//") and remainder ("%")."""
+    if not isinstance(value, Dim):
+        return value
+    return {"terms": _terms_json(value.terms)}
+
+
+def _terms_json(terms) -> list:
+    def atom_json(atom):
+        if isinstance(atom, str):
+            return atom
+        kind, inner, divisor = atom
+        return [kind, _terms_json(dict(inner)),
+                {"terms": _terms_json(dict(divisor))} if isinstance(divisor, tuple) else divisor]
+
+    return [[coefficient, [atom_json(a) for a in monomial]]
+            for monomial, coefficient in sorted(terms.items(), key=lambda t: repr(t[0]))]

@@ -126,8 +126,13 @@ def test_artifact_runs_without_mlir(tmp_path, rng, blocked, load):
     built = mljit.export(jitted, params, x, scale=2.0, path=str(tmp_path / "built"))
     moved = shutil.copytree(built, str(tmp_path / "elsewhere" / "artifact"))
     shutil.rmtree(built)  # nothing may point back at where it was built
-    script = NO_MLIR.replace("BLOCKED", repr(blocked)).replace("LOAD", load)
-    process = subprocess.run([sys.executable, "-c", script, moved], capture_output=True,
+    _runs_alone(NO_MLIR.replace("BLOCKED", repr(blocked)).replace("LOAD", load), moved,
+                tmp_path)
+
+
+def _runs_alone(script: str, artifact: str, tmp_path) -> None:
+    """`script` (given the artifact's path) prints "ok" in a new process."""
+    process = subprocess.run([sys.executable, "-c", script, artifact], capture_output=True,
                              text=True, cwd=str(tmp_path),
                              env=dict(os.environ,
                                       PYTHONPATH=os.path.dirname(blocked_imports.__file__)))
@@ -143,3 +148,74 @@ def test_artifact_for_a_cpu_with_more_instructions_is_refused(tmp_path):
     open(manifest, "w").write(json.dumps(data))
     with pytest.raises(RuntimeError, match="compiled for a CPU with avx512zz, which this CPU lacks"):
         mljit.load(path)
+
+
+def _decode_step(x, cache, position):
+    """A step of a decoder as a serving artifact runs it: x's rows attend
+    over the first `position` rows of a cache."""
+    keys = cache[:position]
+    scores = x @ keys.T / np.sqrt(x.shape[-1])
+    weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    weights /= weights.sum(axis=-1, keepdims=True)
+    return weights @ keys, np.concatenate([x, x]).reshape(-1, 2, x.shape[-1])
+
+
+@pytest.mark.parametrize("how", [{"dynamic": True},
+                                 {"dynamic_shapes": {"x": ("rows", None)}}], ids=str)
+def test_one_artifact_serves_every_size(tmp_path, rng, how):
+    cache = rng.standard_normal((16, 8)).astype(np.float32)
+    x = rng.standard_normal((3, 8)).astype(np.float32)
+    path = mljit.export(_decode_step, x, cache, 5, path=str(tmp_path), **how)
+    loaded = mljit.load(path)
+    for rows, position in ((3, 5), (2, 16), (7, 2), (40, 9)):
+        x = rng.standard_normal((rows, 8)).astype(np.float32)
+        for got, want in zip(loaded(x, cache, position), _decode_step(x, cache, position)):
+            assert got.shape == want.shape
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    # What the example's sizes decided: a row count of 1 broadcasts.
+    with pytest.raises(ValueError, match="exported for sizes where rows != 1|s0 != 1"):
+        loaded(np.ones((1, 8), np.float32), cache, 5)
+    # Its width is 8 (or, all sizes symbolic, the cache's).
+    with pytest.raises(ValueError, match=r"shape \(3, 9\), but the function was exported "
+                                         r"for shape \(rows, 8\)|dimension 1 is 8, but s1 is 9"):
+        loaded(np.ones((3, 9), np.float32), cache, 5)
+
+
+def test_symbols_tie_arguments_in_an_artifact(tmp_path):
+    def f(x, y):
+        return x + y
+
+    path = mljit.export(f, np.ones((3, 2)), np.ones((3, 2)), path=str(tmp_path),
+                        dynamic_shapes={"x": ("n", None), "y": ("n", None)})
+    loaded = mljit.load(path)
+    np.testing.assert_array_equal(loaded(np.ones((5, 2)), np.ones((5, 2))), np.full((5, 2), 2.0))
+    with pytest.raises(ValueError, match="dimension 0 is 4, but n is 5 in an earlier argument"):
+        loaded(np.ones((5, 2)), np.ones((4, 2)))
+
+
+def test_a_dynamic_artifact_runs_without_mljit(tmp_path, rng):
+    cache = rng.standard_normal((16, 8)).astype(np.float32)
+    built = mljit.export(_decode_step, cache[:3], cache, 5, path=str(tmp_path / "built"),
+                         dynamic=True)
+    moved = shutil.copytree(built, str(tmp_path / "elsewhere" / "artifact"))
+    np.save(str(tmp_path / "cache.npy"), cache)
+    expected = {rows: _decode_step(cache[:rows], cache, rows + 1) for rows in (2, 6, 11)}
+    np.save(str(tmp_path / "expected.npy"),
+            np.array([np.concatenate([r.ravel() for r in expected[rows]]) for rows in expected],
+                     dtype=object), allow_pickle=True)
+    script = textwrap.dedent("""
+        import sys
+        from blocked_imports import block
+        block(("mlir", "llvm", "mljit"))
+        import numpy as np
+        sys.path.insert(0, sys.argv[1])
+        import mljit_loader
+        f = mljit_loader.load(sys.argv[1])
+        cache = np.load("cache.npy")
+        expected = np.load("expected.npy", allow_pickle=True)
+        for want, rows in zip(expected, (2, 6, 11)):
+            got = np.concatenate([r.ravel() for r in f(cache[:rows], cache, rows + 1)])
+            assert np.allclose(got, want, rtol=1e-5, atol=1e-6), rows
+        print("ok")
+    """)
+    _runs_alone(script, moved, tmp_path)
