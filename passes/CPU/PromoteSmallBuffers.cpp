@@ -43,6 +43,20 @@ struct PromoteSmallBuffers
   using PromoteSmallBuffersBase::PromoteSmallBuffersBase;
 
   void runOnOperation() override {
+    // Bounds of dynamic sizes follow memref.dim ops, which the bounds
+    // analysis asserts are in range: one out of range (undefined
+    // behaviour) is reported instead.
+    WalkResult outOfRange = getOperation().walk([](memref::DimOp dim) {
+      std::optional<int64_t> index = dim.getConstantIndex();
+      auto type = dyn_cast<MemRefType>(dim.getSource().getType());
+      if (!index || !type || (*index >= 0 && *index < type.getRank()))
+        return WalkResult::advance();
+      dim.emitOpError("takes dimension ")
+          << *index << " of a buffer of rank " << type.getRank();
+      return WalkResult::interrupt();
+    });
+    if (outOfRange.wasInterrupted())
+      return signalPassFailure();
     SmallVector<memref::AllocOp> promoted;
     // Bytes put on the stack so far in each scope (a parallel loop body or
     // the function): a model has thousands of temporaries, which the stack

@@ -327,26 +327,24 @@ private:
   OpBuilder::InsertPoint allocationPoint;
 };
 
-/// The launch's grid and block sizes, which must be constants: the host
-/// loops over its blocks and threads.
-LogicalResult getLaunchSizes(mgpu::LaunchOp launch,
-                             SmallVectorImpl<int64_t> &grid,
-                             SmallVectorImpl<int64_t> &block) {
-  for (Value size : {launch.getGridSizeX(), launch.getGridSizeY(),
-                     launch.getGridSizeZ(), launch.getBlockSizeX(),
-                     launch.getBlockSizeY(), launch.getBlockSizeZ()}) {
+/// The launch's block sizes, which must be constants: the host keeps
+/// per-thread arrays of that many values (the grid may be computed at run
+/// time; the host loops over it).
+LogicalResult getBlockSizes(mgpu::LaunchOp launch,
+                            SmallVectorImpl<int64_t> &block) {
+  for (Value size : {launch.getBlockSizeX(), launch.getBlockSizeY(),
+                     launch.getBlockSizeZ()}) {
     std::optional<int64_t> constant = getConstantIntValue(size);
     if (!constant)
-      return launch.emitOpError(
-          "needs constant grid and block sizes to run on the host");
-    (grid.size() < 3 ? grid : block).push_back(*constant);
+      return launch.emitOpError("needs constant block sizes to run on the host");
+    block.push_back(*constant);
   }
   return success();
 }
 
 LogicalResult runOnHost(mgpu::LaunchOp launch) {
-  SmallVector<int64_t> grid, block;
-  if (failed(getLaunchSizes(launch, grid, block)))
+  SmallVector<int64_t> block;
+  if (failed(getBlockSizes(launch, block)))
     return failure();
   if (launch.getAsyncToken() || !launch.getPrivateAttributions().empty() ||
       launch.getDynamicSharedMemorySize() || !launch.getBody().hasOneBlock())

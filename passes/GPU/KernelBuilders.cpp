@@ -4,8 +4,10 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 namespace mgpu = mlir::gpu;
@@ -135,24 +137,32 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
 
 SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
                                ArrayRef<int64_t> sizes) {
+  return delinearize(b, loc, linear,
+                     getAsIndexOpFoldResult(b.getContext(), sizes));
+}
+
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
+                               ArrayRef<OpFoldResult> sizes) {
   SmallVector<Value> indices(sizes.size());
   for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
     if (d == 0) {
       indices[d] = linear;
       break;
     }
-    Value size = indexConstant(b, loc, sizes[d]);
+    Value size = getValueOrCreateConstantIndexOp(b, loc, sizes[d]);
     indices[d] = arith::RemUIOp::create(b, loc, linear, size);
     linear = arith::DivUIOp::create(b, loc, linear, size);
   }
   return indices;
 }
 
-mgpu::LaunchOp createLaunch(OpBuilder &b, Location loc, ArrayRef<int64_t> grid,
-                            ArrayRef<int64_t> block, TypeRange workgroup) {
+namespace {
+mgpu::LaunchOp createLaunch(OpBuilder &b, Location loc, Value gridX,
+                            ArrayRef<int64_t> grid, ArrayRef<int64_t> block,
+                            TypeRange workgroup) {
   auto constant = [&](int64_t v) { return indexConstant(b, loc, v); };
   auto launch = mgpu::LaunchOp::create(
-      b, loc, constant(grid[0]), constant(grid[1]), constant(grid[2]),
+      b, loc, gridX, constant(grid[1]), constant(grid[2]),
       constant(block[0]), constant(block[1]), constant(block[2]),
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
       /*asyncDependencies=*/{}, workgroup);
@@ -161,6 +171,18 @@ mgpu::LaunchOp createLaunch(OpBuilder &b, Location loc, ArrayRef<int64_t> grid,
   mgpu::TerminatorOp::create(b, loc);
   b.setInsertionPointToStart(&body);
   return launch;
+}
+} // namespace
+
+mgpu::LaunchOp createLaunch(OpBuilder &b, Location loc, ArrayRef<int64_t> grid,
+                            ArrayRef<int64_t> block, TypeRange workgroup) {
+  return createLaunch(b, loc, indexConstant(b, loc, grid[0]), grid, block,
+                      workgroup);
+}
+
+mgpu::LaunchOp createLaunch(OpBuilder &b, Location loc, Value gridX,
+                            ArrayRef<int64_t> block) {
+  return createLaunch(b, loc, gridX, {0, 1, 1}, block, {});
 }
 
 MemRefType workgroupMemRef(ArrayRef<int64_t> shape, Type elementType) {
@@ -186,6 +208,17 @@ SmallVector<int64_t> loopSizes(linalg::LinalgOp op, utils::IteratorType kind) {
        llvm::zip(op.getStaticLoopRanges(), op.getIteratorTypesArray()))
     if (iterator == kind)
       sizes.push_back(size);
+  return sizes;
+}
+
+SmallVector<OpFoldResult> loopSizes(OpBuilder &b, Location loc,
+                                    linalg::LinalgOp op,
+                                    utils::IteratorType kind) {
+  SmallVector<OpFoldResult> sizes;
+  for (auto [range, iterator] : llvm::zip(op.createLoopRanges(b, loc),
+                                          op.getIteratorTypesArray()))
+    if (iterator == kind)
+      sizes.push_back(range.size);
   return sizes;
 }
 

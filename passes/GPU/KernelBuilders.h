@@ -83,6 +83,9 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t value);
 /// Splits `linear` into indices of a row-major space of `sizes`.
 SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
                                ArrayRef<int64_t> sizes);
+/// The same for sizes known at run time (constants materialized here).
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
+                               ArrayRef<OpFoldResult> sizes);
 
 /// A `gpu.launch` of `grid` x `block` threads (x, y, z) with
 /// `workgroup` buffers in shared memory, built at the builder's position with
@@ -92,6 +95,9 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
                                    ArrayRef<int64_t> grid,
                                    ArrayRef<int64_t> block,
                                    TypeRange workgroup = {});
+/// The same with the grid's x size computed at run time.
+::mlir::gpu::LaunchOp createLaunch(OpBuilder &b, Location loc, Value gridX,
+                                   ArrayRef<int64_t> block);
 
 /// A memref type in the GPU's shared (workgroup) memory.
 MemRefType workgroupMemRef(ArrayRef<int64_t> shape, Type elementType);
@@ -103,6 +109,11 @@ void forLoop(OpBuilder &b, Location loc, Value start, Value end, Value step,
 /// The sizes of the given iterator kind's dimensions, in loop order.
 SmallVector<int64_t> loopSizes(linalg::LinalgOp op,
                                utils::IteratorType kind);
+/// The same, read from the operands (memref.dim) where not static, built at
+/// the builder's position.
+SmallVector<OpFoldResult> loopSizes(OpBuilder &b, Location loc,
+                                    linalg::LinalgOp op,
+                                    utils::IteratorType kind);
 
 /// Scatters `parallel` and `reduction` indices back into loop order.
 SmallVector<Value> loopOrder(linalg::LinalgOp op, ValueRange parallel,

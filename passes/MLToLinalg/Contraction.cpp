@@ -177,13 +177,14 @@ struct CumsumToLoop : OpConversionPattern<CumsumOp> {
     RankedTensorType type = op.getType();
     Value input = adaptor.getOperand();
     int64_t axis = op.getAxis(), rank = type.getRank();
-    int64_t length = type.getDimSize(axis);
-    Value result = createEmptyTensor(rewriter, loc, type);
+    // Symbolic sizes (a dynamic variant) are read from the input.
+    SmallVector<OpFoldResult> sizes = sizesOf(rewriter, loc, input);
+    Value result = createEmptyTensor(rewriter, loc, type, sizes);
+    Value end = getValueOrCreateConstantIndexOp(rewriter, loc, sizes[axis]);
     SmallVector<int64_t> slabShape(type.getShape());
     slabShape[axis] = 1;
+    sizes[axis] = rewriter.getIndexAttr(1);
     auto slabType = RankedTensorType::get(slabShape, type.getElementType());
-    MLIRContext *ctx = rewriter.getContext();
-    SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(ctx, slabShape);
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     auto offsetsAt = [&](OpFoldResult position) {
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
@@ -199,7 +200,6 @@ struct CumsumToLoop : OpConversionPattern<CumsumOp> {
                                            offsetsAt(rewriter.getIndexAttr(0)),
                                            sizes, strides);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value end = arith::ConstantIndexOp::create(rewriter, loc, length);
     auto loop = scf::ForOp::create(
         rewriter, loc, one, end, one, ValueRange{result},
         [&](OpBuilder &b, Location nl, Value i, ValueRange carried) {

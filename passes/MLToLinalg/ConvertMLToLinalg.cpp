@@ -23,11 +23,6 @@ using namespace mlir::ml;
 
 namespace {
 
-bool hasDynamicShape(Type type) {
-  auto shaped = dyn_cast<ShapedType>(type);
-  return shaped && !shaped.hasStaticShape();
-}
-
 /// The first type (or nested type) of `op`'s results, block arguments or
 /// attributes (a function type) for which `isBad` holds; null if none.
 Type findType(Operation *op, function_ref<bool(Type)> isBad) {
@@ -66,23 +61,12 @@ struct ConvertMLToLinalg
     // Say up front what later code cannot handle, rather than leave a generic
     // "failed to legalize" or an assertion behind: shapes whose sizes
     // overflow int64 (ml ops reject them; other dialects' verifiers do not,
-    // and bufferization asserts computing their strides), and dynamic
-    // dimensions in the ml ops whose patterns build static shapes.
+    // and bufferization asserts computing their strides).
     WalkResult walk = getOperation()->walk([](Operation *op) {
       if (Type type = findType(op, isUncountable)) {
         op->emitOpError("has ")
             << type << ", whose sizes multiply to 2^63 or more, which "
             << "cannot be bufferized";
-        return WalkResult::interrupt();
-      }
-      // Unregistered ops (--allow-unregistered-dialect) have no dialect.
-      if (!isa_and_present<MLDialect>(op->getDialect()))
-        return WalkResult::advance();
-      if (isa<ConstantOp, CumsumOp>(op) &&
-          (llvm::any_of(op->getOperandTypes(), hasDynamicShape) ||
-           llvm::any_of(op->getResultTypes(), hasDynamicShape))) {
-        op->emitOpError("has dynamic dimensions, which convert-ml-to-linalg "
-                        "does not lower for this op yet");
         return WalkResult::interrupt();
       }
       return WalkResult::advance();

@@ -30,7 +30,6 @@ from .signature import (Signature, bindings, differences, generalize, name_sizes
                         signature_of, symbolic_ints, symbolic_sizes)
 from .stages import Lowered
 from .target import Target
-from .tracing import SymbolicUnsupported
 
 logger = logging.getLogger("mljit")
 
@@ -185,9 +184,8 @@ class JitFunction:
                 if self._dynamic or self._dynamic_shapes:
                     raise
                 logger.log(logging.WARNING if self._explain else logging.INFO,
-                           "%s: compiling for exact shapes: %s%s", name,
-                           "" if isinstance(error, SymbolicUnsupported)
-                           else f"symbolic sizes failed ({type(error).__name__}) ", error)
+                           "%s: compiling for exact shapes: symbolic sizes failed (%s) %s",
+                           name, type(error).__name__, error)
             else:
                 guards = lowered.traced.guards
                 logger.log(logging.WARNING if self._explain else logging.INFO,

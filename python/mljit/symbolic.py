@@ -183,6 +183,21 @@ class Dim:
     def __truediv__(self, other):
         return int(self) / other
 
+    def __pow__(self, other):
+        """A size to a natural power stays a size (n ** 2); to a float
+        power (d ** 0.5) it is a traced float, as NumPy computes it."""
+        if isinstance(other, int) and not isinstance(other, bool) and other >= 0:
+            result = 1
+            for _ in range(other):
+                result = self * result
+            return result
+        return self._traced(other, operator.pow)
+
+    def __rpow__(self, other):
+        if isinstance(other, (float, complex)):
+            return self._traced(other, lambda size, base: base ** size)
+        return other ** int(self)
+
     def _traced(self, other, operation):
         """`operation` on this size as a traced int64, with a Python float
         or complex (which sizes do not take); NotImplemented with others."""

@@ -180,13 +180,6 @@ def _symbol_name(size: Dim) -> str | None:
     return None
 
 
-class SymbolicUnsupported(UnsupportedError):
-    """An op that does not take symbolic sizes yet met one (a dynamic
-    variant then falls back to exact shapes)."""
-
-
-# Ops convert-ml-to-linalg lowers with static shapes only.
-_NO_SYMBOLIC_SIZES = {"ml.cumsum"}
 # Ops whose result does not have their first operand's shape.
 _NOT_SAME_SHAPE = {"ml.broadcast", "ml.reshape", "ml.iota", "ml.transpose", "ml.matmul", "ml.reduce",
                    "ml.argmax", "ml.argmin", "ml.slice", "ml.concatenate", "ml.gather",
@@ -286,18 +279,8 @@ def build(op_class, *args, **kwargs) -> ir.OpView:
         op.operation.erase()
         raise _trace_error(error) from None
     operation = op.operation
-    if any(_is_dynamic(v.type) for v in list(operation.operands) + list(operation.results)):
-        try:
-            if operation.name in _NO_SYMBOLIC_SIZES:
-                raise SymbolicUnsupported(
-                    f"{_format_position(user_position())}: '{operation.name}' does not take "
-                    "symbolic sizes yet (shapes that change between calls); compile with "
-                    "dynamic=False")
-            if _is_dynamic(operation.results[0].type):
-                trace.shapes[operation.results[0]] = _result_shape(trace, op)
-        except SymbolicUnsupported:
-            operation.erase()
-            raise
+    if operation.results and _is_dynamic(operation.results[0].type):
+        trace.shapes[operation.results[0]] = _result_shape(trace, op)
     return op
 
 

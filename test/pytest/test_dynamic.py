@@ -114,18 +114,16 @@ def test_sizes_zero_and_one_get_their_own_variant():
     assert jitted(x).shape == (0, 8)
 
 
-def test_unsupported_ops_fall_back_to_exact_shapes_or_say_so():
+@pytest.mark.parametrize("axis", [0, 1, None])
+def test_cumsum_along_and_across_a_symbolic_size(axis):
     def running_total(x):
-        return np.cumsum(x, axis=0) * 2.0
+        return np.cumsum(x, axis=axis) * 2.0
 
     automatic = mljit.jit(running_total)
-    for n in (4, 5, 6):
+    for n in (4, 5, 9):
         x = _rows(n)
-        np.testing.assert_allclose(automatic(x), running_total(x), rtol=1e-6)
-    assert automatic._cache_size() == 3 and not automatic._variants
-    with pytest.raises(mljit.UnsupportedError, match="'ml.cumsum' does not take symbolic "
-                                                     "sizes yet"):
-        mljit.jit(running_total, dynamic=True)(_rows(4))
+        np.testing.assert_allclose(automatic(x), running_total(x), rtol=1e-5)
+    assert automatic._cache_size() == 2 and automatic._variants
 
 
 def heads(x, w, count=4):
@@ -395,3 +393,18 @@ def test_put_along_axis_with_symbolic_sizes():
     for n in (3, 5):
         ours, i = np.arange(n * 4.0).reshape(n, 4), np.full((n, 1), 2)
         np.testing.assert_array_equal(jitted(ours.copy(), i), f(ours.copy(), i))
+
+
+def test_powers_of_a_symbolic_size():
+    # d ** 0.5 scales attention (a traced float); n ** 2 is a size.
+    def f(x):
+        n = x.shape[0]
+        return x * (1.0 / x.shape[-1] ** 0.5), np.ones(n ** 2), 2.0 ** n
+
+    jitted = mljit.jit(f, dynamic=True)
+    for n in (2, 3, 6):
+        x = np.arange(n * (n + 3), dtype=np.float32).reshape(n, n + 3)
+        for got, want in zip(jitted(x), f(x)):
+            np.testing.assert_allclose(got, want, rtol=1e-6)
+            assert np.asarray(got).dtype == np.asarray(want).dtype
+    assert jitted._cache_size() == 1

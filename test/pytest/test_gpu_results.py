@@ -20,10 +20,10 @@ needs_gpu = pytest.mark.skipif(CHIP is None, reason=f"no usable NVIDIA GPU: {REA
 EMULATED = CHIP is None
 
 
-def gpu_jit(function):
+def gpu_jit(function, **options):
     if EMULATED:
-        return mljit.jit(function, pipeline="ml-gpu-emulation-pipeline")
-    return mljit.jit(function, device="cuda")
+        return mljit.jit(function, pipeline="ml-gpu-emulation-pipeline", **options)
+    return mljit.jit(function, device="cuda", **options)
 
 
 # Tolerances against NumPy, by the dtype computed in. Elementwise: a few ulp
@@ -255,6 +255,19 @@ def test_gpu_programs_match_numpy(name, dtype, size, rng):
     assert all(isinstance(leaf, mljit.DeviceArray) for leaf in leaves(on_device))
     compare([np.asarray(leaf) for leaf in leaves(on_device)], leaves(expected), rtol, "max",
             what=f"{name} on the device")
+
+
+@pytest.mark.parametrize("name", models.EXAMPLES)
+def test_gpu_programs_serve_every_size_with_one_variant(name, rng):
+    # Sizes read on the host, grids computed at launch (ml-gpu-map-loops).
+    jitted = gpu_jit(models.EXAMPLES[name], dynamic=True)
+    for size in (1, 2):
+        function, args = models.example(name, F32, rng, size)
+        with np.errstate(all="ignore"):
+            expected = function(*args)
+        compare(jitted(*args), expected, SUM_RTOL[np.dtype(F32)], "max",
+                what=f"{name} x{size}")
+    assert jitted._cache_size() == 1
 
 
 @needs_gpu

@@ -141,3 +141,33 @@ func.func @glue(%a: memref<8xf32>, %b: memref<8xf32>, %c: i1) -> memref<8xf32> {
   return %r : memref<8xf32>
 }
 func.func private @external(memref<8xf32>)
+
+// -----
+
+// Dynamic sizes: the kernel takes the buffers with their sizes (the memref
+// descriptors carry them); the two equal loop nests are one kernel, and a
+// fresh temporary with the caller's buffer is noalias at both calls.
+// CHECK-LABEL: func.func @dynamic
+// CHECK: %[[T:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK: call @dynamic_kernel(%{{.*}}, %{{.*}}) : (memref<?xf32, strided<[1], offset: ?>>, memref<?xf32, strided<[1], offset: ?>>) -> ()
+// CHECK: call @dynamic_kernel(%{{.*}}, %{{.*}}) : (memref<?xf32, strided<[1], offset: ?>>, memref<?xf32, strided<[1], offset: ?>>) -> ()
+// CHECK: func.func private @dynamic_kernel(%{{.*}}: memref<?xf32, strided<[1], offset: ?>>, %{{.*}}: memref<?xf32, strided<[1], offset: ?>>)
+// CHECK-SAME: ml.noalias_arguments = array<i64: 1, 6>
+// CHECK-NOT: func.func
+func.func @dynamic(%a: memref<?xf32>, %out: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %a, %c0 : memref<?xf32>
+  %t = memref.alloc(%n) : memref<?xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%a : memref<?xf32>) outs(%t : memref<?xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.addf %x, %x : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%t : memref<?xf32>) outs(%out : memref<?xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.addf %x, %x : f32
+    linalg.yield %s : f32
+  }
+  memref.dealloc %t : memref<?xf32>
+  return
+}

@@ -116,3 +116,23 @@ func.func @read_and_written(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>,
   } -> tensor<4xf32>
   return %z, %w, %v : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// Dynamic sizes: each write gets its own tensor.empty of the same sizes.
+// CHECK-LABEL: func.func @dynamic
+// CHECK-SAME: (%[[X:.*]]: tensor<?x8xf32>, %[[N:.*]]: index)
+// CHECK: %[[E1:.*]] = tensor.empty(%[[N]]) : tensor<?x8xf32>
+// CHECK: %[[F1:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[E1]] : tensor<?x8xf32>)
+// CHECK: %[[E2:.*]] = tensor.empty(%[[N]]) : tensor<?x8xf32>
+// CHECK: %[[F2:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[E2]] : tensor<?x8xf32>)
+// CHECK: linalg.add {{.*}} outs(%[[F1]] : tensor<?x8xf32>)
+// CHECK: linalg.mul {{.*}} outs(%[[F2]] : tensor<?x8xf32>)
+func.func @dynamic(%x: tensor<?x8xf32>, %n: index) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %z = arith.constant 0.0 : f32
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<?x8xf32>) -> tensor<?x8xf32>
+  %a = linalg.add ins(%x, %x : tensor<?x8xf32>, tensor<?x8xf32>) outs(%f : tensor<?x8xf32>) -> tensor<?x8xf32>
+  %b = linalg.mul ins(%x, %x : tensor<?x8xf32>, tensor<?x8xf32>) outs(%f : tensor<?x8xf32>) -> tensor<?x8xf32>
+  return %a, %b : tensor<?x8xf32>, tensor<?x8xf32>
+}

@@ -22,3 +22,15 @@ func.func @twice(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf
 func.func @distinct(%x: tensor<4xf32>, %y: tensor<4xf32>, %i: index) -> (tensor<4xf32>, tensor<4xf32>, index, index) {
   return %x, %y, %i, %i : tensor<4xf32>, tensor<4xf32>, index, index
 }
+
+// -----
+
+// A tensor of dynamic size returned twice: the copy has its type.
+// CHECK-LABEL: func.func @dynamic
+// CHECK: %[[E:.*]] = math.exp %arg0 : tensor<?x4xf32>
+// CHECK: %[[COPY:.*]] = bufferization.alloc_tensor() copy(%[[E]]) : tensor<?x4xf32>
+// CHECK: return %[[E]], %[[COPY]]
+func.func @dynamic(%x: tensor<?x4xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>) {
+  %e = math.exp %x : tensor<?x4xf32>
+  return %e, %e : tensor<?x4xf32>, tensor<?x4xf32>
+}

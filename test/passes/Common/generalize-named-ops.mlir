@@ -33,3 +33,19 @@ func.func @named(%v: tensor<16xf32>, %m: tensor<32x16xf32>, %a: tensor<16x32xf32
   %p = linalg.matmul ins(%a, %m : tensor<16x32xf32>, tensor<32x16xf32>) outs(%mf : tensor<16x16xf32>) -> tensor<16x16xf32>
   return %b, %t, %r, %p : tensor<32x16xf32>, tensor<16x32xf32>, tensor<16xf32>, tensor<16x16xf32>
 }
+
+// Dynamic sizes change nothing: a broadcast of ? rows is a generic, a
+// product of ? rows keeps its name.
+// CHECK-LABEL: func.func @dynamic
+// CHECK: linalg.generic {{.*}}ins(%{{.*}} : tensor<16xf32>) outs(%{{.*}} : tensor<?x16xf32>)
+// CHECK: %[[F:.*]] = linalg.fill
+// CHECK: linalg.matmul {{.*}}outs(%[[F]] : tensor<?x16xf32>)
+func.func @dynamic(%v: tensor<16xf32>, %a: tensor<?x32xf32>, %m: tensor<32x16xf32>, %n: index) -> (tensor<?x16xf32>, tensor<?x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e0 = tensor.empty(%n) : tensor<?x16xf32>
+  %b = linalg.broadcast ins(%v : tensor<16xf32>) outs(%e0 : tensor<?x16xf32>) dimensions = [0]
+  %e1 = tensor.empty(%n) : tensor<?x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e1 : tensor<?x16xf32>) -> tensor<?x16xf32>
+  %p = linalg.matmul ins(%a, %m : tensor<?x32xf32>, tensor<32x16xf32>) outs(%f : tensor<?x16xf32>) -> tensor<?x16xf32>
+  return %b, %p : tensor<?x16xf32>, tensor<?x16xf32>
+}

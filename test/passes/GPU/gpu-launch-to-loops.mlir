@@ -3,7 +3,8 @@
 // barrier and used after it goes through a per-thread array; workgroup
 // buffers become a buffer per block; a loop holding barriers (bounds the same
 // for every thread) runs on the host with its carried values in per-thread
-// arrays. Errors for what the emulation cannot follow.
+// arrays; the grid may be computed at run time, not the block. Errors for
+// what the emulation cannot follow.
 // RUN: ml-opt %s -pass-pipeline='builtin.module(func.func(ml-gpu-launch-to-loops))' -split-input-file -verify-diagnostics | FileCheck %s
 
 // Each thread stores its id into shared memory, then (after the barrier)
@@ -116,9 +117,33 @@ func.func @thread_dependent_loop() {
 
 // -----
 
+// A grid computed at run time (sizes read on the host): the host loops over
+// that many blocks.
+// CHECK-LABEL: func.func @run_time_grid(
+// CHECK-SAME: %[[OUT:[a-z0-9_]+]]: memref<?xindex>, %[[G:[a-z0-9_]+]]: index)
+// CHECK-NOT: gpu.
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c1
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c1
+// CHECK: scf.for %[[BX:.*]] = %{{.*}} to %[[G]]
+// CHECK: scf.for %[[T:.*]] = %{{.*}} to %c4
+// CHECK: memref.store %[[BX]], %[[OUT]]
+func.func @run_time_grid(%out: memref<?xindex>, %grid: index) {
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %grid, %gy = %c1, %gz = %c1) threads(%tx, %ty, %tz) in (%sx = %c4, %sy = %c1, %sz = %c1) {
+    %b = arith.muli %bx, %c4 : index
+    %i = arith.addi %b, %tx : index
+    memref.store %bx, %out[%i] : memref<?xindex>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
 func.func @dynamic_block(%n: index) {
   %c1 = arith.constant 1 : index
-  // expected-error @below {{'gpu.launch' op needs constant grid and block sizes to run on the host}}
+  // expected-error @below {{'gpu.launch' op needs constant block sizes to run on the host}}
   gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1) threads(%tx, %ty, %tz) in (%sx = %n, %sy = %c1, %sz = %c1) {
     gpu.terminator
   }

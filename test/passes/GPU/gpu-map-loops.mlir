@@ -6,9 +6,11 @@
 // by the inner sizes), loads the operands through their indexing maps, runs
 // the payload and stores the outputs. Reduction loops run sequentially in
 // the thread with the outputs carried by scf.for iter_args, loaded and stored
-// once per point. Ops with nothing to do are erased; ops that could not run
-// on the GPU (dynamic shapes, tensors) are errors, since nothing may be left
-// for the host to compute on device buffers.
+// once per point. Ops with nothing to do are erased. Sizes known only at run
+// time are read on the host (memref.dim), which launches
+// clamp(ceil(points / 256), 1, 2^20) blocks of 256. Ops that could not run
+// on the GPU (tensors) are errors, since nothing may be left for the host to
+// compute on device buffers.
 // RUN: ml-opt %s -pass-pipeline='builtin.module(func.func(ml-gpu-map-loops))' -split-input-file -verify-diagnostics | FileCheck %s
 
 // Elementwise over 1000 elements: 4 blocks of 256, the grid-stride step 1024.
@@ -271,25 +273,86 @@ func.func @in_kernel(%x: memref<4xf32>) {
 
 // -----
 
+// Sizes known at run time: a row sum of ? x ? reads both sizes on the
+// host; the grid covers the rows, each thread sums its row's columns.
+// CHECK-LABEL: func.func @dynamic(
+// CHECK-SAME: %[[X:[a-z0-9_]+]]: memref<?x?xf32>, %[[Y:[a-z0-9_]+]]: memref<?xf32>)
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
+// CHECK-DAG: %[[CMAX:.*]] = arith.constant 1048576 : index
+// CHECK-DAG: %[[ROWS:.*]] = memref.dim %[[X]], %c0
+// CHECK-DAG: %[[COLUMNS:.*]] = memref.dim %[[X]], %[[C1]]
+// CHECK: %[[BLOCKS:.*]] = arith.ceildivui %[[ROWS]], %[[C256]] : index
+// CHECK: %[[CAPPED:.*]] = arith.minui %[[BLOCKS]], %[[CMAX]] : index
+// CHECK: %[[GRID:.*]] = arith.maxui %[[CAPPED]], %[[C1]] : index
+// CHECK: %[[STRIDE:.*]] = arith.muli %[[GRID]], %[[C256]] : index
+// CHECK: gpu.launch blocks({{.*}}) in (%{{[a-z0-9_]+}} = %[[GRID]], %{{[a-z0-9_]+}} = %[[C1]], %{{[a-z0-9_]+}} = %[[C1]])
+// CHECK-SAME: threads({{.*}}) in (%{{[a-z0-9_]+}} = %[[C256]],
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %[[ROWS]] step %[[STRIDE]] {
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %[[COLUMNS]] step %[[C1]] iter_args(
+// CHECK: memref.load %[[X]][%[[I]], %[[J]]] : memref<?x?xf32>
+// CHECK: memref.store %{{.*}}, %[[Y]][%[[I]]] {ml.writes_every_element} : memref<?xf32>
+func.func @dynamic(%x: memref<?x?xf32>, %y: memref<?xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : memref<?x?xf32>) outs(%y : memref<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A copy of run-time size, and one of a static 4 x 3 buffer into a dynamic
+// one, whose 12 points the static input gives (one block of 256).
+// CHECK-LABEL: func.func @dynamic_copies(
+// CHECK: %[[N:.*]] = memref.dim %arg0, %c0
+// CHECK: arith.ceildivui %[[N]], %c256
+// CHECK: gpu.launch
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[N]] step
+// CHECK: memref.store {{.*}} : memref<?xf32>
+// CHECK: gpu.launch blocks({{.*}}) in (%{{[a-z0-9_]+}} = %c1,
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c12 step %c256
+// CHECK: memref.store {{.*}} : memref<?x3xf32>
+// CHECK-NOT: memref.copy
+func.func @dynamic_copies(%x: memref<?xf32>, %y: memref<?xf32>, %z: memref<4x3xf32>, %w: memref<?x3xf32>) {
+  memref.copy %x, %y : memref<?xf32> to memref<?xf32>
+  linalg.copy ins(%z : memref<4x3xf32>) outs(%w : memref<?x3xf32>)
+  return
+}
+
+// -----
+
+// A scalar the program stores (a size known at run time, from
+// tensor.from_elements) is stored by a kernel of one thread; a store in a
+// loop (the deallocation helper's flags) stays on the host.
+// CHECK-LABEL: func.func @scalar_store(
+// CHECK-SAME: %[[N:[a-z0-9_]+]]: index, %[[FLAGS:[a-z0-9_]+]]: memref<?xi8>)
+// CHECK: %[[BUFFER:.*]] = memref.alloc() : memref<i64>
+// CHECK: %[[V:.*]] = arith.index_cast %[[N]] : index to i64
+// CHECK: gpu.launch blocks({{.*}}) in (%{{[a-z0-9_]+}} = %c1{{.*}}, %{{[a-z0-9_]+}} = %c1{{.*}}, %{{[a-z0-9_]+}} = %c1{{.*}}) threads({{.*}}) in (%{{[a-z0-9_]+}} = %c1
+// CHECK-NEXT: memref.store %[[V]], %[[BUFFER]][] : memref<i64>
+// CHECK-NEXT: gpu.terminator
+// CHECK: scf.for
+// CHECK-NEXT: memref.store %{{.*}}, %[[FLAGS]]
+func.func @scalar_store(%n: index, %flags: memref<?xi8>) -> memref<i64> {
+  %buffer = memref.alloc() : memref<i64>
+  %v = arith.index_cast %n : index to i64
+  memref.store %v, %buffer[] : memref<i64>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0 : i8
+  scf.for %i = %c0 to %n step %c1 {
+    memref.store %zero, %flags[%i] : memref<?xi8>
+  }
+  return %buffer : memref<i64>
+}
+
+// -----
+
 // Errors: what cannot become a kernel would be left on the host, reading
 // device buffers.
-func.func @dynamic(%x: memref<?xf32>, %y: memref<?xf32>) {
-  // expected-error @below {{cannot run on the GPU: its shapes must be static}}
-  linalg.copy ins(%x : memref<?xf32>) outs(%y : memref<?xf32>)
-  return
-}
-
-// -----
-
-func.func @dynamic_copy(%x: memref<?xf32>, %y: memref<?xf32>, %z: memref<4xf32>) {
-  %zero = arith.constant 0.0 : f32
-  linalg.fill ins(%zero : f32) outs(%z : memref<4xf32>)
-  // expected-error @below {{cannot run on the GPU: its shapes must be static}}
-  memref.copy %x, %y : memref<?xf32> to memref<?xf32>
-  return
-}
-
-// -----
 
 func.func @tensors(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @below {{cannot run on the GPU before bufferization: its operands must be buffers}}

@@ -382,3 +382,25 @@ func.func @few_long_rows(%x: memref<2x200000xf32>, %y: memref<2xf32>) {
     }
   return
 }
+
+// -----
+
+// Dynamic sizes (a dynamic variant) are left to ml-gpu-map-loops, whose
+// general kernel reads them on the host.
+// CHECK-LABEL: func.func @dynamic
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%{{.*}} : memref<?x512xf32>) outs(%{{.*}} : memref<?xf32>)
+// LONG-LABEL: func.func @dynamic
+// LONG-NOT: gpu.launch
+// ZERO-LABEL: func.func @dynamic
+// ZERO-NOT: gpu.launch
+func.func @dynamic(%x: memref<?x512xf32>, %y: memref<?xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x : memref<?x512xf32>) outs(%y : memref<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -190,3 +190,18 @@ func.func @size_of_booleans(%x: tensor<?x2xi1>) -> index {
   %n = tensor.dim %x, %c0 : tensor<?x2xi1>
   return %n : index
 }
+
+// cumsum along a symbolic axis: the loop runs to the size read from the
+// input, over slabs of the symbolic other sizes.
+// CHECK-LABEL: func.func @cumsum(
+// CHECK-SAME: %[[X:.*]]: tensor<?x?xf32>)
+// CHECK-DAG: %[[ROWS:.*]] = tensor.dim %[[X]], %c0
+// CHECK-DAG: %[[COLUMNS:.*]] = tensor.dim %[[X]], %c1
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%[[ROWS]], %[[COLUMNS]]) : tensor<?x?xf32>
+// CHECK: scf.for %[[I:.*]] = %c1 to %[[ROWS]] step %c1 iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<?x?xf32>)
+// CHECK: tensor.extract_slice %[[ACC]][%{{.*}}, 0] [1, %[[COLUMNS]]] [1, 1] : tensor<?x?xf32> to tensor<1x?xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %[[ACC]][%[[I]], 0] [1, %[[COLUMNS]]] [1, 1]
+func.func @cumsum(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %0 = ml.cumsum %x axis = 0 : tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}

@@ -1,15 +1,6 @@
 // What convert-ml-to-linalg rejects.
 // RUN: ml-opt %s -convert-ml-to-linalg -split-input-file -verify-diagnostics
 
-// Ops whose patterns build static shapes say so.
-func.func @dynamic(%a: tensor<?x4xf32>) -> tensor<?x4xf32> {
-  // expected-error @+1 {{'ml.cumsum' op has dynamic dimensions, which convert-ml-to-linalg does not lower for this op yet}}
-  %0 = ml.cumsum %a axis = 0 : tensor<?x4xf32>
-  return %0 : tensor<?x4xf32>
-}
-
-// -----
-
 // Sizes multiplying to 2^63 or more made bufferization assert; the checks
 // cover every op and function signature, not only ml ops.
 // expected-error @+1 {{'func.func' op has 'tensor<64x9223372036854775807xf32>', whose sizes multiply to 2^63 or more, which cannot be bufferized}}

@@ -20,6 +20,6 @@ if len(sys.argv) > 2:
 else:
     function = mljit_loader.load(sys.argv[1])
     print("function", function.__name__)
-    print("inputs", [(s, d.name) for s, d in function._inputs])
+    print("inputs", [(s, d.name) for s, d, _ in function._inputs])
     result = function(x, b)
 print("result", " ".join(f"{v:.4f}" for v in result.ravel()))
