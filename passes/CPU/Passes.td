@@ -24,9 +24,8 @@ def TileAndFuse : Pass<"ml-tile-and-fuse", "::mlir::func::FuncOp"> {
     row loop to unroll, which keeps the machine code (and its compile time)
     small. Chains smaller than `min-elements` are left alone. A dynamic
     outer dimension (with static inner ones, rows of at least
-    `tile-elements`) is tiled the same way, the tile size computed at run
-    time (`affine.min`/`affine.max`, whose constant bound keeps the tile's
-    buffers small enough for the stack).
+    `tile-elements`) gets a row per tile, as a static one would: the tiles
+    are static, only their number is known at run time.
 
     Example: softmax's final division over `tensor<4096x1024xf32>` becomes an
     `scf.forall` over rows, each computing its row's max, sum of

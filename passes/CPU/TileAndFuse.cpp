@@ -75,8 +75,8 @@ struct TileAndFuse : ml::impl::TileAndFuseBase<TileAndFuse> {
 
   /// Rows of the outer parallel dimension per tile: about `tileElements`
   /// iterations, and at least two tiles per thread when there is room. A
-  /// dynamic outer dimension (with static inner ones) gets the same size
-  /// computed at run time, built at the rewriter's insertion point.
+  /// dynamic outer dimension (with static inner ones) of rows at least that
+  /// long gets a row per tile.
   std::optional<OpFoldResult> outerTileSize(RewriterBase &rewriter,
                                             linalg::LinalgOp op) {
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -85,33 +85,19 @@ struct TileAndFuse : ml::impl::TileAndFuseBase<TileAndFuse> {
         op.getIteratorTypesArray().front() != utils::IteratorType::parallel)
       return std::nullopt;
     int64_t inner = std::max<int64_t>(elementCount(ArrayRef(ranges).drop_front()), 1);
-    int64_t rows = std::max<int64_t>(tileElements / inner, 1);
     if (ShapedType::isDynamic(ranges.front())) {
       // Rows narrower than a tile: as many rows as a tile holds would reach
       // min-elements only for thousands of rows; left whole, as a small
       // static chain is (a parallel loop costs compile time at every chain).
       if (inner < tileElements)
         return std::nullopt;
-      // min(max(ceil(n / 2 threads), 1), rows) in affine ops: the outer
-      // min bounds it by a constant, which ml-promote-small-buffers reads
-      // to put the tile's buffers on the stack.
-      Location loc = op.getLoc();
-      OpFoldResult outer = op.createLoopRanges(rewriter, loc).front().size;
-      AffineExpr n = rewriter.getAffineSymbolExpr(0);
-      OpFoldResult perThread = affine::makeComposedFoldedAffineMax(
-          rewriter, loc,
-          AffineMap::get(0, 1, {n.ceilDiv(2 * threads),
-                                rewriter.getAffineConstantExpr(1)},
-                         rewriter.getContext()),
-          {outer});
-      return affine::makeComposedFoldedAffineMin(
-          rewriter, loc,
-          AffineMap::get(0, 1, {n, rewriter.getAffineConstantExpr(rows)},
-                         rewriter.getContext()),
-          {perThread});
+      // Such rows are a tile each (rows is 1), as for a static count: the
+      // tiles are static and only their number is known at run time.
+      return OpFoldResult(rewriter.getIndexAttr(1));
     }
     if (elementCount(ranges) < minElements || ranges.front() < 2)
       return std::nullopt;
+    int64_t rows = std::max<int64_t>(tileElements / inner, 1);
     int64_t perThread = (ranges.front() + 2 * threads - 1) / (2 * threads);
     return OpFoldResult(
         rewriter.getIndexAttr(std::max<int64_t>(std::min(rows, perThread), 1)));

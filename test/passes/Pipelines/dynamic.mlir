@@ -1,15 +1,14 @@
 // A function of dynamic size through the CPU pipeline: the result is
-// computed in the caller's buffer (no copy), in tiles of rows computed at
-// run time, down to the LLVM dialect.
+// computed in the caller's buffer (no copy), a row per tile over a number of
+// rows read at run time, down to the LLVM dialect.
 // RUN: ml-opt %s --ml-cpu-to-linalg --ml-cpu-bufferize | FileCheck %s
 // RUN: ml-opt %s --ml-cpu-pipeline | FileCheck %s --check-prefix=LLVM
 
 // CHECK-LABEL: func.func @scaled_tanh
 // CHECK-SAME: (%[[X:.*]]: memref<?x1024xf32>, %[[OUT:.*]]: memref<?x1024xf32>)
 // CHECK: %[[N:.*]] = memref.dim %[[X]], %c0
-// CHECK: scf.forall (%[[I:.*]]) = (0) to (%[[N]]) step
-// CHECK: %[[ROWS:.*]] = affine.min
-// CHECK: memref.subview %[[OUT]][%[[I]], 0] [%[[ROWS]], 1024] [1, 1]
+// CHECK: scf.forall (%[[I:.*]]) in (%[[N]])
+// CHECK: memref.subview %[[OUT]][%[[I]], 0] [1, 1024] [1, 1]
 // CHECK: math.tanh
 // CHECK-NOT: memref.copy
 // CHECK-NOT: memref.alloc
