@@ -122,9 +122,33 @@ class Executable:
 
     def _kernel_for(self, inputs: Sequence):
         """The Kernel of these inputs' sizes (a dynamic variant)."""
-        sizes = tuple(int(inputs[position]) if axis is None
-                      else np.shape(inputs[position])[axis]
-                      for position, axis in self._symbols.values())
+        return self.kernel_of_sizes(tuple(int(inputs[position]) if axis is None
+                                          else np.shape(inputs[position])[axis]
+                                          for position, axis in self._symbols.values()))
+
+    @property
+    def symbol_names(self) -> list:
+        """The symbols of a dynamic variant, in the order of its sizes."""
+        return list(self._symbols)
+
+    def sizes_of(self, args: Sequence) -> tuple | None:
+        """The symbols' sizes in positional array arguments `args` (None
+        where a symbol is an int argument's, or `args` are not such arrays)."""
+        try:
+            return tuple(args[position].shape[axis]
+                         for position, axis in self._symbols.values())
+        except (AttributeError, IndexError, TypeError):
+            return None
+
+    def try_call_sized(self, sizes: tuple, args: Sequence) -> Any:
+        """try_call of a dynamic variant for the symbols' `sizes`."""
+        result = self.kernel_of_sizes(sizes).try_call(args)
+        if self._gpu and result is not NotImplemented:
+            cuda.check(_native.runtime_library)
+        return result
+
+    def kernel_of_sizes(self, sizes: tuple):
+        """The Kernel for these sizes of the symbols (in `_symbols` order)."""
         kernel = self._kernels.get(sizes)
         if kernel is None:
             if len(self._kernels) >= _KERNELS_KEPT:

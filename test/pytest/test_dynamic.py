@@ -408,3 +408,21 @@ def test_powers_of_a_symbolic_size():
             np.testing.assert_allclose(got, want, rtol=1e-6)
             assert np.asarray(got).dtype == np.asarray(want).dtype
     assert jitted._cache_size() == 1
+
+
+def test_calls_of_a_variant_take_the_c_path_and_keep_its_guards():
+    # Positional arrays call a variant's kernel for their sizes from C (its
+    # guards checked once per set of sizes); a call breaking a guard, or of
+    # another dtype, takes the general path and compiles for it.
+    def f(x):
+        return x * 2 if x.shape[0] > 4 else x - 1
+
+    jitted = mljit.jit(f, dynamic=True)
+    for n in (6, 7, 3, 8, 2, 9, 3, 6):  # never 10, the width (dynamic=True would tie them)
+        x = np.arange(n * 10.0).reshape(n, 10)
+        np.testing.assert_array_equal(jitted(x), f(x))
+    assert jitted._cache_size() == 2
+    assert jitted._try_last_signature.__name__ == "_variant_try_call"
+    x = np.arange(50, dtype=np.float32).reshape(5, 10)
+    assert jitted(x).dtype == np.float32
+    assert jitted._cache_size() == 3
