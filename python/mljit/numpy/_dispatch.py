@@ -315,10 +315,17 @@ def _unary(function, numpy_operator):
     return method
 
 
-def _known_method(name, function):
-    """A method that NumPy runs itself on known values."""
+def _numpy_method(name):
+    """ndarray's method `name` as a function of the array and its arguments."""
     def numpy_method(a, *rest, **kw):
         return getattr(a, name)(*rest, **kw)
+
+    return numpy_method
+
+
+def _known_method(name, function):
+    """A method that NumPy runs itself on known values."""
+    numpy_method = _numpy_method(name)
 
     def method(self, *args, **kwargs):
         known = _computed_by_numpy(numpy_method, (self,) + args, kwargs)
@@ -335,14 +342,19 @@ def _known_method(name, function):
 
 
 def _new_array_method(name, function):
-    def numpy_method(a, *rest, **kw):
-        return getattr(a, name)(*rest, **kw)
+    numpy_method = _numpy_method(name)
 
     def method(self, *args, **kwargs):
         return _layouts.follow(_new_array(function(self, *args, **kwargs), (self,) + args),
                                numpy_method, (self,) + args, kwargs)
 
     return method
+
+
+def _getitem(self, key):
+    """x[key]; advanced indexing makes a new array, which NumPy lays out
+    by the index."""
+    return _layouts.follow(_indexing.getitem(self, key), operator.getitem, (self, key))
 
 
 def _reshape_method(self, *shape, order="C", copy=None):
@@ -455,7 +467,7 @@ def install_tracer_methods():
     Tracer.__pos__ = _unary(ufunc[_np.positive], operator.pos)
     Tracer.__abs__ = _unary(ufunc[_np.absolute], operator.abs)
     Tracer.__invert__ = _unary(ufunc[_np.invert], operator.invert)
-    Tracer.__getitem__ = _layouts.getitem
+    Tracer.__getitem__ = _getitem
     Tracer.__setitem__ = _indexing.setitem
     Tracer.fill = _fill
     Tracer.T = property(lambda self: _shapes.transpose(self))

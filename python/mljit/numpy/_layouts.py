@@ -14,8 +14,6 @@ shapes and strides, and its strides are the answer.
 
 from __future__ import annotations
 
-import operator
-
 import numpy as _np
 from numpy.lib.stride_tricks import as_strided
 
@@ -56,12 +54,6 @@ def follow(result, function, args: tuple, kwargs: dict | None = None):
             array._layout = _Made(function, args, kwargs or {},
                                   index if results is result else None)
     return result
-
-
-def getitem(x: Tracer, key):
-    """x[key] as NumPy lays it out (advanced indexing makes new arrays)."""
-    from . import _indexing
-    return follow(_indexing.getitem(x, key), operator.getitem, (x, key))
 
 
 class _Made:
@@ -109,7 +101,7 @@ def _asks_order(value) -> bool:
 
 
 def _stand_in(x: Tracer) -> _np.ndarray:
-    from . import _views
+    from . import _views  # which reads strides_of: imported when first needed
     return _views.layout(x)
 
 
