@@ -154,6 +154,22 @@ def run_worker(system: str, names: list) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def best_of_rounds(systems: list, names: list, rounds: int) -> dict:
+    """{(system, workload): its entry with the best median and first call
+    of `rounds` rounds, each system in its own process in turn}."""
+    best: dict = {}
+    for round_number in range(rounds):
+        for system in systems:
+            print(f"round {round_number + 1}/{rounds}: {system}", file=sys.stderr)
+            for name, entry in run_worker(system, names).items():
+                current = best.setdefault((system, name), dict(entry))
+                if entry["median"] < current["median"]:
+                    current["median"] = entry["median"]
+                if "first_call" in entry:
+                    current["first_call"] = min(current.get("first_call", 1e9), entry["first_call"])
+    return best
+
+
 def format_time(seconds) -> str:
     if seconds is None:
         return "—"
@@ -177,16 +193,7 @@ def main():
         return
 
     systems = [s for s in options.systems.split(",") if s == "numpy" or available(s)]
-    best: dict = {}
-    for round_number in range(options.rounds):
-        for system in systems:
-            print(f"round {round_number + 1}/{options.rounds}: {system}", file=sys.stderr)
-            for name, entry in run_worker(system, names).items():
-                current = best.setdefault((system, name), dict(entry))
-                if entry["median"] < current["median"]:
-                    current["median"] = entry["median"]
-                if "first_call" in entry:
-                    current["first_call"] = min(current.get("first_call", 1e9), entry["first_call"])
+    best = best_of_rounds(systems, names, options.rounds)
 
     def median(system, name):
         entry = best.get((system, name))

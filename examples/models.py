@@ -160,8 +160,59 @@ def _gpt2_layers(x, wte, blocks, ln_f, heads, xp=np):
     return x @ wte.T
 
 
-def rms_norm(x, weight, eps=1e-6):
-    return x / np.sqrt(np.mean(x * x, axis=-1, keepdims=True) + eps) * weight
+def gpt2_decode_step(x, wte, blocks, caches, ln_f, heads, xp=np):
+    """One generated token of `gpt2` with a KV cache, as NumPy ports write
+    it: `x` (1, d) is the new token's embedding, `caches[i]` the keys and
+    values (t, d) of the earlier tokens at layer i, which the token's own
+    key and value join (np.concatenate) before it attends over them."""
+    for block, (cached_keys, cached_values) in zip(blocks, caches):
+        h = layer_norm(x, block["ln1_g"], block["ln1_b"], xp=xp)
+        q, k, v = xp.split(h @ block["attn_w"] + block["attn_b"], 3, axis=-1)
+        keys = xp.concatenate([cached_keys, k])
+        values = xp.concatenate([cached_values, v])
+        outputs = []
+        for qh, kh, vh in zip(xp.split(q, heads, axis=-1), xp.split(keys, heads, axis=-1),
+                              xp.split(values, heads, axis=-1)):
+            scores = qh @ kh.T / np.sqrt(qh.shape[-1])
+            outputs.append(softmax(scores, xp=xp) @ vh)
+        x = x + xp.hstack(outputs) @ block["proj_w"] + block["proj_b"]
+        h = layer_norm(x, block["ln2_g"], block["ln2_b"], xp=xp)
+        x = (x + gelu_float64(h @ block["fc_w"] + block["fc_b"], xp) @ block["out_w"]
+             + block["out_b"])
+    return layer_norm(x, ln_f["g"], ln_f["b"], xp=xp) @ wte.T
+
+
+def rms_norm(x, weight, eps=1e-6, xp=np):
+    return x / xp.sqrt(xp.mean(x * x, axis=-1, keepdims=True) + eps) * weight
+
+
+def rotate_half(x, cos, sin, xp=np):
+    """Rotary position embeddings in the rotate-half form (Llama's ports)."""
+    half = x.shape[-1] // 2
+    rotated = xp.concatenate([-x[..., half:], x[..., :half]], axis=-1)
+    return x * cos + rotated * sin
+
+
+def llama_block(x, p, cos, sin, heads, kv_heads, xp=np):
+    """A Llama-style block as NumPy ports write it: RMSNorm, rotary
+    embeddings, grouped-query attention (each key/value head serves
+    heads // kv_heads query heads: np.repeat), a causal mask and a SwiGLU
+    MLP."""
+    t, d = x.shape
+    size = d // heads
+    h = rms_norm(x, p["norm1"], xp=xp)
+    q = (h @ p["wq"]).reshape(t, heads, size).transpose(1, 0, 2)
+    k = (h @ p["wk"]).reshape(t, kv_heads, size).transpose(1, 0, 2)
+    v = (h @ p["wv"]).reshape(t, kv_heads, size).transpose(1, 0, 2)
+    q, k = rotate_half(q, cos, sin, xp), rotate_half(k, cos, sin, xp)
+    k = xp.repeat(k, heads // kv_heads, axis=0)
+    v = xp.repeat(v, heads // kv_heads, axis=0)
+    scores = q @ k.transpose(0, 2, 1) / math.sqrt(size)
+    scores = xp.where(xp.tri(t, dtype=bool), scores, -xp.inf)
+    x = x + (softmax(scores, xp=xp) @ v).transpose(1, 0, 2).reshape(t, d) @ p["wo"]
+    h = rms_norm(x, p["norm2"], xp=xp)
+    gate = h @ p["w1"]
+    return x + (gate / (1 + xp.exp(-gate)) * (h @ p["w3"])) @ p["w2"]
 
 
 class Decoder:
@@ -307,8 +358,65 @@ WORKLOADS = {
 }
 
 
+# Model forwards as NumPy model code writes them (bench/forwards.py), with
+# their sizes bound: GPT-2 small's blocks (12 layers, d=768, 12 heads; a
+# 1024-token vocabulary) over 8 and 128 tokens, and for one token attending
+# to a KV cache of 127; a Llama-style block (d=1024, 16 heads sharing 4
+# key/value heads, SwiGLU of 2816) over 128 tokens.
+GPT2_SMALL = {"layers": 12, "width": 768, "heads": 12, "vocabulary": 1024}
+LLAMA = {"width": 1024, "heads": 16, "kv_heads": 4, "hidden": 2816, "tokens": 128}
+
+
+def gpt2_small(ids, wte, wpe, blocks, ln_f, xp=np):
+    return gpt2(ids, wte, wpe, blocks, ln_f, GPT2_SMALL["heads"], xp)
+
+
+def gpt2_small_decode_step(x, wte, blocks, caches, ln_f, xp=np):
+    return gpt2_decode_step(x, wte, blocks, caches, ln_f, GPT2_SMALL["heads"], xp)
+
+
+def llama(x, p, cos, sin, xp=np):
+    return llama_block(x, p, cos, sin, LLAMA["heads"], LLAMA["kv_heads"], xp)
+
+
+MODEL_WORKLOADS = {
+    "gpt2_small_8": gpt2_small,
+    "gpt2_small_128": gpt2_small,
+    "gpt2_small_decode": gpt2_small_decode_step,
+    "llama_block_128": llama,
+}
+
+
+def _model_workload(name, rng):
+    d, vocabulary = GPT2_SMALL["width"], GPT2_SMALL["vocabulary"]
+    if name.startswith("gpt2_small"):
+        blocks = [gpt2_block_params(rng, d, 0.02) for _ in range(GPT2_SMALL["layers"])]
+        wte = normal(rng, (vocabulary, d), 0.02)
+        ln_f = {"g": np.ones(d, np.float32), "b": np.zeros(d, np.float32)}
+        if name == "gpt2_small_decode":
+            caches = [(normal(rng, (127, d)), normal(rng, (127, d))) for _ in blocks]
+            return (normal(rng, (1, d), 0.1), wte, blocks, caches, ln_f)
+        tokens = int(name.rsplit("_", 1)[1])
+        wpe = normal(rng, (1024, d), 0.01)
+        return (rng.integers(0, vocabulary, tokens), wte, wpe, blocks, ln_f)
+    d, hidden, t = LLAMA["width"], LLAMA["hidden"], LLAMA["tokens"]
+    size = d // LLAMA["heads"]
+    kv = LLAMA["kv_heads"] * size
+    p = {"norm1": np.ones(d, np.float32), "norm2": np.ones(d, np.float32),
+         "wq": normal(rng, (d, d), d ** -0.5), "wk": normal(rng, (d, kv), d ** -0.5),
+         "wv": normal(rng, (d, kv), d ** -0.5), "wo": normal(rng, (d, d), d ** -0.5),
+         "w1": normal(rng, (d, hidden), d ** -0.5), "w3": normal(rng, (d, hidden), d ** -0.5),
+         "w2": normal(rng, (hidden, d), hidden ** -0.5)}
+    angles = np.outer(np.arange(t), 10000.0 ** (-np.arange(0, size, 2) / size))
+    angles = np.concatenate([angles, angles], axis=-1).astype(np.float32)
+    return (normal(rng, (t, d)), p, np.cos(angles), np.sin(angles))
+
+
 def workload(name, rng):
-    """(program, args) of WORKLOADS[name] at the benchmarks' sizes, float32."""
+    """(program, args) of WORKLOADS[name] (or MODEL_WORKLOADS[name]) at the
+    benchmarks' sizes, float32."""
+    if name in MODEL_WORKLOADS:
+        return MODEL_WORKLOADS[name], _model_workload(name, rng)
     if name in ("gelu", "softmax"):
         args = (normal(rng, (4096, 1024)),)
     elif name == "layer_norm":

@@ -7,8 +7,9 @@ import pytest
 
 import mljit
 from checks import assert_same
-from models import (causal_attention, gelu_float64, gpt2, gpt2_block_params, layer_norm,
-                    mlp_relu, normal, softmax, transformer_block_fused_qkv)
+from models import (causal_attention, gelu_float64, gpt2, gpt2_block_params, gpt2_decode_step,
+                    layer_norm, llama_block, mlp_relu, normal, softmax,
+                    transformer_block_fused_qkv)
 
 F32 = np.float32
 
@@ -108,3 +109,26 @@ def test_gpt2_forward(rng):
     ln_f = {"g": normal(rng, (d,)), "b": normal(rng, (d,), 0.1)}
     ids = rng.integers(0, vocab, 9)
     check(gpt2, ids, wte, wpe, blocks, ln_f, heads=heads, rtol=2e-4, atol=2e-4)
+
+
+def test_gpt2_decode_step_over_a_kv_cache(rng):
+    vocab, d, heads, cached = 40, 24, 3, 7
+    blocks = [gpt2_block_params(rng, d, 0.2) for _ in range(2)]
+    caches = [(normal(rng, (cached, d)), normal(rng, (cached, d))) for _ in blocks]
+    ln_f = {"g": normal(rng, (d,)), "b": normal(rng, (d,), 0.1)}
+    check(gpt2_decode_step, normal(rng, (1, d), 0.5), normal(rng, (vocab, d), 0.5), blocks,
+          caches, ln_f, heads=heads, rtol=2e-4, atol=2e-4)
+
+
+def test_llama_block_with_grouped_heads_and_rotary_embeddings(rng):
+    t, d, hidden = 11, 32, 40
+    size = d // 8
+    p = {"norm1": 1 + normal(rng, (d,), 0.1), "norm2": 1 + normal(rng, (d,), 0.1),
+         "wq": normal(rng, (d, d), 0.2), "wk": normal(rng, (d, 2 * size), 0.2),
+         "wv": normal(rng, (d, 2 * size), 0.2), "wo": normal(rng, (d, d), 0.2),
+         "w1": normal(rng, (d, hidden), 0.2), "w3": normal(rng, (d, hidden), 0.2),
+         "w2": normal(rng, (hidden, d), 0.2)}
+    angles = np.outer(np.arange(t), 0.3 ** np.arange(size // 2))
+    angles = np.concatenate([angles, angles], axis=-1).astype(F32)
+    check(llama_block, normal(rng, (t, d)), p, np.cos(angles), np.sin(angles), heads=8,
+          kv_heads=2, rtol=1e-4, atol=1e-4)
