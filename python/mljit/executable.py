@@ -140,6 +140,11 @@ class Executable:
         except (AttributeError, IndexError, TypeError):
             return None
 
+    def has_kernel(self, sizes: tuple) -> bool:
+        """Whether a Kernel for these sizes of the symbols exists (callers
+        make one only for sizes the variant's guards accept)."""
+        return sizes in self._kernels
+
     def try_call_sized(self, sizes: tuple, args: Sequence) -> Any:
         """try_call of a dynamic variant for the symbols' `sizes`."""
         result = self.kernel_of_sizes(sizes).try_call(args)

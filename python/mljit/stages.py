@@ -19,9 +19,6 @@ from .signature import Signature
 from .target import Target
 from .tracing import TracedFunction
 
-# Sets of sizes whose guards a dynamic variant's try_call has checked, kept.
-_SIZES_KEPT = 1024
-
 logger = logging.getLogger("mljit")
 
 
@@ -97,22 +94,19 @@ class Compiled:
         self.try_call = self._executable.try_call
         if isinstance(self._executable, Executable) and self._executable.kernel is None:
             self.try_call = self._variant_try_call
-            self._sizes_guarded: set = set()
 
     def _variant_try_call(self, args) -> Any:
         """A dynamic variant's try_call: the arrays' sizes bind its symbols,
-        its guards must hold for them (checked once per set of sizes), and
-        the Kernel for those sizes checks every shape and dtype in C."""
+        its guards must hold for them (checked where no Kernel exists for
+        those sizes yet: one is made only for sizes the variant serves), and
+        the Kernel checks every shape and dtype in C."""
         sizes = self._executable.sizes_of(args)
         if sizes is None:
             return NotImplemented
-        if sizes not in self._sizes_guarded:
+        if not self._executable.has_kernel(sizes):
             bound = dict(zip(self._executable.symbol_names, sizes))
             if not all(guard.holds(bound) for guard in self.lowered.traced.guards):
                 return NotImplemented
-            if len(self._sizes_guarded) >= _SIZES_KEPT:
-                self._sizes_guarded.clear()
-            self._sizes_guarded.add(sizes)
         return self._executable.try_call_sized(sizes, args)
 
     @property
