@@ -240,12 +240,13 @@ def host_cpu() -> str:
 # Another miscompile there: X86CompressEVEX folds vpmov*2m + kmov into
 # vmovmskps even where the mask register is read again
 # (llvm/llvm-project#198197, fixed upstream by #198220, not in 22.1.8), so a
-# result depends on leftover register contents. Without AVX-512DQ and BW (no
-# vpmov*2m) LLVM 22 crashes and without AVX-512VL it miscompiles int8 ->
-# float16, so AVX-512 is off altogether: right answers first, though GELU and
-# softmax take about a quarter longer (README, Speed). Drop "-avx512f" with
-# LLVM wheels that have the fix.
-WORKAROUNDS = ("+prefer-no-gather", "-avx512f")
+# result depends on leftover register contents. It folds only the 128- and
+# 256-bit forms of vpmov*2m, which need AVX-512VL: without VL, AVX-512 code
+# keeps its 512-bit vectors and masks, and nothing is left for the fold
+# (test_llvm_workarounds.py). (Without AVX-512DQ and BW, no vpmov*2m at all,
+# LLVM 22 crashes; without AVX-512 altogether, GELU and softmax take about
+# 1.7 times as long.) Drop "-avx512vl" with LLVM wheels that have the fix.
+WORKAROUNDS = ("+prefer-no-gather", "-avx512vl")
 
 # LLVM command-line options, set in the LLVM the ExecutionEngine optimizes
 # with once per process, when this module is imported: they hold for every

@@ -1,9 +1,12 @@
 """Programs LLVM 22 (the xtc 22.1.8 wheels) crashed or miscompiled on, kept
 working by compiler.WORKAROUNDS and compiler.LLVM_OPTIONS."""
 
+import os
 import subprocess
 import sys
 import textwrap
+
+import llvm
 
 from mljit import _native, compiler
 
@@ -76,3 +79,53 @@ def test_llvm_knows_the_options_set():
     for name, value in compiler.LLVM_OPTIONS:
         assert _native.capi.mljitSetLLVMOption(name.encode(), value.encode()), name
     assert not _native.capi.mljitSetLLVMOption(b"mljit-no-such-option", b"1")
+
+
+# A loop whose comparison's mask (a k register) is both read as bits and
+# used as the next iteration's select mask. LLVM 22's X86CompressEVEX folds
+# vpmovd2m + kmov into vmovmskps and erases the vpmovd2m although the mask
+# is read again (llvm/llvm-project#198197): the select then sees a stale
+# mask. It folds only the 128- and 256-bit forms, which need AVX-512VL; the
+# 512-bit form compiled without VL is kept.
+_MASK_READ_AGAIN = """
+define i32 @f(ptr %in, ptr %out, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [0, %entry], [%next, %loop]
+  %mask = phi <4 x i1> [zeroinitializer, %entry], [%negative, %loop]
+  %product = phi i32 [1, %entry], [%product.next, %loop]
+  %from = getelementptr <4 x i32>, ptr %in, i64 %i
+  %v = load <4 x i32>, ptr %from
+  %f = sitofp <4 x i32> %v to <4 x float>
+  %kept = select <4 x i1> %mask, <4 x float> %f, <4 x float> zeroinitializer
+  %to = getelementptr <4 x float>, ptr %out, i64 %i
+  store <4 x float> %kept, ptr %to
+  %negative = icmp slt <4 x i32> %v, zeroinitializer
+  %bits = bitcast <4 x i1> %negative to i4
+  %wide = zext i4 %bits to i32
+  %product.next = mul i32 %product, %wide
+  %next = add i64 %i, 1
+  %done = icmp eq i64 %next, %n
+  br i1 %done, label %exit, label %loop
+exit:
+  ret i32 %product.next
+}
+"""
+
+
+def _x86_assembly(ir: str, features: str) -> str:
+    llc = os.path.join(llvm.__path__[0], "bin", "llc")
+    return subprocess.run([llc, "-O3", "-mtriple=x86_64-linux-gnu", "-mcpu=znver4",
+                           f"-mattr={features}", "-o", "-"], input=ir, text=True,
+                          capture_output=True, check=True).stdout
+
+
+def test_the_mask_of_each_iteration_is_set_with_the_workarounds():
+    assert "vpmovd2m" in _x86_assembly(_MASK_READ_AGAIN, ",".join(compiler.WORKAROUNDS))
+
+
+def test_llvm_still_erases_a_mask_read_again_without_them():
+    # Fails once the LLVM wheels have the fix: then AVX-512VL can come back
+    # (compiler.WORKAROUNDS).
+    assert "vpmovd2m" not in _x86_assembly(_MASK_READ_AGAIN, "+prefer-no-gather")
