@@ -25,20 +25,33 @@ using namespace mlir;
 
 namespace {
 
-/// The element type of a product the runtime can compute, or null.
-Type blasElementType(linalg::LinalgOp op) {
-  if (!op.hasPureBufferSemantics())
-    return {};
-  Type elementType;
+/// The element types of a product's operands (A, B, C) if the runtime
+/// computes it: one of f32 or f64 throughout, or a 2-D f64 product of an
+/// f32 B (mljit_gemm_f64_f32: a weight read as stored, see
+/// ml-fold-casts-into-products).
+std::optional<SmallVector<Type, 3>> runtimeTypes(linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics() || op->getNumOperands() != 3)
+    return std::nullopt;
+  SmallVector<Type, 3> types;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
     if (!type)
-      return {};
-    if (elementType && type.getElementType() != elementType)
-      return {};
-    elementType = type.getElementType();
+      return std::nullopt;
+    types.push_back(type.getElementType());
   }
-  return elementType.isF32() || elementType.isF64() ? elementType : Type();
+  bool same = types[0] == types[1] && types[1] == types[2];
+  if (same && (types[0].isF32() || types[0].isF64()))
+    return types;
+  bool mixed = types[0].isF64() && types[1].isF32() && types[2].isF64() &&
+               isa<linalg::MatmulOp>(op);
+  return mixed ? std::optional(types) : std::nullopt;
+}
+
+/// The runtime function's name suffix for `types`: f32, f64 or f64_f32.
+std::string suffix(ArrayRef<Type> types) {
+  auto name = [](Type type) { return type.isF32() ? "f32" : "f64"; };
+  return types[0] == types[1] ? name(types[0])
+                              : std::string(name(types[0])) + "_" + name(types[1]);
 }
 
 bool hasDefaultMaps(Operation *op) {
@@ -105,7 +118,7 @@ struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
     SmallVector<linalg::LinalgOp> products;
     module.walk([&](linalg::LinalgOp op) {
       std::optional<int64_t> count = flops(op);
-      if ((hasDefaultMaps(op) || readsRhsTransposed(op)) && blasElementType(op) &&
+      if ((hasDefaultMaps(op) || readsRhsTransposed(op)) && runtimeTypes(op) &&
           (!count || *count >= minFlops))
         products.push_back(op);
     });
@@ -147,16 +160,18 @@ struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
 
   void replaceWithCall(ModuleOp module, linalg::LinalgOp op) {
     MLIRContext *ctx = &getContext();
-    Type elementType = blasElementType(op);
+    SmallVector<Type, 3> types = *runtimeTypes(op);
     bool batched = isa<linalg::BatchMatmulOp>(op);
-    std::string name = std::string(batched ? "mljit_batch_gemm_" : "mljit_gemm_") +
-                       (elementType.isF32() ? "f32" : "f64");
+    std::string name =
+        std::string(batched ? "mljit_batch_gemm_" : "mljit_gemm_") + suffix(types);
     // Any strided layout: the runtime reads sizes and strides at run time.
     int64_t rank = batched ? 3 : 2;
     SmallVector<int64_t> dynamic(rank, ShapedType::kDynamic);
     auto layout = StridedLayoutAttr::get(ctx, ShapedType::kDynamic, dynamic);
-    auto operandType = MemRefType::get(dynamic, elementType, layout);
-    SmallVector<Type> operandTypes(3, operandType);
+    SmallVector<Type> operandTypes;
+    for (Type type : types)
+      operandTypes.push_back(MemRefType::get(dynamic, type, layout));
+    Type elementType = types[2];
     operandTypes.push_back(elementType); // beta: C = A @ B + beta * C
 
     auto callee = module.lookupSymbol<func::FuncOp>(name);
@@ -177,8 +192,8 @@ struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
             builder, op.getLoc(), operand,
             AffineMapAttr::get(AffineMap::getPermutationMap(
                 ArrayRef<unsigned>{1, 0}, ctx)));
-      operands.push_back(
-          memref::CastOp::create(builder, op.getLoc(), operandType, operand));
+      operands.push_back(memref::CastOp::create(
+          builder, op.getLoc(), operandTypes[use.getOperandNumber()], operand));
     }
     operands.push_back(arith::ConstantOp::create(
         builder, op.getLoc(), builder.getFloatAttr(elementType, fill ? 0 : 1)));

@@ -47,6 +47,44 @@ def TileAndFuse : Pass<"ml-tile-and-fuse", "::mlir::func::FuncOp"> {
   ];
 }
 
+def FoldCastsIntoProducts : Pass<"ml-fold-casts-into-products",
+                                  "::mlir::func::FuncOp"> {
+  let summary = "Let float64 products of a few rows read a float32 weight "
+                "as stored";
+  let description = [{
+    A `linalg.matmul` on tensors of float64 whose right operand is a
+    float32 -> float64 cast of its own (an elementwise `arith.extf`, possibly
+    transposing) and whose left operand has at most `max-rows` rows (static)
+    reads the float32 matrix instead: the named op widens its operands
+    itself, and the cast goes away. A transposing cast becomes the product's
+    `(n, k)` map for its right operand. `ml-matmul-to-blas` then calls the
+    runtime's `mljit_gemm_f64_f32`, which reads the weight once, at half the
+    bytes of the cast. Products of more rows keep the cast: BLAS's dgemm on
+    the widened copy is faster there.
+
+    Example:
+
+    ```mlir
+    %w64 = linalg.generic {...} ins(%w : tensor<768x3072xf32>)
+        outs(%e : tensor<768x3072xf64>) { arith.extf ... }
+    %y = linalg.matmul ins(%x, %w64 : tensor<1x768xf64>, tensor<768x3072xf64>)
+                       outs(%acc : tensor<1x3072xf64>) -> tensor<1x3072xf64>
+    ```
+
+    becomes
+
+    ```mlir
+    %y = linalg.matmul ins(%x, %w : tensor<1x768xf64>, tensor<768x3072xf32>)
+                       outs(%acc : tensor<1x3072xf64>) -> tensor<1x3072xf64>
+    ```
+  }];
+  let options = [
+    Option<"maxRows", "max-rows", "int64_t", /*default=*/"16",
+           "Most rows of the left operand a product may have">
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def PromoteSmallBuffers : Pass<"ml-promote-small-buffers",
                                 "::mlir::func::FuncOp"> {
   let summary = "Put small temporaries on the stack where it is released "
@@ -94,7 +132,9 @@ def MatmulToBlas : Pass<"ml-matmul-to-blas", "ModuleOp"> {
     BLAS the runtime was given (NumPy's OpenBLAS when called from Python) and
     read any strided layout (a product that reads B transposed, `x @ w.T`,
     passes a `memref.transpose` view of it: no copy). A zero fill of C right
-    before the product becomes beta = 0. Smaller or mixed-precision products stay loops. A
+    before the product becomes beta = 0. A 2-D f64 product of an f32 B (left
+    by `ml-fold-casts-into-products`) calls `mljit_gemm_f64_f32`, which
+    reads B as stored. Smaller or other mixed-precision products stay loops. A
     product of dynamic size whose static sizes alone reach a quarter of
     `min-flops` (a weight by a sequence) is always the call; a smaller one
     is both, chosen at run time by its work (`scf.if`).

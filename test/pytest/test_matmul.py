@@ -56,6 +56,42 @@ def test_products_through_blas(name, dtype, rng):
                     atol=1e-4 if dtype == np.float32 else 1e-12)
 
 
+# Float64 rows by a float32 weight, as NumPy model code computing in float64
+# multiplies its weights: up to 16 rows read the weight as stored
+# (mljit_gemm_f64_f32), more rows (and a dynamic count) multiply a float64
+# copy; small products are loops either way.
+WEIGHT_PRODUCTS = {
+    "weight": lambda x, w: (x * np.sqrt(2.0)) @ w,
+    "transposed": lambda x, w: (x * np.sqrt(2.0)) @ w.T.copy().T,
+    "stored_transposed": lambda x, w: (x * np.sqrt(2.0)) @ w.T,
+    "strided": lambda x, w: (x * np.sqrt(2.0)) @ w[::2, 1::3],
+    "bias_and_gelu": lambda x, w: np.tanh(x.astype(np.float64) @ w + 1.5),
+}
+
+
+@pytest.mark.parametrize("name", WEIGHT_PRODUCTS)
+@pytest.mark.parametrize("m", [0, 1, 2, 7, 16, 17])
+@pytest.mark.parametrize("k, n", [(33, 7), (96, 129), (101, 517)], ids=str)
+def test_float64_rows_by_a_float32_weight(name, m, k, n, rng):
+    function = WEIGHT_PRODUCTS[name]
+    x = random_array(rng, (m, k), np.float32, low=-3, high=4)
+    shape = {"stored_transposed": (n, k), "strided": (2 * k, 3 * n)}.get(name, (k, n))
+    w = random_array(rng, shape, np.float32, low=-3, high=4)
+    expected = function(x, w)
+    for dynamic in (False, True):
+        got = mljit.jit(function, dynamic=dynamic)(x, w)
+        assert_same(got, expected, rtol=1e-12, atol=1e-12 * k)
+
+
+def test_only_products_of_a_few_rows_read_a_float32_weight(rng):
+    w = np.ones((768, 3072), np.float32)
+    f = mljit.jit(WEIGHT_PRODUCTS["weight"])
+    for rows, mixed in [(1, True), (16, True), (17, False)]:
+        text = f.lower(np.ones((rows, 768), np.float32), w).as_text("bufferized")
+        assert ("call @mljit_gemm_f64_f32" in text) == mixed, rows
+        assert ("call @mljit_gemm_f64(" in text) != mixed, rows
+
+
 def test_matmul_mixed_dtypes_promote(rng):
     a = random_array(rng, (3, 4), np.int8)
     b = random_array(rng, (4, 2), np.float32)

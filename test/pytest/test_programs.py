@@ -112,7 +112,9 @@ def test_gpt2_forward(rng):
 
 
 def test_gpt2_decode_step_over_a_kv_cache(rng):
-    vocab, d, heads, cached = 40, 24, 3, 7
+    # d = 48: the MLP's float64-by-float32 products are large enough for the
+    # runtime's mljit_gemm_f64_f32.
+    vocab, d, heads, cached = 40, 48, 3, 7
     blocks = [gpt2_block_params(rng, d, 0.2) for _ in range(2)]
     caches = [(normal(rng, (cached, d)), normal(rng, (cached, d))) for _ in blocks]
     ln_f = {"g": normal(rng, (d,)), "b": normal(rng, (d,), 0.1)}

@@ -182,3 +182,38 @@ def test_one_thread_count_for_the_runtime_and_the_pipeline(setting, capped):
     cores = len(os.sched_getaffinity(0))
     assert int(threads) == (1 if capped else cores)
     assert f"threads={threads}" in pipeline
+
+
+class _Matrix(ctypes.Structure):
+    """A 2-D strided memref descriptor (pointers as void*)."""
+    _fields_ = [("allocated", ctypes.c_void_p), ("aligned", ctypes.c_void_p),
+                ("offset", ctypes.c_int64), ("sizes", ctypes.c_int64 * 2),
+                ("strides", ctypes.c_int64 * 2)]
+
+    @classmethod
+    def of(cls, array: np.ndarray) -> "_Matrix":
+        strides = [s // array.itemsize for s in array.strides]
+        return cls(array.ctypes.data, array.ctypes.data, 0, tuple(array.shape), tuple(strides))
+
+
+# Every tile shape of the kernel: rows of 1 to 5 (tiles of four rows and the
+# rest), 16 and 17; columns in vectors of 64, 16 and 8 and single ones; the
+# largest split over the thread pool.
+@pytest.mark.parametrize("m", [0, 1, 2, 3, 4, 5, 7, 16, 17])
+@pytest.mark.parametrize("k, n", [(1, 1), (33, 7), (96, 129), (300, 517)], ids=str)
+@pytest.mark.parametrize("layout", ["rows", "columns", "strided"])
+def test_float64_by_float32_products_read_the_weight_as_stored(m, k, n, layout, rng):
+    gemm = runtime._mlir_ciface_mljit_gemm_f64_f32
+    gemm.argtypes = [ctypes.POINTER(_Matrix)] * 3 + [ctypes.c_double]
+    a = rng.standard_normal((m, k))
+    stored = rng.standard_normal({"rows": (k, n), "columns": (n, k),
+                                  "strided": (2 * k, 3 * n)}[layout]).astype(np.float32)
+    b = {"rows": stored, "columns": stored.T, "strided": stored[::2, 1::3]}[layout]
+    want = a @ b.astype(np.float64)
+    for beta in (0.0, 1.0, 0.5):
+        c = rng.standard_normal((m, n))
+        if beta == 0:
+            c[...] = np.nan  # garbage the product must not read
+        expected = want + (beta * c if beta else 0)
+        gemm(_Matrix.of(a), _Matrix.of(b), _Matrix.of(c), beta)
+        np.testing.assert_allclose(c, expected, rtol=1e-12, atol=1e-12 * k)

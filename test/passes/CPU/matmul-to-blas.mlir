@@ -47,16 +47,47 @@ func.func @small(%a: memref<4x4xf32>, %b: memref<4x4xf32>, %c: memref<4x4xf32>) 
 
 // -----
 
-// Mixed precision, integers and tensors have no BLAS routine here.
+// Other mixed precision (here f16 into f32, and f32 rows by an f64 matrix),
+// integers, batches of f64 by f32 and tensors have no runtime routine.
 // CHECK-LABEL: func.func @unsupported(
-// CHECK-COUNT-3: linalg.matmul
+// CHECK-COUNT-5: linalg.
 // ALL-LABEL: func.func @unsupported(
-// ALL-COUNT-3: linalg.matmul
-func.func @unsupported(%h: memref<256x256xf16>, %f: memref<256x256xf32>, %i: memref<256x256xi32>, %t: tensor<256x256xf32>) -> tensor<256x256xf32> {
+// ALL-COUNT-5: linalg.
+func.func @unsupported(%h: memref<256x256xf16>, %f: memref<256x256xf32>, %d: memref<256x256xf64>, %i: memref<256x256xi32>,
+                       %bd: memref<4x256x256xf64>, %bf: memref<4x256x256xf32>, %t: tensor<256x256xf32>) -> tensor<256x256xf32> {
   linalg.matmul ins(%h, %h : memref<256x256xf16>, memref<256x256xf16>) outs(%f : memref<256x256xf32>)
+  linalg.matmul ins(%f, %d : memref<256x256xf32>, memref<256x256xf64>) outs(%d : memref<256x256xf64>)
   linalg.matmul ins(%i, %i : memref<256x256xi32>, memref<256x256xi32>) outs(%i : memref<256x256xi32>)
+  linalg.batch_matmul ins(%bd, %bf : memref<4x256x256xf64>, memref<4x256x256xf32>) outs(%bd : memref<4x256x256xf64>)
   %r = linalg.matmul ins(%t, %t : tensor<256x256xf32>, tensor<256x256xf32>) outs(%t : tensor<256x256xf32>) -> tensor<256x256xf32>
   return %r : tensor<256x256xf32>
+}
+
+// -----
+
+// f64 rows by an f32 weight (ml-fold-casts-into-products) read the weight as
+// stored: mljit_gemm_f64_f32, transposed weights too.
+// CHECK-LABEL: func.func @f32_weight(
+// CHECK-SAME: %[[X:.*]]: memref<1x768xf64>, %[[W:.*]]: memref<768x3072xf32>, %[[C:.*]]: memref<1x3072xf64>
+// CHECK: %[[CX:.*]] = memref.cast %[[X]] : memref<1x768xf64> to memref<?x?xf64, strided<[?, ?], offset: ?>>
+// CHECK-NEXT: %[[CW:.*]] = memref.cast %[[W]] : memref<768x3072xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+// CHECK-NEXT: %[[CC:.*]] = memref.cast %[[C]] : memref<1x3072xf64> to memref<?x?xf64, strided<[?, ?], offset: ?>>
+// CHECK-NEXT: %[[BETA:.*]] = arith.constant 1.000000e+00 : f64
+// CHECK-NEXT: call @mljit_gemm_f64_f32(%[[CX]], %[[CW]], %[[CC]], %[[BETA]])
+// CHECK-LABEL: func.func @f32_weight_transposed(
+// CHECK: %[[WT:.*]] = memref.transpose %{{.*}} (d0, d1) -> (d1, d0) : memref<1024x768xf32> to memref<768x1024xf32, strided<[1, 768]>>
+// CHECK: call @mljit_gemm_f64_f32(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (memref<?x?xf64, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf64, strided<[?, ?], offset: ?>>, f64) -> ()
+// CHECK: func.func private @mljit_gemm_f64_f32(memref<?x?xf64, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf64, strided<[?, ?], offset: ?>>, f64) attributes {llvm.emit_c_interface}
+#lhs = affine_map<(m, n, k) -> (m, k)>
+#rhsT = affine_map<(m, n, k) -> (n, k)>
+#out = affine_map<(m, n, k) -> (m, n)>
+func.func @f32_weight(%x: memref<1x768xf64>, %w: memref<768x3072xf32>, %c: memref<1x3072xf64>) {
+  linalg.matmul ins(%x, %w : memref<1x768xf64>, memref<768x3072xf32>) outs(%c : memref<1x3072xf64>)
+  return
+}
+func.func @f32_weight_transposed(%x: memref<1x768xf64>, %w: memref<1024x768xf32>, %c: memref<1x1024xf64>) {
+  linalg.matmul indexing_maps = [#lhs, #rhsT, #out] ins(%x, %w : memref<1x768xf64>, memref<1024x768xf32>) outs(%c : memref<1x1024xf64>)
+  return
 }
 
 // -----
