@@ -28,10 +28,9 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.join(os.path.dirname(HERE), "examples")]
 import models  # noqa: E402
-from bench import available, best_of_rounds, format_time  # noqa: E402
+from bench import COPY_BYTES, available, best_of_rounds, format_time  # noqa: E402
 
 SYSTEMS = ["numpy", "mljit", "jax", "torch"]
-COPY_BYTES = 4096 * 1024 * 4  # bench._copy_limit's array
 
 
 def argument_bytes(name: str) -> int:

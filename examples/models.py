@@ -51,6 +51,10 @@ def gelu_float64(x, xp=np):
     return 0.5 * x * (1.0 + xp.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
 
 
+def linear(x, w, b, xp=np):
+    return x @ w + b
+
+
 def mlp_relu(x, w1, b1, w2, b2, xp=np):
     return xp.maximum(x @ w1 + b1, 0) @ w2 + b2
 
@@ -354,6 +358,10 @@ WORKLOADS = {
     "mlp": mlp_relu,
     "matmul": matmul,
     "gpt2_block": gpt2_block,
+    # One token's product with a GPT-2 MLP weight: float32 throughout, and
+    # float64 activations (as GPT-2's forward has them) by the float32 weight.
+    "decode_product": linear,
+    "decode_product_f64": linear,
     "tiny_gelu": gelu,  # the per-call overhead
 }
 
@@ -429,6 +437,9 @@ def workload(name, rng):
     elif name == "gpt2_block":
         params = gpt2_block_params(rng, 768, 0.03)
         args = (normal(rng, (128, 768)), params)
+    elif name.startswith("decode_product"):
+        x = normal(rng, (1, 768), dtype=np.float64 if name.endswith("f64") else np.float32)
+        args = (x, normal(rng, (768, 3072), 0.02), normal(rng, (3072,)))
     elif name == "tiny_gelu":
         args = (normal(rng, (8,)),)
     else:
