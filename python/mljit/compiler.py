@@ -255,14 +255,19 @@ WORKAROUNDS = ("+prefer-no-gather", "-avx512vl")
 # reads when it vectorizes a bundle as two halves (a "split" node): invalid
 # IR, on which instruction selection then aborts the process (an assertion in
 # SelectionDAGBuilder). Found by test/fuzz, on every x86 target without
-# AVX-512 (AVX2 hosts as well as the "-avx512f" above): f64 reductions of an
+# AVX-512 (AVX2 hosts, and AVX-512 ones while it was off): f64 reductions of an
 # array minus a reshape of itself (test_llvm_workarounds.py). Apparently the
 # bug llvm/llvm-project#194038 fixes upstream. Turning off split nodes alone
 # was not enough: the fuzzer then found another SLP abort ("Already set a
 # value for this node") in remainder of a float64 by arccos of booleans
 # feeding a batched product, so SLP vectorization is off altogether (loops
 # are still vectorized by the loop vectorizer).
-LLVM_OPTIONS = (("vectorize-slp", "false"),)
+# With AVX-512's 16 floats a vector, LLVM's default threshold (300 at O3)
+# unrolls a row loop of 1024 floats fully: the row held in registers then
+# spills, and layer norm (two reductions a row) took 1.3 times as long as with
+# AVX2. A threshold of 100 keeps such loops loops, and GELU and softmax as fast
+# (README, Speed).
+LLVM_OPTIONS = (("vectorize-slp", "false"), ("unroll-threshold", "100"))
 
 
 def set_llvm_options() -> None:
