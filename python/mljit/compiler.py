@@ -240,13 +240,16 @@ def host_cpu() -> str:
 # Another miscompile there: X86CompressEVEX folds vpmov*2m + kmov into
 # vmovmskps even where the mask register is read again
 # (llvm/llvm-project#198197, fixed upstream by #198220, not in 22.1.8), so a
-# result depends on leftover register contents. It folds only the 128- and
-# 256-bit forms of vpmov*2m, which need AVX-512VL: without VL, AVX-512 code
-# keeps its 512-bit vectors and masks, and nothing is left for the fold
-# (test_llvm_workarounds.py). (Without AVX-512DQ and BW, no vpmov*2m at all,
-# LLVM 22 crashes; without AVX-512 altogether, GELU and softmax take about
-# 1.7 times as long.) Drop "-avx512vl" with LLVM wheels that have the fix.
-WORKAROUNDS = ("+prefer-no-gather", "-avx512vl")
+# result depends on leftover register contents (test_llvm_workarounds.py
+# shows it). It folds only the 128- and 256-bit forms of vpmov*2m, which need
+# AVX-512VL, but AVX-512 without VL (a configuration no CPU since Knights
+# Landing has) miscompiles too: the fuzzer found a float16 mean of exp2 of
+# int8 that comes out NaN (test_numpy_api.py,
+# test_float16_mean_of_exp2_of_int8). Without AVX-512DQ and BW (no vpmov*2m)
+# LLVM 22 crashes. So AVX-512 is off altogether: right answers first, though
+# GELU and softmax take 1.9 and 1.5 times as long (README, Speed). Drop
+# "-avx512f" with LLVM wheels that have the fix.
+WORKAROUNDS = ("+prefer-no-gather", "-avx512f")
 
 # LLVM command-line options, set in the LLVM the ExecutionEngine optimizes
 # with once per process, when this module is imported: they hold for every
@@ -255,19 +258,14 @@ WORKAROUNDS = ("+prefer-no-gather", "-avx512vl")
 # reads when it vectorizes a bundle as two halves (a "split" node): invalid
 # IR, on which instruction selection then aborts the process (an assertion in
 # SelectionDAGBuilder). Found by test/fuzz, on every x86 target without
-# AVX-512 (AVX2 hosts, and AVX-512 ones while it was off): f64 reductions of an
+# AVX-512 (AVX2 hosts as well as the "-avx512f" above): f64 reductions of an
 # array minus a reshape of itself (test_llvm_workarounds.py). Apparently the
 # bug llvm/llvm-project#194038 fixes upstream. Turning off split nodes alone
 # was not enough: the fuzzer then found another SLP abort ("Already set a
 # value for this node") in remainder of a float64 by arccos of booleans
 # feeding a batched product, so SLP vectorization is off altogether (loops
 # are still vectorized by the loop vectorizer).
-# With AVX-512's 16 floats a vector, LLVM's default threshold (300 at O3)
-# unrolls a row loop of 1024 floats fully: the row held in registers then
-# spills, and layer norm (two reductions a row) took 1.3 times as long as with
-# AVX2. A threshold of 100 keeps such loops loops, and GELU and softmax as fast
-# (README, Speed).
-LLVM_OPTIONS = (("vectorize-slp", "false"), ("unroll-threshold", "100"))
+LLVM_OPTIONS = (("vectorize-slp", "false"),)
 
 
 def set_llvm_options() -> None:
