@@ -382,6 +382,23 @@ def test_constant_indices_into_an_axis_of_symbolic_size():
         jitted(np.ones((1, 4)), np.zeros((1, 1), np.int64), np.zeros((1, 3), np.int64))
 
 
+def test_joining_sizes_that_differ_off_the_axis_raises_as_numpy_does():
+    # Found by the fuzzer (--dynamic, seed 405, index 1191): the verifier
+    # takes a symbolic size for any, so a 1 against a symbolic size was
+    # joined, writing past the result (a later program then aborted).
+    f = mljit.jit(lambda a, b: (np.vstack([a, b]), np.concatenate([a[None], b[None]])),
+                  dynamic=True)
+    for a, b in [(np.ones(1), np.ones(4)), (np.ones(5), np.zeros(6))]:
+        with pytest.raises(ValueError, match="dimensions except for the concatenation axis"):
+            np.vstack([a, b])
+        with pytest.raises(ValueError, match="dimensions except for the concatenation axis"):
+            f(a, b)
+    for n in (3, 7):
+        a, b = np.arange(n, dtype=float), -np.arange(n, dtype=float)
+        got, expected = f(a, b), (np.vstack([a, b]), np.concatenate([a[None], b[None]]))
+        assert all(np.array_equal(g, e) for g, e in zip(got, expected))
+
+
 def test_put_along_axis_with_symbolic_sizes():
     # Its index arrays span the symbolic axes (np.arange of a size gave an
     # array of objects, refused as an index).

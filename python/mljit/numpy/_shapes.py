@@ -12,6 +12,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from .. import dtypes as _dtypes
 from ..dialects import ml as _ml
+from .. import symbolic
 from ..symbolic import Dim, same_shape
 from ..tracing import Tracer, build, current_trace
 from . import _core, _views
@@ -215,7 +216,24 @@ def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     axis = normalize_axis_index(axis, tracers[0].ndim)
     if len(tracers) == 1:
         return tracers[0]
+    _check_joined_sizes([_core.shape_of(t) for t in tracers], axis)
     return Tracer(build(_ml.ConcatenateOp, [t.value for t in tracers], axis).result)
+
+
+def _check_joined_sizes(shapes, axis) -> None:
+    """NumPy's ValueError for operands whose sizes differ off `axis`, where
+    a size is symbolic: the op's verifier takes a symbolic size for any, and
+    the code would run on (a guard records the comparison made)."""
+    if not builtins.any(symbolic.is_symbolic(shape) for shape in shapes):
+        return  # static sizes: the verifier names the difference
+    first = shapes[0]
+    for index, shape in enumerate(shapes[1:], 1):
+        for dimension, (size, other) in enumerate(zip(first, shape)):
+            if dimension != axis and size != other:
+                raise ValueError(
+                    "all the input array dimensions except for the concatenation axis must "
+                    f"match exactly, but along dimension {dimension}, the array at index 0 "
+                    f"has size {size} and the array at index {index} has size {other}")
 
 
 def _check_cast(a, dtype, casting) -> None:
