@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/CPU/Passes.h"
+#include "passes/Common/Contractions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -74,16 +75,10 @@ struct ReadWeightAsStored : OpRewritePattern<linalg::MatmulOp> {
     if (!weight || !rhs.hasOneUse())
       return rewriter.notifyMatchFailure(op, "the right operand is no cast of its own");
     SmallVector<NamedAttribute> maps;
-    if (weight->second) {
-      MLIRContext *ctx = getContext();
-      AffineExpr m, n, k;
-      bindDims(ctx, m, n, k);
+    if (weight->second)
       maps.push_back(rewriter.getNamedAttr(
-          "indexing_maps",
-          rewriter.getAffineMapArrayAttr({AffineMap::get(3, 0, {m, k}, ctx),
-                                          AffineMap::get(3, 0, {n, k}, ctx),
-                                          AffineMap::get(3, 0, {m, n}, ctx)})));
-    }
+          "indexing_maps", rewriter.getAffineMapArrayAttr(
+                               ml::transposedRhsMatmulMaps(getContext()))));
     rewriter.replaceOpWithNewOp<linalg::MatmulOp>(
         op, op->getResultTypes(), ValueRange{lhs, weight->first},
         op.getDpsInits(), maps);

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/CPU/Passes.h"
+#include "passes/Common/Contractions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -68,13 +69,8 @@ bool readsRhsTransposed(Operation *op) {
   auto matmul = dyn_cast<linalg::MatmulOp>(op);
   if (!matmul || !matmul.hasUserDefinedMaps())
     return false;
-  MLIRContext *ctx = op->getContext();
-  AffineExpr m, n, k;
-  bindDims(ctx, m, n, k);
-  SmallVector<AffineMap> expected = {AffineMap::get(3, 0, {m, k}, ctx),
-                                     AffineMap::get(3, 0, {n, k}, ctx),
-                                     AffineMap::get(3, 0, {m, n}, ctx)};
-  return matmul.getIndexingMapsArray() == expected;
+  return matmul.getIndexingMapsArray() ==
+         ml::transposedRhsMatmulMaps(op->getContext());
 }
 
 /// The zero-fill of the product's output right before it, if any: the call

@@ -2,7 +2,7 @@
 //
 // Matmuls stay whole and named through fusion and tiling, with the fill of
 // their accumulator, so that ml-matmul-to-blas can hand them to BLAS (and a
-// zero fill becomes beta = 0).
+// zero fill becomes beta = 0); a weight read transposed is a map of theirs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +25,16 @@ inline bool onlyInitializesContractions(Operation *op) {
     auto consumer = dyn_cast<linalg::LinalgOp>(use.getOwner());
     return consumer && isContraction(consumer) && consumer.isDpsInit(&use);
   });
+}
+
+/// The indexing maps of a 2-D matmul that reads its right operand
+/// transposed (`x @ w.T`: B indexed (n, k)), which BLAS takes as a
+/// transposed view of B.
+inline SmallVector<AffineMap> transposedRhsMatmulMaps(MLIRContext *ctx) {
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  return {AffineMap::get(3, 0, {m, k}, ctx), AffineMap::get(3, 0, {n, k}, ctx),
+          AffineMap::get(3, 0, {m, n}, ctx)};
 }
 
 } // namespace mlir::ml

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/ml/MLOps.h"
+#include "passes/Common/Contractions.h"
 #include "passes/MLToLinalg/Patterns.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -108,14 +109,9 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
       auto transpose = op.getRhs().getDefiningOp<TransposeOp>();
       if (transpose && transpose.getPermutation() == ArrayRef<int64_t>{1, 0}) {
         rhs = rewriter.getRemappedValue(transpose.getOperand());
-        MLIRContext *ctx = rewriter.getContext();
-        AffineExpr m, n, k;
-        bindDims(ctx, m, n, k);
         maps.push_back(rewriter.getNamedAttr(
-            "indexing_maps",
-            rewriter.getAffineMapArrayAttr(
-                {AffineMap::get(3, 0, {m, k}, ctx), AffineMap::get(3, 0, {n, k}, ctx),
-                 AffineMap::get(3, 0, {m, n}, ctx)})));
+            "indexing_maps", rewriter.getAffineMapArrayAttr(
+                                 ml::transposedRhsMatmulMaps(rewriter.getContext()))));
       }
       result = linalg::MatmulOp::create(rewriter, loc, ValueRange{rows, rhs},
                                         init, maps)
