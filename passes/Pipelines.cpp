@@ -39,6 +39,9 @@ constexpr const char *kCPUToLinalg[] = {
     "linalg-fold-unit-extent-dims",
     "canonicalize",
     "cse",
+    // Traced loops update their carries in place (else a new buffer per
+    // iteration).
+    "func.func(ml-carries-in-place)",
 };
 // Tensors -> buffers. Results become caller-allocated out-params: the caller
 // owns every returned buffer and the kernel frees everything else. The CPU
@@ -51,7 +54,7 @@ constexpr const char *kBufferize[] = {
     "func.func(ml-distinct-results)",
     // After CSE, which merges equal destinations.
     "ml-destination-per-use",
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map}",
     "buffer-results-to-out-params{hoist-static-allocs hoist-dynamic-allocs "
     "modify-public-functions}",

@@ -27,6 +27,42 @@ def GeneralizeNamedOps : Pass<"ml-generalize-named-ops"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def CarriesInPlace : Pass<"ml-carries-in-place", "::mlir::func::FuncOp"> {
+  let summary = "Compute a loop's new carry into the buffer of the old one";
+  let description = [{
+    A loop body computing its next carry into a fresh `tensor.empty`
+    bufferizes to a new buffer per iteration, and an `scf.while` then also
+    copies the carry at every test of its condition (one-shot bufferization
+    needs the carry yielded in place to avoid both). Where the op computing
+    a carry's new value writes into a `tensor.empty` (itself, or the
+    `linalg.fill` of its accumulator), and the old carry is read only before
+    that write, or by the op itself element by element (a parallel
+    `linalg.generic` reading it through the map it writes by), the old
+    carry becomes that destination: the body then updates the carry in place.
+
+    Applies to `scf.for`, and to `scf.while` whose condition region passes
+    its arguments on unchanged (how mljit traces while loops).
+
+    Example:
+
+    ```mlir
+    %r = scf.for %i = %c0 to %n step %c1 iter_args(%v = %x) -> (tensor<8xf32>) {
+      %e = tensor.empty() : tensor<8xf32>
+      %w = linalg.generic {... ["parallel"]} ins(%v : tensor<8xf32>)
+          outs(%e : tensor<8xf32>) { ... }
+      scf.yield %w : tensor<8xf32>
+    }
+    ```
+
+    becomes the same loop with `outs(%v : tensor<8xf32>)`.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def FuseElementwise : Pass<"ml-fuse-elementwise"> {
   let summary = "Fuse elementwise producers into their consumers where no "
                 "work is repeated";

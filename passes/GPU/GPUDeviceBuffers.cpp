@@ -229,8 +229,41 @@ void releaseAtReturns(OpBuilder &b, func::FuncOp function,
   }
 }
 
-/// Fails on host code touching buffer contents: that would now read GPU
-/// memory.
+/// Host code reading or writing one element of a buffer (a loop's trip
+/// count, a branch's condition, a loop index given to kernels): a copy
+/// through a host scalar, since the buffer now lives in GPU memory.
+void copyHostScalars(OpBuilder &b, func::FuncOp function) {
+  SmallVector<Operation *> scalars;
+  function.walk([&](Operation *op) {
+    auto load = dyn_cast<memref::LoadOp>(op);
+    auto store = dyn_cast<memref::StoreOp>(op);
+    Value buffer = load ? load.getMemRef() : store ? store.getMemRef() : Value();
+    if (buffer && onHost(op) && cast<MemRefType>(buffer.getType()).getRank() == 0)
+      scalars.push_back(op);
+  });
+  for (Operation *op : scalars) {
+    Location loc = op->getLoc();
+    auto load = dyn_cast<memref::LoadOp>(op);
+    Value device = load ? load.getMemRef() : cast<memref::StoreOp>(op).getMemRef();
+    auto type = MemRefType::get({}, cast<MemRefType>(device.getType()).getElementType());
+    // In the entry block: a stack buffer in a loop would grow the stack at
+    // every iteration.
+    b.setInsertionPointToStart(&function.getBody().front());
+    Value host = memref::AllocaOp::create(b, loc, type);
+    b.setInsertionPoint(op);
+    if (load) {
+      copy(b, loc, host, device);
+      load.getMemrefMutable().assign(host);
+      continue;
+    }
+    cast<memref::StoreOp>(op).getMemrefMutable().assign(host);
+    b.setInsertionPointAfter(op);
+    copy(b, loc, device, host);
+  }
+}
+
+/// Fails on host code touching buffer contents (other than the host
+/// scalars above): that would now read GPU memory.
 LogicalResult verifyNoHostAccess(func::FuncOp function) {
   WalkResult hostAccess = function.walk([&](Operation *op) {
     if (!onHost(op) || isa<mgpu::GPUDialect>(op->getDialect()) ||
@@ -244,7 +277,8 @@ LogicalResult verifyNoHostAccess(func::FuncOp function) {
     for (const MemoryEffects::EffectInstance &effect : instances)
       if (isa<MemoryEffects::Read, MemoryEffects::Write>(
               effect.getEffect()) &&
-          effect.getValue() && isa<MemRefType>(effect.getValue().getType())) {
+          effect.getValue() && isa<MemRefType>(effect.getValue().getType()) &&
+          !effect.getValue().getDefiningOp<memref::AllocaOp>()) {
         op->emitOpError("accesses a buffer on the host, but its buffers "
                         "live in GPU memory; only kernels may read them");
         return WalkResult::interrupt();
@@ -282,6 +316,7 @@ struct GPUDeviceBuffers : ml::impl::GPUDeviceBuffersBase<GPUDeviceBuffers> {
          failed(copyArguments(b, function, owned, copiedBack))))
       return signalPassFailure();
     releaseAtReturns(b, function, copiedBack, owned);
+    copyHostScalars(b, function);
     if (failed(verifyNoHostAccess(function)))
       signalPassFailure();
   }

@@ -95,6 +95,7 @@ struct ConvertMLToLinalg
     populateElementwiseToLinalgPatterns(converter, patterns);
     populateShapeToLinalgPatterns(converter, patterns);
     populateContractionToLinalgPatterns(converter, patterns);
+    populateControlFlowConversions(converter, patterns, target);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       return signalPassFailure();

@@ -29,6 +29,11 @@ void populateShapeToLinalgPatterns(const TypeConverter &converter,
                                    RewritePatternSet &patterns);
 void populateContractionToLinalgPatterns(const TypeConverter &converter,
                                          RewritePatternSet &patterns);
+/// scf ops on ml tensors, and the scalars going in and out of those tensors,
+/// with booleans as bytes; their legality goes into `target`.
+void populateControlFlowConversions(const TypeConverter &converter,
+                                    RewritePatternSet &patterns,
+                                    ConversionTarget &target);
 
 /// A stored element as the scalar the op computes on: an i8 byte as an i1
 /// (non-zero is true) when `logicalType` is i1, else `element` itself.

@@ -31,11 +31,15 @@ _LAZY = {
     "JitFunction": "api",
     "Lowered": "stages",
     "Target": "target",
+    "cond": "control",
     "jit": "api",
     "device_put": "api",
     "disable_jit": "api",
     "export": "aot",
+    "fori_loop": "control",
     "numpy": None,
+    "scan": "control",
+    "while_loop": "control",
 }
 
 
@@ -61,10 +65,14 @@ __all__ = [
     "Target",
     "TraceError",
     "UnsupportedError",
+    "cond",
     "device_put",
     "disable_jit",
     "export",
+    "fori_loop",
     "jit",
     "load",
     "numpy",
+    "scan",
+    "while_loop",
 ]

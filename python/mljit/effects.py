@@ -71,6 +71,7 @@ class Effects:
 
     def draw(self, where, name, function, args, kwargs) -> object:
         """A random draw `function(*args, **kwargs)` made at every call."""
+        tracing.only_outside_regions(f"a random draw (numpy.random {name})")
         if _holds_tracer(args) or _holds_tracer(kwargs):
             raise _unsupported(f"a random draw (numpy.random {name}) whose arguments are "
                                "traced arrays; draw standard values and scale them "
@@ -88,6 +89,7 @@ class Effects:
         return tracing.current_trace().new_input(spec)
 
     def print(self, args, kwargs) -> None:
+        tracing.only_outside_regions("print")
         def slot(value):
             self.printed.append(value)
             return _Slot(len(self.printed) - 1)

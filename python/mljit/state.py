@@ -198,6 +198,7 @@ class _Rebinding:
             # The array it holds, written in place (self.w -= g binds self.w
             # to self.w): written back, it stays the same array, as in NumPy.
             return
+        tracing.only_outside_regions(f"binding the attribute {name!r}")
         effects = tracing.current_trace().effects
         index = effects.stand_in_index[id(self)]
         if not any(i == index and n == name for i, n, _ in effects.rebinds):

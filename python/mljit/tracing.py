@@ -8,6 +8,7 @@ a shape or dtype error is raised at the line that caused it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import operator
 import os
@@ -26,9 +27,11 @@ from .dialects import ml
 from .errors import ConcretizationError, TraceError, UnsupportedError
 from .symbolic import Dim
 
+# Frames that are never the user's code: mljit's, NumPy's, and contextlib's
+# (entering mljit's own context managers).
 INTERNAL_DIRS = tuple(
     os.path.dirname(os.path.abspath(m.__file__)) + os.sep for m in (sys.modules[__package__], np)
-)
+) + (contextlib.__file__,)
 _positions_cache: dict = {}
 
 
@@ -82,6 +85,22 @@ class ArgSpec:
     strides: tuple | None = None
 
 
+class Scope:
+    """Code being traced into one block: the function's body, or a region
+    of a conditional or loop (`what` names it in errors). A Tracer belongs
+    to the scope it was made in; once the scope is closed, its values are
+    out of reach (a value computed in a loop body exists only there)."""
+
+    __slots__ = ("what", "holder", "open")
+
+    def __init__(self, what: str, holder: ir.Operation | None):
+        self.what = what
+        # The op whose region the block is in, in the enclosing scope's
+        # block: what a value of an enclosing scope is inserted before.
+        self.holder = holder
+        self.open = True
+
+
 class _Trace:
     """The function under construction; one per `trace()` call. `effects`
     records what the traced call does besides computing its results
@@ -91,6 +110,7 @@ class _Trace:
         self.context = context
         self.block = block
         self.effects = effects
+        self.scopes = [Scope("the traced function", None)]
         self._locations: dict = {}
         # Symbolic sizes: the shapes of values with dynamic dimensions, the
         # index value of each size computed so far (and back), and the
@@ -154,6 +174,34 @@ class _Trace:
                                            self.location())
         return Tracer(argument, spec.weak_type, scalar=spec.weak_type is not None)
 
+    @property
+    def scope(self) -> Scope:
+        return self.scopes[-1]
+
+    @contextlib.contextmanager
+    def region(self, block: ir.Block, what: str):
+        """Traces into `block` (of an op the enclosing scope holds) as a new
+        scope; sizes computed inside stay inside."""
+        scope = Scope(what, block.owner)
+        sizes = dict(self._size_values)
+        self.scopes.append(scope)
+        try:
+            # Glue ops (yields, index casts) at the line of the region's op.
+            with ir.InsertionPoint(block), self.location():
+                yield scope
+        finally:
+            self.scopes.pop()
+            scope.open = False
+            self._size_values = sizes
+
+    def insertion_point(self, scope: Scope) -> ir.InsertionPoint | None:
+        """Where code computing a value of the open `scope` goes: before the
+        op holding the scope nested in it; None for the current scope."""
+        for inner, outer in zip(reversed(self.scopes), reversed(self.scopes[:-1])):
+            if outer is scope:
+                return ir.InsertionPoint(inner.holder)
+        return None
+
     def location(self) -> ir.Location:
         position = user_position()
         location = self._locations.get(position)
@@ -164,6 +212,18 @@ class _Trace:
 
 
 _local = threading.local()
+
+
+def only_outside_regions(what: str) -> None:
+    """Refuses `what`, an effect of the call, inside a branch or loop body,
+    where it would happen a number of times known only at run time."""
+    trace = current_trace()
+    if trace is not None and len(trace.scopes) > 1:
+        raise UnsupportedError(
+            f"{_format_position(user_position())}: {what} inside {trace.scope.what} is not "
+            "supported: it would happen as often as the traced condition decides, known "
+            "only when the compiled code runs. Do it before or after, on values the "
+            "branch or loop returns")
 
 
 def current_trace() -> _Trace | None:
@@ -310,13 +370,14 @@ class Tracer:
     """
 
     __slots__ = ("_value", "weak_type", "_trace", "_view", "_version", "scalar", "_known",
-                 "_layout")
+                 "_layout", "_scope")
 
     def __init__(self, value: ir.Value, weak_type: type | None = None, scalar: bool = False,
                  known=None):
         self._value = value
         self.weak_type = weak_type
-        self._trace = current_trace()
+        self._trace = trace = current_trace()
+        self._scope = trace.scopes[-1] if trace is not None else None
         # (the viewed array, its steps to this view, its version last read).
         self._view = None
         self._version = 0  # of an array: how many writes it has had
@@ -346,15 +407,32 @@ class Tracer:
 
     @property
     def value(self) -> ir.Value:
-        if self._value is None:  # known values, made a constant where first used
-            self._value = constant(self.concrete()).value
+        scope = self._scope
+        if scope is not None and not scope.open:
+            raise self._escaped_error(scope)
         view = self._view
-        if view is not None:
-            base, steps, seen = view
-            if seen != base._version:
-                self._value = read_view(base, steps).value
-                self._view = (base, steps, base._version)
+        if self._value is not None and (view is None or view[2] == view[0]._version):
+            return self._value
+        # Computed where first used, but in this array's own scope: inside a
+        # loop body it would not be seen after the loop.
+        point = self._trace.insertion_point(scope) if scope is not None else None
+        with point or contextlib.nullcontext():
+            if self._value is None:  # known values, made a constant
+                self._value = constant(self.concrete()).value
+            if view is not None:
+                base, steps, seen = view
+                if seen != base._version:
+                    self._value = read_view(base, steps).value
+                    self._view = (base, steps, base._version)
         return self._value
+
+    def _escaped_error(self, scope: Scope) -> TraceError:
+        return TraceError(
+            f"{_format_position(user_position())}: an array (shape "
+            f"{shape_of_value(self._trace, self._value)}, dtype {self.dtype}) computed in "
+            f"{scope.what} is used outside it; "
+            "its values exist only there. Return it from the function of the "
+            "branch or loop body instead (as a result or in the carry)")
 
     def written(self) -> bool:
         """Whether this array (not a view) was written since it was made."""
@@ -364,7 +442,7 @@ class Tracer:
     def shape(self) -> tuple:
         if self._value is None:
             return self.concrete().shape
-        return shape_of_value(self._trace, self.value)
+        return shape_of_value(self._trace, self._value)  # a view's re-read keeps it
 
     @property
     def dtype(self) -> np.dtype:
@@ -408,9 +486,10 @@ class Tracer:
         return ConcretizationError(
             f"{_format_position(user_position())}: {what} needs the value of a "
             f"traced array (shape {self.shape}, dtype {self.dtype}), which is only "
-            "known when the compiled function runs. Use mljit.numpy.where instead "
-            "of Python control flow on array values, or mark the argument static "
-            "(static_argnums / static_argnames)."
+            "known when the compiled function runs. Use mljit.cond, mljit.while_loop, "
+            "mljit.fori_loop or mljit.numpy.where instead of Python control flow on "
+            "array values, or mark the argument static (static_argnums / "
+            "static_argnames)."
         )
 
     def __bool__(self):

@@ -190,3 +190,25 @@ def test_artifact_loader_without_driver_explains(tmp_path):
     assert process.returncode == 0, process.stderr
     assert process.stdout.startswith("DeviceError device='cuda' needs an NVIDIA GPU")
     assert "libcuda.so.1" in process.stdout and "holds code for an NVIDIA GPU" in process.stdout
+
+
+def test_control_flow_stays_on_the_host_around_kernels():
+    """Traced loops and branches run on the host; the conditions kernels
+    compute are copied back to it, and the loop bodies launch kernels."""
+    def f(x, n):
+        x = mljit.fori_loop(0, n, lambda i, v: np.tanh(v) + i, x)
+        x = mljit.while_loop(lambda v: v.sum() < 100, lambda v: v * 2 + 1, x)
+        return mljit.cond(x[0] > 0, lambda: x * 2, lambda: -x)
+
+    jitted = mljit.jit(f, device="cuda")
+    lowered = jitted.lower(np.ones(64, F32), 3)
+    check_stages(lowered)
+    gpu = lowered.as_text("gpu")
+    for op in ("scf.for", "scf.while", "scf.if"):
+        body = gpu[gpu.index(op):]
+        assert LAUNCH.search(body), op
+    # The trip count and each condition (the while's and the branch's) are
+    # read back through a host scalar; the loop index goes the other way.
+    assert len(re.findall(r"gpu\.memcpy\s+%alloca\w*, ", gpu)) == 3
+    assert len(re.findall(r"gpu\.memcpy\s+%memref\w*, %alloca", gpu)) == 1
+    expect_no_gpu(lambda: jitted(np.ones(64, F32), 3))

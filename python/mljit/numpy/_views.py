@@ -23,7 +23,8 @@ import numpy as _np
 from numpy.lib.stride_tricks import as_strided
 
 from ..symbolic import Dim
-from ..tracing import Tracer, constant, user_position
+from ..errors import TraceError
+from ..tracing import Tracer, constant, current_trace, user_position
 from . import _layouts
 
 # Stand-in arrays point here; only their strides are ever looked at.
@@ -101,6 +102,7 @@ def assign(x: Tracer, new: Tracer) -> None:
     into the array it views. Known values stay known (NumPy itself writes
     them)."""
     base, steps = (x, ()) if x._view is None else x._view[:2]
+    _check_in_scope(base)
     values, base_values = new.concrete(), base.concrete()
     if values is not None and base_values is not None and all(s.known for s in steps):
         written = base_values.copy(order="K")
@@ -130,6 +132,18 @@ def assign(x: Tracer, new: Tracer) -> None:
     assign(base, value)
     x._value = new.value
     x._view = (base, steps, base._version)
+
+
+def _check_in_scope(base: Tracer) -> None:
+    """A branch or loop body writes only arrays of its own: a write into
+    one from outside would have to happen as often as the condition decides."""
+    scope = current_trace().scope
+    if base._scope is not scope:
+        filename, line, _ = user_position()
+        raise TraceError(
+            f"{filename}:{line}: {scope.what} writes into an array (shape {base.shape}, "
+            f"dtype {base.dtype}) made outside it; pass that array in (as an operand or "
+            "in the carry) and return the written array instead")
 
 
 def read_only_error() -> ValueError:

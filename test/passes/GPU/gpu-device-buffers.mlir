@@ -8,7 +8,9 @@
 // before the return (gpu.memcpy host, device), and an argument no kernel
 // touches gets neither; all those device buffers are freed after the copies
 // back. With host-arguments=false the arguments already are device buffers:
-// no copies. Errors are in gpu-device-buffers-invalid.mlir.
+// no copies. Host code reading or writing a 0-d buffer (a condition, a loop
+// index) does so through a host scalar copied from or to the GPU. Errors
+// are in gpu-device-buffers-invalid.mlir.
 // RUN: ml-opt %s -pass-pipeline='builtin.module(func.func(ml-gpu-device-buffers))' -split-input-file | FileCheck %s
 // RUN: ml-opt %s -pass-pipeline='builtin.module(func.func(ml-gpu-device-buffers{host-arguments=false}))' -split-input-file | FileCheck %s --check-prefix=DEVICE
 
@@ -248,6 +250,63 @@ func.func @overwritten_view(%x: memref<4xf32>, %y: memref<8xf32>) {
     %v = memref.load %x[%tx] : memref<4xf32>
     memref.store %v, %half[%tx] {ml.writes_every_element} : memref<4xf32, strided<[1]>>
     gpu.terminator
+  }
+  return
+}
+
+// -----
+
+// Host control flow around kernels: the condition a kernel computes is read
+// through a host scalar (copied from the GPU, in the entry block so a loop
+// does not grow the stack), and a loop index the host stores for kernels is
+// written through one (copied to the GPU after the store).
+// CHECK-LABEL: func.func @host_scalars
+// CHECK-DAG: %[[IN:.*]] = memref.alloca() : memref<i64>
+// CHECK-DAG: %[[OUT:.*]] = memref.alloca() : memref<i8>
+// CHECK: scf.for %[[I:.*]] =
+// CHECK: %[[INDEX:.*]] = gpu.alloc () : memref<i64>
+// CHECK: memref.store %{{.*}}, %[[IN]][] : memref<i64>
+// CHECK-NEXT: gpu.memcpy %[[INDEX]], %[[IN]] : memref<i64>, memref<i64>
+// CHECK: gpu.launch
+// CHECK: %[[FLAG:.*]] = gpu.alloc () : memref<i8>
+// CHECK: gpu.launch
+// CHECK: gpu.memcpy %[[OUT]], %[[FLAG]] : memref<i8>, memref<i8>
+// CHECK-NEXT: memref.load %[[OUT]][] : memref<i8>
+// CHECK: scf.if
+func.func @host_scalars(%n: index, %y: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %n step %c1 {
+    %index = memref.alloc() : memref<i64>
+    %i64 = arith.index_cast %i : index to i64
+    memref.store %i64, %index[] : memref<i64>
+    gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+               threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+      %v = memref.load %index[] : memref<i64>
+      %f = arith.sitofp %v : i64 to f32
+      memref.store %f, %y[%c0] : memref<4xf32>
+      gpu.terminator
+    }
+    %flag = memref.alloc() : memref<i8>
+    gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+               threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+      %one = arith.constant 1 : i8
+      memref.store %one, %flag[] : memref<i8>
+      gpu.terminator
+    }
+    %byte = memref.load %flag[] : memref<i8>
+    %zero = arith.constant 0 : i8
+    %c = arith.cmpi ne, %byte, %zero : i8
+    scf.if %c {
+      gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+                 threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+        %z = arith.constant 0.0 : f32
+        memref.store %z, %y[%c1] : memref<4xf32>
+        gpu.terminator
+      }
+    }
+    memref.dealloc %index : memref<i64>
+    memref.dealloc %flag : memref<i8>
   }
   return
 }

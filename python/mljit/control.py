@@ -1,0 +1,444 @@
+"""Control flow on traced values, in JAX's explicit forms: `cond`,
+`while_loop`, `fori_loop` and `scan`.
+
+Each function is traced once, into a region of an `scf` op on tensors
+(docs/control-flow.md says why scf and not ops of our own): a loop compiles
+once whatever its trip count, and a branch runs only when taken. A region
+is traced into a block of a placeholder op first, because the final op's
+result types are those the functions return; the blocks then move into the
+final op. Outside a trace (a plain call, `disable_jit`), or where the
+condition is known while tracing, they run as the Python they stand for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mlir import ir
+from mlir.dialects import arith, scf, tensor
+
+from . import dtypes, pytree, symbolic
+from .dialects import ml
+from .errors import TraceError, UnsupportedError
+from .symbolic import Dim
+from .tracing import (Tracer, build, check_same_trace, constant, current_trace, splat,
+                      user_position)
+
+__all__ = ["cond", "fori_loop", "scan", "while_loop"]
+
+
+def cond(pred, true_fun, false_fun, *operands):
+    """`true_fun(*operands)` if `pred` else `false_fun(*operands)`, as
+    `jax.lax.cond`: both functions return the same structure of arrays of
+    the same shapes and dtypes (a Python scalar takes the other's dtype)."""
+    trace = current_trace()
+    if trace is None:
+        return (true_fun if pred else false_fun)(*operands)
+    known = _known_truth(pred, "mljit.cond")
+    if known is not None:
+        return (true_fun if known else false_fun)(*operands)
+    condition = _condition(pred, "mljit.cond")
+    holder = _holder(2)
+    branches = []
+    for index, (fun, name) in enumerate(((true_fun, "true_fun"), (false_fun, "false_fun"))):
+        block = holder.regions[index].blocks.append()
+        with trace.region(block, f"the {name} of mljit.cond"):
+            leaves, tree = pytree.flatten(fun(*operands))
+            leaves = [_as_tracer(leaf) for leaf in leaves]
+            values = [leaf.value for leaf in leaves]
+        branches.append((block, tree, leaves, values))
+    (true_block, true_tree, true_leaves, true_values), (false_block, false_tree, false_leaves,
+                                                        false_values) = branches
+    if true_tree != false_tree:
+        raise _error(f"mljit.cond: true_fun returns {true_tree} but false_fun returns "
+                     f"{false_tree}; both branches must return the same structure")
+    weak_types = []
+    for index, (a, b) in enumerate(zip(true_leaves, false_leaves)):
+        same_shape = symbolic.same_shape(a.shape, b.shape)
+        if not same_shape or a.dtype != b.dtype:
+            if same_shape and b.weak_type is not None:
+                false_values[index] = _cast(false_block, false_values[index], a.dtype)
+                b = a
+            elif same_shape and a.weak_type is not None:
+                true_values[index] = _cast(true_block, true_values[index], b.dtype)
+                a = b
+            else:
+                raise _error(f"mljit.cond: result {index} of true_fun is {_describe(a)} but "
+                             f"that of false_fun is {_describe(b)}; both branches must "
+                             "return arrays of the same shapes and dtypes")
+        weak_types.append(a.weak_type if a.weak_type is b.weak_type else None)
+    types = [v.type for v in true_values]
+    final = ir.Operation.create("scf.if", results=types, operands=[condition], regions=2,
+                                loc=trace.location(), ip=ir.InsertionPoint(holder))
+    for index, (block, values) in enumerate(((true_block, true_values),
+                                             (false_block, false_values))):
+        with ir.InsertionPoint(block):
+            scf.YieldOp(values)
+        block.append_to(final.regions[index])
+    holder.erase()
+    results = [_result(trace, value, leaf, weak) for value, leaf, weak
+               in zip(final.results, true_leaves, weak_types)]
+    return pytree.unflatten(true_tree, results)
+
+
+def while_loop(cond_fun, body_fun, init_val):
+    """`val = init_val; while cond_fun(val): val = body_fun(val)`, as
+    `jax.lax.while_loop`: the carry keeps its structure, shapes and dtypes."""
+    if current_trace() is None:
+        val = init_val
+        while cond_fun(val):
+            val = body_fun(val)
+        return val
+    leaves, tree = pytree.flatten(init_val)
+    return pytree.unflatten(tree, _loop(_WhileLoop(cond_fun, body_fun, tree), leaves))
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    """`val = init_val; for i in range(lower, upper): val = body_fun(i, val)`,
+    as `jax.lax.fori_loop`; the bounds may be traced integers."""
+    if current_trace() is None:
+        val = init_val
+        for i in range(int(lower), int(upper)):
+            val = body_fun(i, val)
+        return val
+    leaves, tree = pytree.flatten(init_val)
+    loop = _ForLoop(lower, upper, lambda i, carry: (body_fun(i, carry), None), tree)
+    return pytree.unflatten(tree, _loop(loop, leaves))
+
+
+def scan(f, init, xs=None, length=None, reverse=False):
+    """`jax.lax.scan`: `carry, y = f(carry, x)` for each `x` along the
+    leading axis of `xs` (in reverse with `reverse`); returns the final
+    carry and the `y`s stacked along a new leading axis."""
+    x_leaves, x_tree = pytree.flatten(xs)
+    lengths = {_leading_size(leaf) for leaf in x_leaves}
+    if length is not None:
+        lengths.add(length)
+    if len(lengths) != 1:
+        raise _error("mljit.scan: " + (
+            f"the leading sizes of xs and length differ: {sorted(lengths, key=str)}"
+            if lengths else "with no xs, give the number of steps as length"))
+    (steps,) = lengths
+    if current_trace() is None:
+        carry, ys = init, []
+        for i in (reversed(range(steps)) if reverse else range(steps)):
+            carry, y = f(carry, pytree.unflatten(x_tree, [leaf[i] for leaf in x_leaves]))
+            ys.append(y)
+        if reverse:
+            ys.reverse()
+        if not ys:
+            raise _error("mljit.scan of 0 steps outside a trace has no y to stack")
+        y_leaves = [np.stack(column) for column in zip(*(pytree.flatten(y)[0] for y in ys))]
+        return carry, pytree.unflatten(pytree.flatten(ys[0])[1], y_leaves)
+
+    def step(i, carry):
+        return f(carry, pytree.unflatten(x_tree, [leaf[i] for leaf in x_leaves]))
+
+    leaves, tree = pytree.flatten(init)
+    loop = _ForLoop(0, steps, step, tree, stacked=steps, reverse=reverse)
+    carry = pytree.unflatten(tree, _loop(loop, leaves))
+    return carry, pytree.unflatten(loop.y_tree, loop.ys)
+
+
+# -- loops ---------------------------------------------------------------------
+
+class _WhileLoop:
+    """scf.while: the condition in the `before` region, the body in `after`."""
+
+    regions = 2
+    name = "mljit.while_loop"
+
+    def __init__(self, cond_fun, body_fun, tree):
+        self.cond_fun, self.body_fun, self.tree = cond_fun, body_fun, tree
+
+    def operands(self, trace):
+        return []
+
+    def trace_regions(self, trace, holder, carry):
+        types = [leaf.value.type for leaf in carry]
+        before = holder.regions[0].blocks.append(*types)
+        with trace.region(before, "the cond_fun of mljit.while_loop"):
+            arguments = _carry_tracers(trace, before.arguments, carry)
+            condition = _condition(self.cond_fun(pytree.unflatten(self.tree, arguments)),
+                                   "the cond_fun of mljit.while_loop")
+            scf.ConditionOp(condition, list(before.arguments))
+        after = holder.regions[1].blocks.append(*types)
+        with trace.region(after, "the body_fun of mljit.while_loop"):
+            arguments = _carry_tracers(trace, after.arguments, carry)
+            out = self.body_fun(pytree.unflatten(self.tree, arguments))
+            values, promotions = _check_carry(self.name, "body_fun", self.tree, out, carry)
+            if not promotions:
+                scf.YieldOp(values)
+        return promotions
+
+    def finish(self, trace, final, carried: int):
+        pass
+
+    def create(self, trace, holder, operands):
+        return ir.Operation.create("scf.while", results=[v.type for v in operands],
+                                   operands=operands, regions=2,
+                                   loc=trace.location(), ip=ir.InsertionPoint(holder))
+
+
+class _ForLoop:
+    """scf.for from `lower` to `upper`; `body(i, carry)` returns the new carry
+    and the values to stack (`stacked` steps of them, for scan)."""
+
+    regions = 1
+
+    def __init__(self, lower, upper, body, tree, stacked=None, reverse=False):
+        self.lower, self.upper, self.body, self.tree = lower, upper, body, tree
+        # The body sees steps counting down from upper - 1 with `reverse`.
+        self.stacked, self.reverse = stacked, reverse
+        self.name = "mljit.scan" if stacked is not None else "mljit.fori_loop"
+        _check_bounds(lower, upper, self.name)
+        # What scan stacks: the stacked arrays' initial values (outside the
+        # loop), then their final ones, as the results.
+        self.y_inits, self.y_weak, self.ys, self.y_tree = [], [], [], None
+
+    def operands(self, trace):
+        index = ir.IndexType.get()
+        with trace.location():
+            bounds = [_index_value(trace, b) for b in (self.lower, self.upper)]
+            return bounds + [arith.ConstantOp(index, 1).result]
+
+    def trace_regions(self, trace, holder, carry):
+        index = ir.IndexType.get()
+        block = holder.regions[0].blocks.append(index, *[c.value.type for c in carry])
+        what = "the body of " + self.name
+        with trace.region(block, what):
+            # The index is what Python's range gives: an int (weakly typed).
+            int64 = np.dtype(np.int64)
+            element = arith.IndexCastOp(dtypes.to_mlir(int64), block.arguments[0])
+            i = Tracer(tensor.FromElementsOp(dtypes.tensor_type((), int64),
+                                             [element.result]).result, int, scalar=True)
+            if self.reverse:
+                i = (self.upper - 1) - i
+            arguments = _carry_tracers(trace, block.arguments[1:], carry)
+            out, ys = self.body(i, pytree.unflatten(self.tree, arguments))
+            values, promotions = _check_carry(self.name, "the function", self.tree, out, carry)
+            if promotions:
+                return promotions
+            if self.stacked is not None:
+                values += self._stack(trace, block, i, ys)
+            scf.YieldOp(values)
+        return {}
+
+    def _stack(self, trace, block, i, ys) -> list:
+        """Each y written at row i of a carried array of all of them."""
+        from .numpy import _indexing  # noqa: F401 (setitem on Tracers)
+        y_leaves, self.y_tree = pytree.flatten(ys)
+        y_leaves = [_as_tracer(y) for y in y_leaves]
+        outside = trace.scopes[-2]
+        values = []
+        for y in y_leaves:
+            shape = (self.stacked,) + tuple(y.shape)
+            with trace.insertion_point(outside):
+                self.y_inits.append(splat(0, shape, y.dtype))
+            self.y_inits[-1]._scope = outside
+            rows = Tracer(block.add_argument(self.y_inits[-1].value.type, trace.location()))
+            if symbolic.is_symbolic(shape):
+                trace.shapes[rows.value] = shape
+            rows[i] = y
+            values.append(rows.value)
+        self.y_weak = [y.weak_type for y in y_leaves]
+        return values
+
+    def create(self, trace, holder, operands):
+        operands = operands + [y.value for y in self.y_inits]
+        return ir.Operation.create("scf.for", results=[v.type for v in operands[3:]],
+                                   operands=operands, regions=1,
+                                   loc=trace.location(), ip=ir.InsertionPoint(holder))
+
+    def finish(self, trace, final, carried: int):
+        if self.stacked is not None:
+            self.ys = [_result(trace, value, y, weak) for value, y, weak in
+                       zip(list(final.results)[carried:], self.y_inits, self.y_weak)]
+
+
+def _loop(loop, leaves) -> list:
+    """Traces `loop` on the carry `leaves`; returns the final carry. A weak
+    (Python scalar) carry leaf that the body makes of another dtype is
+    promoted to it and the loop traced again, as in JAX."""
+    trace = current_trace()
+    carry = [_as_tracer(leaf) for leaf in leaves]
+    while True:
+        # Made here, before the holder the final op goes before.
+        inits = [leaf.value for leaf in carry]
+        operands = loop.operands(trace) + inits
+        holder = _holder(loop.regions)
+        promotions = loop.trace_regions(trace, holder, carry)
+        if not promotions:
+            break
+        holder.erase()
+        carry = [_promoted(leaf, promotions.get(index)) for index, leaf in enumerate(carry)]
+    final = loop.create(trace, holder, operands)
+    for index, region in enumerate(holder.regions):
+        region.blocks[0].append_to(final.regions[index])
+    holder.erase()
+    results = [_result(trace, value, leaf, leaf.weak_type)
+               for value, leaf in zip(final.results, carry)]
+    loop.finish(trace, final, len(carry))
+    return results
+
+
+def _check_carry(name, who, tree, out, carry) -> tuple[list, dict]:
+    """The values of the new carry `out`, cast where a Python scalar stands
+    for an array of the carry's dtype; and the dtypes weak carry leaves must
+    be promoted to first (by leaf index)."""
+    leaves, out_tree = pytree.flatten(out)
+    if out_tree != tree:
+        raise _error(f"{name}: {who} returns the carry as {out_tree} but it entered as "
+                     f"{tree}; a carry keeps its structure")
+    values, promotions = [], {}
+    for index, (new, old) in enumerate(zip(leaves, carry)):
+        new = _as_tracer(new)
+        if not symbolic.same_shape(new.shape, old.shape):
+            raise _error(f"{name}: {who} returns carry leaf {index} as {_describe(new)} but it "
+                         f"entered as {_describe(old)}; a carry keeps its shape and dtype "
+                         "at every iteration")
+        value = new.value
+        if new.dtype != old.dtype:
+            if new.weak_type is not None and np.can_cast(new.dtype, old.dtype, "same_kind"):
+                value = build(ml.CastOp, dtypes.tensor_type(old.shape, old.dtype), value).result
+            elif old.weak_type is not None:
+                promotions[index] = new.dtype
+            else:
+                raise _error(f"{name}: {who} returns carry leaf {index} as {_describe(new)} "
+                             f"but it entered as {_describe(old)}; a carry keeps its shape "
+                             "and dtype at every iteration (cast it with .astype)")
+        values.append(value)
+    return values, promotions
+
+
+def _promoted(leaf: Tracer, dtype) -> Tracer:
+    if dtype is None:
+        return leaf
+    value = build(ml.CastOp, dtypes.tensor_type(leaf.shape, dtype), leaf.value).result
+    return Tracer(value, leaf.weak_type if dtype.kind == leaf.dtype.kind else None,
+                  scalar=leaf.scalar)
+
+
+def _carry_tracers(trace, arguments, carry) -> list:
+    tracers = []
+    for argument, leaf in zip(arguments, carry):
+        shape = leaf.shape
+        if symbolic.is_symbolic(shape):
+            trace.shapes[argument] = tuple(shape)
+        tracers.append(Tracer(argument, leaf.weak_type, scalar=leaf.scalar))
+    return tracers
+
+
+# -- helpers -------------------------------------------------------------------
+
+def _holder(regions: int) -> ir.Operation:
+    """A placeholder op at the current point holding the regions being
+    traced (never verified: erased once they move to the final op)."""
+    return ir.Operation.create("scf.execute_region", regions=regions,
+                               loc=current_trace().location())
+
+
+def _as_tracer(leaf) -> Tracer:
+    """A leaf a function returns or takes as a traced array: Python scalars
+    become weakly typed constants, as in NumPy's promotion."""
+    if isinstance(leaf, Tracer):
+        check_same_trace(leaf)
+        return leaf
+    if isinstance(leaf, Dim):
+        from .numpy import _core
+        return _core.as_value(leaf)
+    if isinstance(leaf, (bool, int, float)):
+        tracer = constant(leaf)
+        tracer.weak_type, tracer.scalar = type(leaf), True
+        return tracer
+    if isinstance(leaf, (np.ndarray, np.generic)):
+        return constant(leaf)
+    raise UnsupportedError(f"{_position()}: a {type(leaf).__name__} in a carry or result of "
+                           "traced control flow; only arrays and Python/NumPy scalars "
+                           "(in tuples, lists and dicts) can be")
+
+
+def _result(trace, value: ir.Value, like: Tracer, weak) -> Tracer:
+    if symbolic.is_symbolic(like.shape):
+        trace.shapes[value] = tuple(like.shape)
+    return Tracer(value, weak, scalar=like.scalar)
+
+
+def _known_truth(pred, name: str):
+    """The truth of `pred` where known while tracing (Python values, arrays
+    NumPy made in the traced code), else None."""
+    if isinstance(pred, Tracer):
+        values = pred.concrete()
+        if values is None:
+            return None
+        pred = values
+    if isinstance(pred, Dim):
+        return None
+    array = np.asarray(pred)
+    if array.shape != ():
+        raise _error(f"{name}: the condition must be a scalar, not an array of shape "
+                     f"{array.shape}")
+    return bool(array)
+
+
+def _condition(pred, name: str) -> ir.Value:
+    """The i1 an scf op branches on: `pred` (a scalar: a boolean, or a
+    number that is true where non-zero)."""
+    pred = _as_tracer(pred)
+    if pred.shape != ():
+        raise _error(f"{name}: the condition must be a scalar, not an array of shape "
+                     f"{pred.shape}")
+    if pred.dtype != np.bool_:
+        zero = constant(np.zeros((), pred.dtype))
+        pred = Tracer(build(ml.CompareOp, ml.ComparisonDirection.NE, pred.value,
+                            zero.value).result)
+    return tensor.ExtractOp(pred.value, []).result
+
+
+def _check_bounds(lower, upper, name) -> None:
+    for bound in (lower, upper):
+        if isinstance(bound, Tracer):
+            if bound.shape != () or bound.dtype.kind not in "iu":
+                raise _error(f"{name}: a bound must be an integer scalar, not "
+                             f"{_describe(bound)}")
+        elif not isinstance(bound, (int, np.integer, Dim)) or isinstance(bound, bool):
+            raise _error(f"{name}: a bound must be an integer, not a {type(bound).__name__}")
+
+
+def _index_value(trace, bound) -> ir.Value:
+    index = ir.IndexType.get()
+    if isinstance(bound, Dim):
+        return trace.size_value(bound)
+    if not isinstance(bound, Tracer):
+        return arith.ConstantOp(index, int(bound)).result
+    return arith.IndexCastOp(index, tensor.ExtractOp(bound.value, []).result).result
+
+
+def _leading_size(leaf):
+    shape = leaf.shape if isinstance(leaf, Tracer) else np.shape(leaf)
+    if not shape:
+        raise _error("mljit.scan: every leaf of xs must have a leading axis to scan over, "
+                     "not a scalar")
+    return shape[0]
+
+
+def _cast(block: ir.Block, value: ir.Value, dtype) -> ir.Value:
+    """`value` cast to `dtype` at the end of the (closed) region `block`."""
+    type_ = ir.RankedTensorType(value.type)
+    with ir.InsertionPoint(block):
+        result_type = ir.RankedTensorType.get(type_.shape, dtypes.to_mlir(dtype))
+        return build(ml.CastOp, result_type, value).result
+
+
+def _describe(x: Tracer) -> str:
+    shape = ",".join(str(d) for d in x.shape)
+    weak = " (a Python scalar)" if x.weak_type is not None else ""
+    return f"{x.dtype}[{shape}]{weak}"
+
+
+def _position() -> str:
+    filename, line, _ = user_position()
+    return f"{filename}:{line}"
+
+
+def _error(message: str) -> TraceError:
+    return TraceError(f"{_position()}: {message}")
