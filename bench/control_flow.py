@@ -8,7 +8,9 @@ The programs (examples/iterative.py) are written once, in JAX's explicit
 forms over an array namespace `xp` and a control-flow namespace `cf`: mljit
 runs them with NumPy and `mljit` (jitted), NumPy with the same forms run as
 plain Python loops (what they are outside a trace), JAX with `jax.numpy`
-and `jax.lax`. All compute in float64, as NumPy does.
+and `jax.lax`; the `*_loop` rows are the same algorithms written as plain
+Python `while` loops (mljit and NumPy only). All compute in float64, as
+NumPy does.
 
 Compile time: a first call (trace, compile, run), each in a fresh process
 with an empty cache, of `fori_loop(0, steps, tanh(v * 0.9 + 0.1))` for 1
@@ -32,7 +34,8 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "examples"))
-from iterative import kmeans, newton_sqrt, power_iteration, rnn  # noqa: E402
+from iterative import (kmeans, kmeans_loop, newton_sqrt, power_iteration,  # noqa: E402
+                       power_iteration_loop, rnn)
 
 SYSTEMS = ["mljit", "numpy", "jax"]
 
@@ -61,6 +64,9 @@ def workloads():
                                    rng.standard_normal((256, 256)) * 0.06,
                                    rng.standard_normal((64, 256)) * 0.1), ()),
         "kmeans 16000x8": (kmeans, (points, points[::2000].copy()), ()),
+        # The same as plain Python loops (JAX cannot trace those).
+        "power_iteration_loop": (power_iteration_loop, (m @ m.T / 512, 1e-10), ()),
+        "kmeans_loop": (kmeans_loop, (points, points[::2000].copy()), ()),
     }
 
 
@@ -78,9 +84,11 @@ def namespaces(system):
 def bind(system, function, static=()):
     """`function` as `system` runs it: jitted for mljit and JAX."""
     import functools
+    import inspect
 
     xp, cf = namespaces(system)
-    bound = functools.partial(function, xp=xp, cf=cf)
+    explicit = "cf" in inspect.signature(function).parameters
+    bound = functools.partial(function, xp=xp, cf=cf) if explicit else function
     if system == "numpy":
         return bound
     if system == "jax":
@@ -168,6 +176,9 @@ def call_table(systems, rounds, calls):
     for name in workloads():
         times = {}
         for system in systems:
+            if system == "jax" and name.endswith("_loop"):
+                times[system] = None  # Python loops on traced values
+                continue
             runs = [fresh("call", system, name, calls) for _ in range(rounds)]
             runs = [r for r in runs if r is not None]
             times[system] = min(runs) if runs else None

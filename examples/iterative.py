@@ -3,6 +3,8 @@ explicit forms (`cf.while_loop`, `cf.scan`): with `cf=mljit` they compile
 under `mljit.jit` to loops in the machine code, called outside `jit` they
 run as the plain Python loops they stand for, and with `xp=jax.numpy,
 cf=jax.lax` they are JAX programs (bench/control_flow.py times all three).
+The `*_loop` versions are the same algorithms as plain Python `while`
+loops, which mljit compiles just the same.
 
     python examples/iterative.py
 """
@@ -55,6 +57,33 @@ def kmeans(points, centers, xp=np, cf=mljit):
                          (centers, assign(centers), xp.asarray(True), 0))
 
 
+def power_iteration_loop(a, tol):
+    """power_iteration as plain Python."""
+    v = np.ones(a.shape[0]) / np.sqrt(a.shape[0])
+    value, previous, steps = v @ a @ v, np.inf, 0
+    while abs(value - previous) > tol and steps < 1000:
+        w = a @ v
+        v = w / np.linalg.norm(w)
+        previous, value = value, v @ a @ v
+        steps += 1
+    return v, value, previous, steps
+
+
+def kmeans_loop(points, centers):
+    """kmeans as plain Python."""
+    k = centers.shape[0]
+    labels = np.argmin(((points[:, None, :] - centers[None, :, :]) ** 2).sum(-1), axis=1)
+    changed, steps = True, 0
+    while changed and steps < 100:
+        members = (labels[:, None] == np.arange(k)[None, :]).astype(points.dtype)
+        centers = (members.T @ points) / np.maximum(members.sum(0), 1.0)[:, None]
+        new = np.argmin(((points[:, None, :] - centers[None, :, :]) ** 2).sum(-1), axis=1)
+        changed = np.any(new != labels)
+        labels = new
+        steps += 1
+    return centers, labels, changed, steps
+
+
 def rnn(h, xs, w, u, xp=np, cf=mljit):
     """An Elman RNN over the rows of `xs`: the last state and every state."""
     def step(h, x):
@@ -72,6 +101,8 @@ if __name__ == "__main__":
             ("newton_sqrt", newton_sqrt, (rng.uniform(1, 100, 8), 1e-12)),
             ("power_iteration", power_iteration, (a, 1e-12)),
             ("kmeans", kmeans, (points, points[[0, 1, 2]].copy())),
+            ("kmeans_loop", kmeans_loop, (points, points[[0, 1, 2]].copy())),
+            ("power_iteration_loop", power_iteration_loop, (a, 1e-12)),
             ("rnn", rnn, (np.zeros(16), rng.standard_normal((10, 4)),
                           rng.standard_normal((16, 16)) * 0.3, rng.standard_normal((4, 16))))):
         compiled, plain = mljit.jit(function)(*args), function(*args)

@@ -27,6 +27,9 @@ namespace {
 // parallel loops.
 constexpr const char *kCPUToLinalg[] = {
     "canonicalize",
+    // What a traced loop body computes from values defined outside it is
+    // computed once, before the loop.
+    "func.func(ml-hoist-loop-invariants)",
     "convert-ml-to-linalg",
     // Dynamic sizes read from the function's arguments rather than from
     // intermediate results, whose extra uses would block fusion.

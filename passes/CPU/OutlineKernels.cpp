@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -131,6 +132,32 @@ bool isKernel(Operation &op) {
                        [](Type type) { return isa<BaseMemRefType>(type); });
 }
 
+/// Whether `op` is control flow around loop nests (a traced branch or
+/// loop): the nests inside are the kernels, and the control flow stays in
+/// the caller.
+bool holdsKernels(Operation &op) {
+  if (isa<linalg::LinalgOp, scf::ForallOp>(op))
+    return false;
+  return op.walk([](Operation *inner) {
+             return isa<linalg::LinalgOp, scf::ForallOp>(inner)
+                        ? WalkResult::interrupt()
+                        : WalkResult::advance();
+           }).wasInterrupted();
+}
+
+/// The kernels of `region`, in the blocks of control flow too.
+void collectKernels(Region &region, SmallVectorImpl<Operation *> &kernels) {
+  for (Block &block : region)
+    for (Operation &op : block) {
+      if (holdsKernels(op)) {
+        for (Region &inner : op.getRegions())
+          collectKernels(inner, kernels);
+      } else if (isKernel(op)) {
+        kernels.push_back(&op);
+      }
+    }
+}
+
 struct OutlineKernels : ml::impl::OutlineKernelsBase<OutlineKernels> {
   using OutlineKernelsBase::OutlineKernelsBase;
 
@@ -143,10 +170,7 @@ struct OutlineKernels : ml::impl::OutlineKernelsBase<OutlineKernels> {
         functions.push_back(function);
     for (func::FuncOp function : functions) {
       SmallVector<Operation *> kernels;
-      for (Block &block : function.getBody())
-        for (Operation &op : block)
-          if (isKernel(op))
-            kernels.push_back(&op);
+      collectKernels(function.getBody(), kernels);
       for (Operation *op : kernels)
         outline(op, function, symbols);
       function->setAttr(kOutlined, UnitAttr::get(&getContext()));

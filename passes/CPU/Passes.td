@@ -231,11 +231,14 @@ def MarkAllocatorsNoAlias : Pass<"ml-mark-allocators-noalias", "ModuleOp"> {
 def OutlineKernels : Pass<"ml-outline-kernels", "ModuleOp"> {
   let summary = "Outline each loop nest into a function, equal ones into one";
   let description = [{
-    Every op holding regions directly in a function's body (a linalg op, a
-    loop, a tiled `scf.forall`) on buffers, unless it returns a buffer (one
-    it allocated on the stack would not outlive the kernel), becomes a call
-    of a private,
-    `noinline` function computing it: the kernel. Its arguments are the
+    Every op holding regions in a function's body (a linalg op, a loop, a
+    tiled `scf.forall`) on buffers, unless it returns a buffer (one it
+    allocated on the stack would not outlive the kernel), becomes a call of a
+    private,
+    `noinline` function computing it: the kernel. Control flow around such
+    ops (a traced `scf.if`, `scf.for` or `scf.while` holding linalg ops or
+    `scf.forall`s) stays in the function, and the ops in its regions become
+    the kernels. Its arguments are the
     values the op uses from outside; the constants it uses are copied in, so
     kernels that differ in a constant, a shape or a dtype stay apart. A
     buffer that the kernel reads only through structured ops, loads, stores

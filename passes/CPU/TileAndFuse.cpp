@@ -18,6 +18,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
@@ -61,6 +62,22 @@ bool isChainEnd(Operation *op) {
     if (!isFusible(user))
       return true;
   return op->use_empty();
+}
+
+/// Whether `slice` takes all of its source: a producer fused there would be
+/// computed whole in every tile (a row tile reading all of a small matrix
+/// built from a large one), for no locality.
+bool takesAll(tensor::ExtractSliceOp slice) {
+  RankedTensorType source = slice.getSourceType();
+  if (!source.hasStaticShape())
+    return false;
+  for (auto [offset, size, stride, whole] :
+       llvm::zip(slice.getMixedOffsets(), slice.getMixedSizes(),
+                 slice.getMixedStrides(), source.getShape()))
+    if (getConstantIntValue(offset) != 0 ||
+        getConstantIntValue(size) != whole || getConstantIntValue(stride) != 1)
+      return false;
+  return true;
 }
 
 int64_t elementCount(ArrayRef<int64_t> ranges) {
@@ -123,11 +140,13 @@ struct TileAndFuse : ml::impl::TileAndFuseBase<TileAndFuse> {
       options.tilingOptions.setTileSizes(tileSizes).setLoopType(
           scf::SCFTilingOptions::LoopType::ForallOp);
       options.setFusionControlFn(
-          [](tensor::ExtractSliceOp, OpResult producer,
+          [](tensor::ExtractSliceOp slice, OpResult producer,
              bool isDestination) -> std::optional<
                                      scf::SCFTileAndFuseOptions::ControlFnResult> {
-            // Inits (fills) and fusible producers are recomputed per tile.
-            if (!isFusible(producer.getOwner()) && !isDestination)
+            // Inits (fills) and fusible producers are recomputed per tile,
+            // where the tile needs only part of them.
+            if (!isDestination &&
+                (!isFusible(producer.getOwner()) || takesAll(slice)))
               return std::nullopt;
             return scf::SCFTileAndFuseOptions::ControlFnResult{};
           });

@@ -31,14 +31,16 @@ using mlir::ml::isContraction;
 namespace {
 
 /// Fuse the producer of `operand` into its user only when that removes a
-/// tensor without repeating work: the producer has no other user, the user
-/// is not a contraction, and the user reads each element once (its indexing
-/// map for the operand is a permutation of its loops).
+/// tensor without repeating work: the producer has no other user, in the
+/// same block (not in a loop body, run more often than the producer), the
+/// user is not a contraction, and the user reads each element once (its
+/// indexing map for the operand is a permutation of its loops).
 bool fusesWithoutRecomputation(OpOperand *operand) {
   Operation *producer = operand->get().getDefiningOp();
   Operation *consumer = operand->getOwner();
-  if (!producer || !producer->hasOneUse() || isContraction(consumer) ||
-      isContraction(producer))
+  if (!producer || !producer->hasOneUse() ||
+      producer->getBlock() != consumer->getBlock() ||
+      isContraction(consumer) || isContraction(producer))
     return false;
   auto linalgConsumer = dyn_cast<linalg::LinalgOp>(consumer);
   if (!linalgConsumer)
@@ -64,6 +66,7 @@ bool oneDynamicPerGroup(RankedTensorType expanded,
 bool foldsReshape(OpOperand *operand) {
   Operation *producer = operand->get().getDefiningOp();
   if (!producer || !producer->hasOneUse() ||
+      producer->getBlock() != operand->getOwner()->getBlock() ||
       isContraction(operand->getOwner()) || isContraction(producer))
     return false;
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(producer))

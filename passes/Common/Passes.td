@@ -1,7 +1,7 @@
 //===- Common/Passes.td - passes shared by both pipelines --*- tablegen -*-===//
 //
-// Passes that both the CPU and the GPU pipeline run: on linalg over tensors,
-// and one on buffers.
+// Passes that both the CPU and the GPU pipeline run: one on ml ops, on
+// linalg over tensors, and one on buffers.
 // Each pass here is implemented in <Name>.cpp in this folder and tested by
 // test/passes/Common/<flag>.mlir.
 //
@@ -61,6 +61,32 @@ def CarriesInPlace : Pass<"ml-carries-in-place", "::mlir::func::FuncOp"> {
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
   ];
+}
+
+def HoistLoopInvariants : Pass<"ml-hoist-loop-invariants", "::mlir::func::FuncOp"> {
+  let summary = "Compute the ml ops of a loop body that depend on nothing "
+                "the loop changes before the loop, except broadcasts";
+  let description = [{
+    Loop-invariant code motion for `ml` ops in traced loops (`scf.for`,
+    `scf.while`), all of which are pure: an op whose operands are all
+    defined outside the loop moves before it, inner loops first. Ops that
+    make more elements than they read (`ml.broadcast`, `ml.iota`, any op of
+    dynamic shape) stay: hoisted, they would be materialized and read back
+    at every iteration, where inside the loop they fuse into their consumers
+    for free.
+
+    Example:
+
+    ```mlir
+    scf.for ... iter_args(%v = %x) -> (tensor<4xf32>) {
+      %e = ml.exp %w : tensor<4xf32>
+      %b = ml.broadcast %s : tensor<f32> to tensor<4xf32>
+      ...
+    }
+    ```
+
+    `%e` moves before the loop; `%b` stays.
+  }];
 }
 
 def FuseElementwise : Pass<"ml-fuse-elementwise"> {

@@ -3,12 +3,14 @@
 // Traced control flow is `scf` on tensors (docs/control-flow.md says why):
 // its ops need no rewriting, only their boolean tensors becoming bytes like
 // every other. A condition reaches scf as `tensor.extract` of a tensor<i1>,
-// and a traced loop index leaves it by `tensor.from_elements`.
+// a traced loop index leaves it by `tensor.from_elements`, and an scf.if
+// choosing between existing tensors canonicalizes to `arith.select`.
 //
 //===----------------------------------------------------------------------===//
 
 #include "passes/MLToLinalg/Patterns.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -51,6 +53,24 @@ struct FromBools : OpConversionPattern<tensor::FromElementsOp> {
   }
 };
 
+/// A choice between boolean tensors (what canonicalization makes of an
+/// scf.if yielding values defined before it): between byte tensors.
+struct SelectBools : OpConversionPattern<arith::SelectOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(arith::SelectOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type type = getTypeConverter()->convertType(op.getType());
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "unconvertible result type");
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(
+        op, type, adaptor.getCondition(), adaptor.getTrueValue(),
+        adaptor.getFalseValue());
+    return success();
+  }
+};
+
 } // namespace
 
 void ml::populateControlFlowConversions(const TypeConverter &converter,
@@ -58,7 +78,9 @@ void ml::populateControlFlowConversions(const TypeConverter &converter,
                                         ConversionTarget &target) {
   scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                        target);
-  target.addDynamicallyLegalOp<tensor::ExtractOp, tensor::FromElementsOp>(
+  target.addDynamicallyLegalOp<tensor::ExtractOp, tensor::FromElementsOp,
+                                arith::SelectOp>(
       [&converter](Operation *op) { return converter.isLegal(op); });
-  patterns.add<ExtractBool, FromBools>(converter, patterns.getContext());
+  patterns.add<ExtractBool, FromBools, SelectBools>(converter,
+                                                    patterns.getContext());
 }

@@ -37,47 +37,77 @@ def cond(pred, true_fun, false_fun, *operands):
     if known is not None:
         return (true_fun if known else false_fun)(*operands)
     condition = _condition(pred, "mljit.cond")
-    holder = _holder(2)
-    branches = []
-    for index, (fun, name) in enumerate(((true_fun, "true_fun"), (false_fun, "false_fun"))):
-        block = holder.regions[index].blocks.append()
-        with trace.region(block, f"the {name} of mljit.cond"):
+
+    def branch(fun):
+        def traced():
             leaves, tree = pytree.flatten(fun(*operands))
-            leaves = [_as_tracer(leaf) for leaf in leaves]
-            values = [leaf.value for leaf in leaves]
-        branches.append((block, tree, leaves, values))
-    (true_block, true_tree, true_leaves, true_values), (false_block, false_tree, false_leaves,
-                                                        false_values) = branches
+            return tree, [_as_tracer(leaf) for leaf in leaves]
+        return traced
+
+    holder, (true_tree, true_leaves), (false_tree, false_leaves) = branches(
+        [branch(true_fun), branch(false_fun)],
+        ["the true_fun of mljit.cond", "the false_fun of mljit.cond"])
     if true_tree != false_tree:
         raise _error(f"mljit.cond: true_fun returns {true_tree} but false_fun returns "
                      f"{false_tree}; both branches must return the same structure")
+    names = [f"result {index}" for index in range(len(true_leaves))]
+    results = finish_if(holder, condition, [true_leaves, false_leaves], names,
+                        "mljit.cond: {name} of true_fun is {a} but that of false_fun is {b}; "
+                        "both branches must return arrays of the same shapes and dtypes")
+    return pytree.unflatten(true_tree, results)
+
+
+def branches(functions, whats) -> tuple:
+    """Traces each function into a block of a new placeholder op, as a
+    scope (`whats` names them); returns the placeholder, then what each
+    function returned (its traced arrays must have their values made)."""
+    trace = current_trace()
+    holder = _holder(len(functions))
+    outputs = []
+    for index, (function, what) in enumerate(zip(functions, whats)):
+        block = holder.regions[index].blocks.append()
+        with trace.region(block, what):
+            output = function()
+            for leaf in pytree.flatten(output)[0]:
+                if isinstance(leaf, Tracer):
+                    leaf.value  # noqa: B018 (made inside the branch)
+        outputs.append(output)
+    return (holder, *outputs)
+
+
+def finish_if(holder, condition, leaves: list, names: list, mismatch: str) -> list:
+    """The scf.if on `condition` whose branches were traced into `holder`'s
+    blocks, yielding `leaves[branch]`: Tracers, a Python scalar's taking the
+    other branch's dtype. `mismatch` (a format of name, a and b) explains
+    arrays that differ."""
+    trace = current_trace()
+    true_leaves, false_leaves = leaves
+    blocks = [region.blocks[0] for region in holder.regions]
+    values = [[leaf._value for leaf in branch] for branch in leaves]
     weak_types = []
     for index, (a, b) in enumerate(zip(true_leaves, false_leaves)):
         same_shape = symbolic.same_shape(a.shape, b.shape)
         if not same_shape or a.dtype != b.dtype:
             if same_shape and b.weak_type is not None:
-                false_values[index] = _cast(false_block, false_values[index], a.dtype)
+                values[1][index] = _cast(blocks[1], values[1][index], a.dtype)
                 b = a
             elif same_shape and a.weak_type is not None:
-                true_values[index] = _cast(true_block, true_values[index], b.dtype)
+                values[0][index] = _cast(blocks[0], values[0][index], b.dtype)
                 a = b
             else:
-                raise _error(f"mljit.cond: result {index} of true_fun is {_describe(a)} but "
-                             f"that of false_fun is {_describe(b)}; both branches must "
-                             "return arrays of the same shapes and dtypes")
+                raise _error(mismatch.format(name=names[index], a=_describe(a),
+                                             b=_describe(b)))
         weak_types.append(a.weak_type if a.weak_type is b.weak_type else None)
-    types = [v.type for v in true_values]
-    final = ir.Operation.create("scf.if", results=types, operands=[condition], regions=2,
+    final = ir.Operation.create("scf.if", results=[v.type for v in values[0]],
+                                operands=[condition], regions=2,
                                 loc=trace.location(), ip=ir.InsertionPoint(holder))
-    for index, (block, values) in enumerate(((true_block, true_values),
-                                             (false_block, false_values))):
+    for index, block in enumerate(blocks):
         with ir.InsertionPoint(block):
-            scf.YieldOp(values)
+            scf.YieldOp(values[index])
         block.append_to(final.regions[index])
     holder.erase()
-    results = [_result(trace, value, leaf, weak) for value, leaf, weak
-               in zip(final.results, true_leaves, weak_types)]
-    return pytree.unflatten(true_tree, results)
+    return [_result(trace, value, leaf, weak) for value, leaf, weak
+            in zip(final.results, true_leaves, weak_types)]
 
 
 def while_loop(cond_fun, body_fun, init_val):
@@ -131,7 +161,8 @@ def scan(f, init, xs=None, length=None, reverse=False):
         return carry, pytree.unflatten(pytree.flatten(ys[0])[1], y_leaves)
 
     def step(i, carry):
-        return f(carry, pytree.unflatten(x_tree, [leaf[i] for leaf in x_leaves]))
+        rows = [_row(current_trace(), _as_tracer(leaf), loop.position) for leaf in x_leaves]
+        return f(carry, pytree.unflatten(x_tree, rows))
 
     leaves, tree = pytree.flatten(init)
     loop = _ForLoop(0, steps, step, tree, stacked=steps, reverse=reverse)
@@ -146,6 +177,9 @@ class _WhileLoop:
 
     regions = 2
     name = "mljit.while_loop"
+    # How errors name the condition and body, and the carry's leaves.
+    parts = ("the cond_fun of mljit.while_loop", "the body_fun of mljit.while_loop")
+    leaf_names = None
 
     def __init__(self, cond_fun, body_fun, tree):
         self.cond_fun, self.body_fun, self.tree = cond_fun, body_fun, tree
@@ -156,16 +190,16 @@ class _WhileLoop:
     def trace_regions(self, trace, holder, carry):
         types = [leaf.value.type for leaf in carry]
         before = holder.regions[0].blocks.append(*types)
-        with trace.region(before, "the cond_fun of mljit.while_loop"):
+        with trace.region(before, self.parts[0]):
             arguments = _carry_tracers(trace, before.arguments, carry)
             condition = _condition(self.cond_fun(pytree.unflatten(self.tree, arguments)),
-                                   "the cond_fun of mljit.while_loop")
+                                   self.parts[0])
             scf.ConditionOp(condition, list(before.arguments))
         after = holder.regions[1].blocks.append(*types)
-        with trace.region(after, "the body_fun of mljit.while_loop"):
+        with trace.region(after, self.parts[1]):
             arguments = _carry_tracers(trace, after.arguments, carry)
             out = self.body_fun(pytree.unflatten(self.tree, arguments))
-            values, promotions = _check_carry(self.name, "body_fun", self.tree, out, carry)
+            values, promotions = _check_carry(self, out, carry)
             if not promotions:
                 scf.YieldOp(values)
         return promotions
@@ -185,11 +219,14 @@ class _ForLoop:
 
     regions = 1
 
-    def __init__(self, lower, upper, body, tree, stacked=None, reverse=False):
+    def __init__(self, lower, upper, body, tree, stacked=None, reverse=False, step=1):
         self.lower, self.upper, self.body, self.tree = lower, upper, body, tree
+        self.step = step
         # The body sees steps counting down from upper - 1 with `reverse`.
         self.stacked, self.reverse = stacked, reverse
         self.name = "mljit.scan" if stacked is not None else "mljit.fori_loop"
+        self.parts = (None, "the body of " + self.name)
+        self.leaf_names = None
         _check_bounds(lower, upper, self.name)
         # What scan stacks: the stacked arrays' initial values (outside the
         # loop), then their final ones, as the results.
@@ -199,33 +236,36 @@ class _ForLoop:
         index = ir.IndexType.get()
         with trace.location():
             bounds = [_index_value(trace, b) for b in (self.lower, self.upper)]
-            return bounds + [arith.ConstantOp(index, 1).result]
+            return bounds + [arith.ConstantOp(index, self.step).result]
 
     def trace_regions(self, trace, holder, carry):
         index = ir.IndexType.get()
         block = holder.regions[0].blocks.append(index, *[c.value.type for c in carry])
-        what = "the body of " + self.name
+        what = self.parts[1]
         with trace.region(block, what):
             # The index is what Python's range gives: an int (weakly typed).
             int64 = np.dtype(np.int64)
             element = arith.IndexCastOp(dtypes.to_mlir(int64), block.arguments[0])
             i = Tracer(tensor.FromElementsOp(dtypes.tensor_type((), int64),
                                              [element.result]).result, int, scalar=True)
+            # The row of stacked values this step reads and writes.
+            self.position = block.arguments[0]
             if self.reverse:
                 i = (self.upper - 1) - i
+                last = trace.size_value(self.upper - 1)
+                self.position = arith.SubIOp(last, self.position).result
             arguments = _carry_tracers(trace, block.arguments[1:], carry)
             out, ys = self.body(i, pytree.unflatten(self.tree, arguments))
-            values, promotions = _check_carry(self.name, "the function", self.tree, out, carry)
+            values, promotions = _check_carry(self, out, carry)
             if promotions:
                 return promotions
             if self.stacked is not None:
-                values += self._stack(trace, block, i, ys)
+                values += self._stack(trace, block, ys)
             scf.YieldOp(values)
         return {}
 
-    def _stack(self, trace, block, i, ys) -> list:
-        """Each y written at row i of a carried array of all of them."""
-        from .numpy import _indexing  # noqa: F401 (setitem on Tracers)
+    def _stack(self, trace, block, ys) -> list:
+        """Each y written at its row of a carried array of all of them."""
         y_leaves, self.y_tree = pytree.flatten(ys)
         y_leaves = [_as_tracer(y) for y in y_leaves]
         outside = trace.scopes[-2]
@@ -235,11 +275,13 @@ class _ForLoop:
             with trace.insertion_point(outside):
                 self.y_inits.append(splat(0, shape, y.dtype))
             self.y_inits[-1]._scope = outside
-            rows = Tracer(block.add_argument(self.y_inits[-1].value.type, trace.location()))
+            rows = block.add_argument(self.y_inits[-1].value.type, trace.location())
             if symbolic.is_symbolic(shape):
-                trace.shapes[rows.value] = shape
-            rows[i] = y
-            values.append(rows.value)
+                trace.shapes[rows] = shape
+            row = build(ml.ReshapeOp, dtypes.tensor_type((1,) + tuple(y.shape), y.dtype),
+                        y.value, trace.dynamic_sizes((1,) + tuple(y.shape))).result
+            values.append(build(ml.DynamicUpdateSliceOp, rows, row,
+                                [self.position] + _zeros(len(y.shape))).result)
         self.y_weak = [y.weak_type for y in y_leaves]
         return values
 
@@ -281,21 +323,23 @@ def _loop(loop, leaves) -> list:
     return results
 
 
-def _check_carry(name, who, tree, out, carry) -> tuple[list, dict]:
+def _check_carry(loop, out, carry) -> tuple[list, dict]:
     """The values of the new carry `out`, cast where a Python scalar stands
     for an array of the carry's dtype; and the dtypes weak carry leaves must
     be promoted to first (by leaf index)."""
+    name, tree, who = loop.name, loop.tree, loop.parts[1]
     leaves, out_tree = pytree.flatten(out)
     if out_tree != tree:
-        raise _error(f"{name}: {who} returns the carry as {out_tree} but it entered as "
+        raise _error(f"{name}: {who} makes the carry {out_tree} but it entered as "
                      f"{tree}; a carry keeps its structure")
     values, promotions = [], {}
     for index, (new, old) in enumerate(zip(leaves, carry)):
         new = _as_tracer(new)
+        what = loop.leaf_names[index] if loop.leaf_names else f"carry leaf {index}"
+        changed = (f"{name}: {who} makes {what} {_describe(new)}, but it entered as "
+                   f"{_describe(old)}; a carry keeps its shape and dtype at every iteration")
         if not symbolic.same_shape(new.shape, old.shape):
-            raise _error(f"{name}: {who} returns carry leaf {index} as {_describe(new)} but it "
-                         f"entered as {_describe(old)}; a carry keeps its shape and dtype "
-                         "at every iteration")
+            raise _error(changed)
         value = new.value
         if new.dtype != old.dtype:
             if new.weak_type is not None and np.can_cast(new.dtype, old.dtype, "same_kind"):
@@ -303,9 +347,7 @@ def _check_carry(name, who, tree, out, carry) -> tuple[list, dict]:
             elif old.weak_type is not None:
                 promotions[index] = new.dtype
             else:
-                raise _error(f"{name}: {who} returns carry leaf {index} as {_describe(new)} "
-                             f"but it entered as {_describe(old)}; a carry keeps its shape "
-                             "and dtype at every iteration (cast it with .astype)")
+                raise _error(changed + " (cast it with .astype)")
         values.append(value)
     return values, promotions
 
@@ -411,6 +453,21 @@ def _index_value(trace, bound) -> ir.Value:
     if not isinstance(bound, Tracer):
         return arith.ConstantOp(index, int(bound)).result
     return arith.IndexCastOp(index, tensor.ExtractOp(bound.value, []).result).result
+
+
+def _zeros(count: int) -> list:
+    zero = arith.ConstantOp(ir.IndexType.get(), 0).result
+    return [zero] * count
+
+
+def _row(trace, leaf: Tracer, position: ir.Value) -> Tracer:
+    """`leaf[position]`, a position known to be in range (no wrapping or
+    clamping as NumPy's indexing would need)."""
+    rest = tuple(leaf.shape[1:])
+    sliced = build(ml.DynamicSliceOp, dtypes.tensor_type((1,) + rest, leaf.dtype), leaf.value,
+                   [position] + _zeros(len(rest)), trace.dynamic_sizes((1,) + rest)).result
+    return Tracer(build(ml.ReshapeOp, dtypes.tensor_type(rest, leaf.dtype), sliced,
+                        trace.dynamic_sizes(rest)).result)
 
 
 def _leading_size(leaf):

@@ -13,7 +13,7 @@ from typing import Any, Callable, Collection, NamedTuple, Sequence
 
 import numpy as np
 
-from . import cuda, dtypes, pytree, symbolic
+from . import autograph, cuda, dtypes, pytree, symbolic
 from .errors import UnsupportedError
 from .numpy._layouts import element_strides
 from .symbolic import Dim
@@ -47,6 +47,8 @@ class Signature(NamedTuple):
 
         def call(leaves):
             target = fun if snapshot is None else snapshot.bind(leaves[count:])
+            # Python control flow on traced values compiled (autograph/).
+            target = autograph.converted(target)
             args, kwargs = pytree.unflatten(self.tree, leaves[:count])
             arrays = iter(args)
             total = len(args) + len(positions)

@@ -278,9 +278,7 @@ class Reach:
         for name, helper in self.helpers.items():
             scope[name] = _with_globals(helper, scope, helper.__closure__)
         rebuilt = _with_globals(function, scope, cells or None)
-        if owner is None:
-            return rebuilt
-        return lambda *args, **kwargs: rebuilt(owner, *args, **kwargs)
+        return rebuilt if owner is None else types.MethodType(rebuilt, owner)
 
 
 def _with_globals(function, scope, closure):

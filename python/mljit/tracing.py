@@ -483,13 +483,18 @@ class Tracer:
         return array
 
     def _concretization_error(self, what: str) -> ConcretizationError:
+        from . import autograph
+        frame = user_frame()
+        why = autograph.why_not_converted(frame.f_code) if frame is not None else None
+        unconverted = (f" mljit did not compile the control flow of {frame.f_code.co_name}() "
+                       f"because {why}." if why else "")
         return ConcretizationError(
             f"{_format_position(user_position())}: {what} needs the value of a "
             f"traced array (shape {self.shape}, dtype {self.dtype}), which is only "
             "known when the compiled function runs. Use mljit.cond, mljit.while_loop, "
             "mljit.fori_loop or mljit.numpy.where instead of Python control flow on "
             "array values, or mark the argument static (static_argnums / "
-            "static_argnames)."
+            "static_argnames)." + unconverted
         )
 
     def __bool__(self):

@@ -32,9 +32,13 @@ report(empty_max, np.ones((0, 3)))
 
 def branch(x):
     if x.sum() > 0:
-        return x
-    return -x
+        y = x
+    return y
 
 
-# CHECK: ConcretizationError: {{.*}}trace_errors.py:34: bool() {{.*}} needs the value of a traced array (shape (), dtype bool), which is only known when the compiled function runs
+# CHECK: TraceError: {{.*}}trace_errors.py:34: `y` is defined only in the `if` branch of this `if` on a traced value, and used after it
 report(branch, np.ones(3))
+
+
+# CHECK: ConcretizationError: {{.*}}trace_errors.py:[[@LINE+1]]: bool() {{.*}} needs the value of a traced array (shape (), dtype bool), which is only known when the compiled function runs. {{.*}} mljit did not compile the control flow of <lambda>() because it is a lambda
+report(lambda x: x if x.sum() > 0 else -x, np.ones(3))

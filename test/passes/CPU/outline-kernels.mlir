@@ -171,3 +171,56 @@ func.func @dynamic(%a: memref<?xf32>, %out: memref<?xf32>) {
   memref.dealloc %t : memref<?xf32>
   return
 }
+
+// -----
+
+#id = affine_map<(d0) -> (d0)>
+
+// A traced loop around loop nests stays in the function, which is glue: the
+// nests in its body are the kernels (optimized, unlike the glue). A loop
+// holding no loop nest is a kernel itself.
+// CHECK-LABEL: func.func @traced_loop
+// CHECK: scf.while
+// CHECK: call @traced_loop_kernel(
+// CHECK: } do {
+// CHECK: call @traced_loop_kernel_0(
+// CHECK: scf.yield
+// CHECK: call @traced_loop_kernel_1(
+// CHECK: return
+// CHECK: func.func private @traced_loop_kernel(
+// CHECK: linalg.generic
+// CHECK: func.func private @traced_loop_kernel_0(
+// CHECK: linalg.generic
+// CHECK: func.func private @traced_loop_kernel_1(
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for
+func.func @traced_loop(%x: memref<8xf32>, %s: memref<f32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.while : () -> () {
+    linalg.generic {indexing_maps = [#id, affine_map<(d0) -> ()>], iterator_types = ["reduction"]}
+        ins(%x : memref<8xf32>) outs(%s : memref<f32>) {
+    ^bb0(%a: f32, %o: f32):
+      %t = arith.addf %a, %o : f32
+      linalg.yield %t : f32
+    }
+    %v = memref.load %s[] : memref<f32>
+    %limit = arith.constant 100.0 : f32
+    %c = arith.cmpf olt, %v, %limit : f32
+    scf.condition(%c)
+  } do {
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+        ins(%x : memref<8xf32>) outs(%x : memref<8xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      %d = arith.addf %a, %a : f32
+      linalg.yield %d : f32
+    }
+    scf.yield
+  }
+  scf.for %i = %c0 to %n step %c1 {
+    %v = memref.load %x[%i] : memref<8xf32>
+    %w = arith.mulf %v, %v : f32
+    memref.store %w, %x[%i] : memref<8xf32>
+  }
+  return
+}

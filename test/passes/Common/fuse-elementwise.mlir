@@ -175,3 +175,38 @@ func.func @two_dynamic_sizes(%x: tensor<?x?xf32>, %y: tensor<?xf32>) -> tensor<?
   } -> tensor<?xf32>
   return %r : tensor<?xf32>
 }
+
+// -----
+
+// A producer before a loop is not fused into its user in the loop body:
+// it would be computed at every iteration instead of once.
+// CHECK-LABEL: func.func @not_into_a_loop
+// CHECK: %[[E:.*]] = linalg.generic
+// CHECK: math.exp
+// CHECK: scf.for
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[E]] :
+// CHECK-NOT: math.exp
+// CHECK: scf.yield
+#id = affine_map<(d0) -> (d0)>
+func.func @not_into_a_loop(%x: tensor<4xf32>, %w: tensor<4xf32>, %n: index) -> tensor<4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %e0 = tensor.empty() : tensor<4xf32>
+  %e = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%w : tensor<4xf32>) outs(%e0 : tensor<4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = math.exp %a : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%v = %x) -> (tensor<4xf32>) {
+    %d = tensor.empty() : tensor<4xf32>
+    %s = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}
+        ins(%v, %e : tensor<4xf32>, tensor<4xf32>) outs(%d : tensor<4xf32>) {
+    ^bb0(%a: f32, %b: f32, %o: f32):
+      %t = arith.addf %a, %b : f32
+      linalg.yield %t : f32
+    } -> tensor<4xf32>
+    scf.yield %s : tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}

@@ -70,3 +70,14 @@ func.func @counted(%x: tensor<f32>, %n: index, %flag: i1) -> (tensor<f32>, tenso
   %b = tensor.from_elements %flag : tensor<i1>
   return %r, %b : tensor<f32>, tensor<i1>
 }
+
+// -----
+
+// A choice between existing boolean tensors (a canonicalized scf.if).
+// CHECK-LABEL: func.func @select_bools
+// CHECK-SAME: (%[[C:.*]]: i1, %[[A:.*]]: tensor<2xi8>, %[[B:.*]]: tensor<2xi8>)
+// CHECK: arith.select %[[C]], %[[A]], %[[B]] : tensor<2xi8>
+func.func @select_bools(%c: i1, %a: tensor<2xi1>, %b: tensor<2xi1>) -> tensor<2xi1> {
+  %r = arith.select %c, %a, %b : tensor<2xi1>
+  return %r : tensor<2xi1>
+}

@@ -1,7 +1,9 @@
 // Traced loops and branches through the CPU pipeline: carries updated in
 // place once bufferized (nothing allocated or copied per iteration for
-// them), and the right answers when run.
+// them), invariant code hoisted, constant conditions folded, and the right
+// answers when run.
 // RUN: ml-opt %s --ml-cpu-to-linalg --ml-cpu-bufferize | FileCheck %s
+// RUN: ml-opt %s --ml-cpu-to-linalg | FileCheck %s --check-prefix=LINALG
 // RUN: ml-opt %s --ml-cpu-pipeline \
 // RUN:   | mlir-runner -e main -entry-point-result=void \
 // RUN:       -shared-libs=%mlir_lib_dir/libmlir_runner_utils.so \
@@ -89,6 +91,43 @@ func.func @branch(%x: tensor<4xf32> {bufferization.writable = false}) -> tensor<
   } else {
     %e = ml.abs %x : tensor<4xf32>
     scf.yield %e : tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}
+
+// What the body computes from values defined outside the loop (exp(w))
+// is computed once, before it.
+// LINALG-LABEL: func.func @invariant(
+// LINALG: math.exp
+// LINALG: scf.for
+// LINALG-NOT: math.exp
+// LINALG: scf.yield
+func.func @invariant(%x: tensor<4xf32> {bufferization.writable = false}, %w: tensor<4xf32> {bufferization.writable = false}, %n: index) -> tensor<4xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%v = %x) -> (tensor<4xf32>) {
+    %e = ml.exp %w : tensor<4xf32>
+    %s = ml.add %v, %e : tensor<4xf32>
+    scf.yield %s : tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}
+
+// A condition known when compiling folds away, with the branch not taken.
+// LINALG-LABEL: func.func @constant_condition(
+// LINALG-NOT: scf.if
+// LINALG-NOT: math.exp
+// LINALG: math.absf
+// LINALG: return
+func.func @constant_condition(%x: tensor<4xf32> {bufferization.writable = false}) -> tensor<4xf32> {
+  %t = ml.constant dense<false> : tensor<i1>
+  %b = tensor.extract %t[] : tensor<i1>
+  %r = scf.if %b -> (tensor<4xf32>) {
+    %e = ml.exp %x : tensor<4xf32>
+    scf.yield %e : tensor<4xf32>
+  } else {
+    %a = ml.abs %x : tensor<4xf32>
+    scf.yield %a : tensor<4xf32>
   }
   return %r : tensor<4xf32>
 }
