@@ -41,7 +41,10 @@ def cond(pred, true_fun, false_fun, *operands):
     def branch(fun):
         def traced():
             leaves, tree = pytree.flatten(fun(*operands))
-            return tree, [_as_tracer(leaf) for leaf in leaves]
+            leaves = [_as_tracer(leaf) for leaf in leaves]
+            for leaf in leaves:
+                leaf.value  # noqa: B018 (made inside the branch)
+            return tree, leaves
         return traced
 
     holder, (true_tree, true_leaves), (false_tree, false_leaves) = branches(
@@ -60,18 +63,16 @@ def cond(pred, true_fun, false_fun, *operands):
 def branches(functions, whats) -> tuple:
     """Traces each function into a block of a new placeholder op, as a
     scope (`whats` names them); returns the placeholder, then what each
-    function returned (its traced arrays must have their values made)."""
+    function returned (whose arrays to yield must have their values made
+    in the branch: `.value`)."""
     trace = current_trace()
     holder = _holder(len(functions))
     outputs = []
     for index, (function, what) in enumerate(zip(functions, whats)):
         block = holder.regions[index].blocks.append()
         with trace.region(block, what):
-            output = function()
-            for leaf in pytree.flatten(output)[0]:
-                if isinstance(leaf, Tracer):
-                    leaf.value  # noqa: B018 (made inside the branch)
-        outputs.append(output)
+            outputs.append(function())
+
     return (holder, *outputs)
 
 
@@ -308,7 +309,11 @@ def _loop(loop, leaves) -> list:
         inits = [leaf.value for leaf in carry]
         operands = loop.operands(trace) + inits
         holder = _holder(loop.regions)
-        promotions = loop.trace_regions(trace, holder, carry)
+        try:
+            promotions = loop.trace_regions(trace, holder, carry)
+        except Retrace:
+            holder.erase()
+            raise
         if not promotions:
             break
         holder.erase()
@@ -321,6 +326,11 @@ def _loop(loop, leaves) -> list:
                for value, leaf in zip(final.results, carry)]
     loop.finish(trace, final, len(carry))
     return results
+
+
+class Retrace(Exception):
+    """Raised by a loop body that must be traced again, on another carry
+    (the caller catches it; the loop traced so far is discarded)."""
 
 
 def _check_carry(loop, out, carry) -> tuple[list, dict]:

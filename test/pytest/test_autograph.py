@@ -136,16 +136,46 @@ def test_returns_inside_branches_on_traced_values():
             check(early_returns, np.array(x), np.array(y))
 
 
-def test_a_return_in_a_traced_loop_is_not_supported_yet():
+def find(x, limit):
+    i = 0
+    while i < x.shape[0]:
+        if x[i] > limit:
+            return i, x[i]
+        i += 1
+    return -1, x[0] * 0
+
+
+def search(x, n):
+    total = x.sum() * 0
+    for k in range(n):
+        for j in range(3):
+            total = total + x[j] * k
+            if total > 10:
+                return total
+    return -total
+
+
+def test_returns_inside_loops_on_traced_values():
+    for x in ([1.0, 5.0, 2.0], [0.0, 0.0, 0.0], [3.0, 4.0, 9.0]):
+        check(find, np.array(x), 2.5)
+        for n in (0, 1, 3, 6):
+            check(search, np.array(x), n)
+
+
+def test_a_jump_inside_a_try_in_a_traced_loop_is_not_supported_yet():
     def f(x):
-        while x.sum() < 100:  # return in loop
-            x = x * 2
-            if x[0] > 10:
-                return x
-        return -x
+        while x.sum() < 100:  # try
+            try:
+                x = x * 2
+                if x[0] > 10:
+                    break
+            finally:
+                x = x + 1
+        return x
 
     with pytest.raises(mljit.UnsupportedError,
-                       match=rf":{line_of('# return in loop')}: `return` inside a `while` loop"):
+                       match=rf":{line_of('# try')}: `break` inside a `while` loop whose "
+                             "condition is a traced value is not supported yet"):
         mljit.jit(f)(np.ones(3))
 
 
@@ -359,18 +389,46 @@ def test_a_python_object_changed_in_a_traced_branch_is_refused():
         mljit.jit(f)(np.ones(3))
 
 
-def test_break_in_a_loop_on_a_traced_value_is_not_supported_yet():
-    def f(x):
-        while x.sum() < 100:  # break
-            x = x * 2
-            if x[0] > 10:
-                break
-        return x
+def jumps(x, n):
+    total = x * 0
+    i = 0
+    while i < n:
+        i += 1
+        if x[i % 3] > 1:
+            continue
+        total = total + x
+        if total.sum() > 20:
+            break
+    for k in range(n):
+        if k > 3:
+            break
+        total = total - k
+    return total, i
 
-    with pytest.raises(mljit.UnsupportedError,
-                       match=rf":{line_of('# break')}: `break` inside a `while` loop whose "
-                             "condition is a traced value is not supported yet"):
-        mljit.jit(f)(np.ones(3))
+
+def test_break_and_continue_in_loops_on_traced_values():
+    for n in (0, 2, 5, 9):
+        for x in ([1.0, 2.0, 3.0], [0.5, 0.5, 4.0]):
+            check(jumps, np.array(x), n)
+
+
+def first_negative(values):
+    for v in values:      # a Python iterable: the break ends the iteration
+        if v < 0:
+            break
+    return v
+
+
+def test_break_ends_a_python_loop_as_python_does():
+    consumed = []
+
+    def items():
+        for value in (3.0, -1.0, 5.0):
+            consumed.append(value)
+            yield np.float64(value)
+
+    assert mljit.jit(lambda: first_negative(items()))() == -1.0
+    assert consumed == [3.0, -1.0]
 
 
 def test_without_source_a_traced_condition_says_why(tmp_path):

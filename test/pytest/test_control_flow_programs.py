@@ -1,5 +1,5 @@
 """Random programs (hypothesis) nesting `if`, `while` and `for` on traced
-values, written as plain Python: each is saved as a module (so that its
+values, with `break`, `continue` and `return`, written as plain Python: each is saved as a module (so that its
 source can be read and converted), run jitted and as plain Python + NumPy,
 and the results compared."""
 
@@ -61,20 +61,36 @@ def blocks(draw, depth: int, loop_index: bool = False) -> list:
         body = draw(blocks(depth - 1, loop_index or kind == "for"))
         if kind == "if":
             lines.append(f"if {condition}:")
-            lines += ["    " + line for line in body]
+            lines += ["    " + line for line in body + draw(early_return())]
             if draw(st.booleans()):
                 lines.append("else:")
                 lines += ["    " + line for line in draw(blocks(depth - 1, loop_index))]
         elif kind == "while":
-            # Ends: its own step counter is part of the condition.
+            # Ends: its own step counter, counted first, is in the condition.
             steps = f"steps{depth}"
-            lines += [f"{steps} = 0", f"while ({condition}) and {steps} < {index + 2}:"]
-            lines += ["    " + line for line in body] + [f"    {steps} += 1"]
+            lines += [f"{steps} = 0", f"while ({condition}) and {steps} < {index + 2}:",
+                      f"    {steps} += 1"]
+            lines += ["    " + line for line in body + draw(jump())]
         else:
             bound = draw(st.sampled_from(["n", "n + 1", "3", "k"]))
             lines.append(f"for i in range({bound}):")
-            lines += ["    " + line for line in body]
+            lines += ["    " + line for line in draw(jump()) + body]
     return lines
+
+
+@st.composite
+def jump(draw) -> list:
+    """Nothing, or a `break`, `continue` or `return` under a condition."""
+    kind = draw(st.sampled_from([None, None, "break", "continue", "return a, b, c, k"]))
+    if kind is None:
+        return []
+    condition = draw(st.sampled_from(CONDITIONS)).format(i=draw(st.integers(0, 2)))
+    return [f"if {condition}:", f"    {kind}"]
+
+
+@st.composite
+def early_return(draw) -> list:
+    return draw(st.sampled_from([[], [], [], ["return a, b, c, k"]]))
 
 
 def load(source: str, directory) -> callable:

@@ -54,7 +54,7 @@ def _escapes(statements, loop: bool) -> str | None:
                 return "return"
             if isinstance(node, (ast.Yield, ast.YieldFrom)):
                 return "yield"
-        if loop:
+        if loop and not isinstance(statement, (ast.For, ast.While)):
             for node in _walk_same_loop(statement):
                 if isinstance(node, (ast.Break, ast.Continue)):
                     return type(node).__name__.lower()
@@ -81,7 +81,8 @@ RETURNED, RETURNING = "_mljit_return", "_mljit_returning"
 
 
 class _Irregular(Exception):
-    """A `return` that _single_exit does not rewrite (in a loop)."""
+    """A `return`, `break` or `continue` left as written (inside a `with`
+    or `try`, or a loop with an `else` clause)."""
 
 
 def _single_exit(statements: list) -> list:
@@ -99,9 +100,11 @@ def _single_exit(statements: list) -> list:
                                            _mljit_return = b
                                        return _mljit_return
 
-    Bodies with no such `return`, or one inside a loop, are kept as they
-    are (a traced condition there is then refused at its line)."""
-    if not any(isinstance(statement, ast.If) and _returns(statement)
+    A `return` in a loop sets both and leaves the loop (`break`), the code
+    after the loop guarded by the flag. Bodies with no such `return`, or one
+    this cannot rewrite, are kept as they are (a traced condition there is
+    then refused at its line)."""
+    if not any(isinstance(statement, (ast.If, ast.For, ast.While)) and _returns(statement)
                for statement in statements):
         return statements
     try:
@@ -155,7 +158,86 @@ def _rewrite_returns(statements: list) -> tuple[list, bool]:
             statement.body, statement.orelse = body, orelse
             result.append(statement)
             return result, ends
+        if isinstance(statement, (ast.For, ast.While)) and _returns(statement):
+            # A return in a loop: sets the value, the flag, and breaks out;
+            # the rest of the function runs where the flag is not set.
+            if statement.orelse:
+                raise _Irregular
+            statement.body = _returns_to_breaks(statement.body)
+            rest, rest_ends = _rewrite_returns(statements[index + 1:])
+            guard = ast.UnaryOp(ast.Not(), ast.Name(RETURNING, ast.Load()))
+            tail = [ast.copy_location(ast.If(guard, rest, []), statement)] if rest else []
+            return result + [statement] + tail, rest_ends
         if _returns(statement):
+            raise _Irregular
+        result.append(statement)
+    return result, False
+
+
+def _returns_to_breaks(statements: list) -> list:
+    """A loop body whose `return v`s set the value returned and the flag,
+    then leave the loop (and the loops it is nested in)."""
+    result = []
+    for statement in statements:
+        if isinstance(statement, ast.Return):
+            value = statement.value if statement.value is not None else ast.Constant(None)
+            result += [ast.copy_location(node, statement) for node in (
+                ast.Assign([ast.Name(RETURNED, ast.Store())], value),
+                ast.Assign([ast.Name(RETURNING, ast.Store())], ast.Constant(True)),
+                ast.Break())]
+            break
+        if not _returns(statement):
+            result.append(statement)
+        elif isinstance(statement, ast.If):
+            statement.body = _returns_to_breaks(statement.body)
+            statement.orelse = _returns_to_breaks(statement.orelse)
+            result.append(statement)
+        elif isinstance(statement, (ast.For, ast.While)) and not statement.orelse:
+            statement.body = _returns_to_breaks(statement.body)
+            leave = ast.If(ast.Name(RETURNING, ast.Load()), [ast.Break()], [])
+            result += [statement, ast.copy_location(leave, statement)]
+        else:
+            raise _Irregular
+    return result
+
+
+def _rewrite_jumps(statements: list, flags: tuple) -> tuple[list, bool]:
+    """A loop body whose `break`s and `continue`s set flags instead, the
+    rest of the iteration moving into the branch that does not jump, or
+    guarded by the flags where a branch jumps on some paths only (as
+    _rewrite_returns does for returns); whether it always jumps."""
+    stop, skip = flags
+    result = []
+    for index, statement in enumerate(statements):
+        if isinstance(statement, (ast.Break, ast.Continue)):
+            flag = stop if isinstance(statement, ast.Break) else skip
+            result.append(ast.copy_location(
+                ast.Assign([ast.Name(flag, ast.Store())], ast.Constant(True)), statement))
+            return result, True
+        jumps = not isinstance(statement, (ast.For, ast.While)) and any(
+            isinstance(inner, (ast.Break, ast.Continue)) for inner in _walk_same_loop(statement))
+        if isinstance(statement, ast.If) and jumps:
+            body, body_jumps = _rewrite_jumps(statement.body, flags)
+            orelse, else_jumps = (_rewrite_jumps(statement.orelse, flags) if statement.orelse
+                                  else ([], False))
+            rest, rest_jumps = _rewrite_jumps(statements[index + 1:], flags)
+            if body_jumps and else_jumps:
+                jumps_always = True
+            elif body_jumps or else_jumps:
+                if body_jumps:
+                    orelse = orelse + rest
+                else:
+                    body = body + rest
+                jumps_always = rest_jumps
+            else:
+                statement.body, statement.orelse = body, orelse
+                guard = ast.UnaryOp(ast.Not(), ast.BoolOp(ast.Or(), [
+                    ast.Name(stop, ast.Load()), ast.Name(skip, ast.Load())]))
+                tail = [ast.copy_location(ast.If(guard, rest, []), statement)] if rest else []
+                return result + [statement] + tail, rest_jumps
+            statement.body, statement.orelse = body, orelse
+            return result + [statement], jumps_always
+        if jumps:
             raise _Irregular
         result.append(statement)
     return result, False
@@ -229,7 +311,9 @@ class Converter:
             return [node]
         changed = analysis.assigned(node.body + node.orelse)
         live = changed & analysis.live_after(path)
-        state = sorted(live | analysis.written_in_place(node.body + node.orelse))
+        # Every variable a branch assigns: each branch starts from the values
+        # before the `if` (one may read what the other assigns).
+        state = sorted(changed)
         number = self._next()
         true_name, false_name = f"_mljit_if_true_{number}", f"_mljit_if_false_{number}"
         body = self.statements(node.body, path, node)
@@ -245,6 +329,15 @@ class Converter:
 
     def while_statement(self, node: ast.While, path: list) -> list:
         escape = _escapes(node.body, loop=True) or ("else" if node.orelse else None)
+        jumps = self._without_jumps(node, escape)
+        if jumps is not None:
+            # while not stop and test: skip = False; body (flags set, the
+            # rest of an iteration guarded)
+            stop, skip, body = jumps
+            node.test = ast.BoolOp(ast.And(), [ast.UnaryOp(ast.Not(), ast.Name(stop, ast.Load())),
+                                               node.test])
+            node.body = [self._set(skip, False, node)] + body
+            return [self._set(stop, False, node)] + self.while_statement(node, path)
         if escape:
             node.test = self._python_only(self.expression(node.test),
                                           f"`{escape}` inside a `while` loop", node)
@@ -268,10 +361,12 @@ class Converter:
                            *self._state_arguments(number, state, live), self._line(node))),
         ])
 
-    def for_statement(self, node: ast.For, path: list) -> list:
+    def for_statement(self, node: ast.For, path: list, prepared: bool = False) -> list:
         escape = _escapes(node.body, loop=True) or ("else" if node.orelse else None)
         iterable = node.iter
-        if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
+        if prepared:
+            pass  # the iterable is converted already
+        elif (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
                 and iterable.func.id == "range" and not iterable.keywords):
             # A range whose bounds may be traced.
             iterable = ast.copy_location(
@@ -279,11 +374,27 @@ class Converter:
                 iterable)
         else:
             iterable = self.expression(iterable)
+        jumps = self._without_jumps(node, escape) if isinstance(node.target, ast.Name) else None
+        if jumps is not None:
+            # for index in ...: if not stop: target = index; skip = False;
+            # body; a Python iterable stops at the break.
+            stop, skip, body = jumps
+            index = f"_mljit_item_{self._next()}"
+            node.body = [ast.If(ast.UnaryOp(ast.Not(), ast.Name(stop, ast.Load())), [
+                ast.Assign([node.target], ast.Name(index, ast.Load())),
+                self._set(skip, False, node)] + body, [])]
+            self._located(node, node.body)
+            node.target = ast.Name(index, ast.Store())
+            node.iter = iterable
+            converted = self.for_statement(node, path, prepared=True)
+            converted[-1].value.keywords.append(ast.keyword("stop", _thunk(ast.Name(stop,
+                                                                                   ast.Load()))))
+            return self._located(node, [self._set(stop, False, node)] + converted)
         if escape or not isinstance(node.target, ast.Name):
             if escape:
                 iterable = self._at(node, _call(
                     _runtime("python_range"), iterable,
-                    ast.Constant(f"`{escape}` inside a `for` loop"), self._line(node)))
+                    ast.Constant(f"`{escape}` inside a `for` loop")))
             node.iter = iterable
             node.body = self.statements(node.body, path, node)
             node.orelse = self.statements(node.orelse, path, node) if node.orelse else []
@@ -310,6 +421,24 @@ class Converter:
         return _Expressions().visit(node)
 
     # -- helpers ---------------------------------------------------------------------
+
+    def _without_jumps(self, node, escape):
+        """(stop flag, skip flag, the body rewritten) where the loop's only
+        escapes are its own `break`s and `continue`s, else None."""
+        if escape not in ("break", "continue"):
+            return None
+        number = self._next()
+        flags = (f"_mljit_break_{number}", f"_mljit_continue_{number}")
+        try:
+            body, _ = _rewrite_jumps(copy.deepcopy(node.body), flags)
+        except _Irregular:
+            return None
+        return (*flags, body)
+
+    @staticmethod
+    def _set(name, value, node) -> ast.stmt:
+        return ast.copy_location(ast.Assign([ast.Name(name, ast.Store())], ast.Constant(value)),
+                                 node)
 
     def _next(self) -> int:
         self.counter += 1
@@ -367,8 +496,7 @@ class Converter:
         return ast.Constant(node.lineno)
 
     def _python_only(self, test, what, node) -> ast.expr:
-        return self._at(node, _call(_runtime("python_only"), test, ast.Constant(what),
-                                    self._line(node)))
+        return self._at(node, _call(_runtime("python_only"), test, ast.Constant(what)))
 
     def _at(self, node, expression: ast.expr) -> ast.expr:
         return self._located(node, [ast.Expr(expression)])[0].value
