@@ -439,8 +439,23 @@ def test_without_source_a_traced_condition_says_why(tmp_path):
                 return x
             return -x
     """), namespace)
-    with pytest.raises(mljit.ConcretizationError, match="source code is not available"):
+    with pytest.raises(mljit.ConcretizationError,
+                       match=r"<string>:3: bool\(\) .* because its source code is not available"):
         mljit.jit(namespace["f"])(np.ones(2))
+
+
+def test_a_variable_written_in_place_on_one_path_and_rebound_on_another():
+    def f(x):
+        if x.sum() > 0:  # mixed
+            x[0] = 1.0
+        else:
+            x = x * 2
+        return x
+
+    with pytest.raises(mljit.TraceError,
+                       match=rf":{line_of('# mixed')}: `x` is written in place on one path "
+                             "and bound to a new array on another"):
+        mljit.jit(f)(np.ones(3))
 
 
 def test_python_control_flow_on_python_values_is_unchanged():
