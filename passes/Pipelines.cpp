@@ -69,12 +69,16 @@ constexpr const char *kDeallocate[] = {
     "ml-bool-buffers-as-bytes",
 };
 
-// Buffers -> loops (tile loops on threads through OpenMP, inner loops left
-// to LLVM's vectorizer) -> LLVM. Copies between strided buffers call
-// `memrefCopy` (runtime/MemrefCopy.c).
-constexpr const char *kCPUToLLVM[] = {
+// Buffers -> loops: the tile loops parallel (scf.parallel), the loop nests
+// inside the tiles affine, for the `affine-passes` option to work on.
+constexpr const char *kCPUToAffine[] = {
     "scf-forall-to-parallel",
-    "convert-linalg-to-loops",
+    "func.func(ml-linalg-to-affine-loops)",
+};
+// Loops -> LLVM: tile loops on threads through OpenMP, inner loops left to
+// LLVM's vectorizer. Copies between strided buffers call `memrefCopy`
+// (runtime/MemrefCopy.c).
+constexpr const char *kCPUToLLVM[] = {
     "convert-bufferization-to-memref",
     // Vectorizable f32 approximations whose error stays within a few ULP;
     // libm where LLVM has no accurate lowering.
@@ -124,12 +128,25 @@ void appendBufferize(const ml::MLCPUPipelineOptions &options,
     passes.push_back("ml-matmul-to-blas");
 }
 
-void appendToLLVM(const ml::MLCPUPipelineOptions &options,
-                  SmallVectorImpl<std::string> &passes) {
+void appendToAffine(const ml::MLCPUPipelineOptions &options,
+                    SmallVectorImpl<std::string> &passes) {
   // Each loop nest a function of its own, compiled once however often the
   // program repeats it.
   passes.push_back(std::string("ml-outline-kernels{merge=") +
                    (options.mergeKernels ? "true" : "false") + "}");
+  passes.append(std::begin(kCPUToAffine), std::end(kCPUToAffine));
+  // By default invariant code motion: on bench/affine.py's programs it reads
+  // a row's max or sum once per row rather than once per element (the code
+  // LLVM gets no longer depends on it proving the load invariant), at no
+  // measurable cost in pipeline time. Scalar replacement, normalization and
+  // unroll-and-jam changed no program's code, or not its speed; unrolling
+  // made tiled rows 1.4-1.6x slower (LLVM vectorizes the plain loop better).
+  if (!options.affinePasses.empty())
+    passes.push_back("func.func(" + options.affinePasses.getValue() + ")");
+}
+
+void appendToLLVM(const ml::MLCPUPipelineOptions &,
+                  SmallVectorImpl<std::string> &passes) {
   passes.append(std::begin(kCPUToLLVM), std::end(kCPUToLLVM));
 }
 
@@ -196,6 +213,7 @@ void appendGPUEmulation(const ml::MLGPUPipelineOptions &,
                         SmallVectorImpl<std::string> &passes) {
   passes.push_back("func.func(ml-gpu-map-matmul,ml-gpu-map-reductions,"
                    "ml-gpu-map-loops,ml-gpu-launch-to-loops)");
+  passes.append(std::begin(kCPUToAffine), std::end(kCPUToAffine));
   passes.append(std::begin(kCPUToLLVM), std::end(kCPUToLLVM));
 }
 
@@ -240,8 +258,8 @@ LogicalResult
 ml::buildMLCPUPipeline(OpPassManager &pm, const MLCPUPipelineOptions &options,
                        function_ref<LogicalResult(const Twine &)> onError) {
   return build<MLCPUPipelineOptions>(
-      {appendToLinalg, appendBufferize, appendToLLVM}, "ml-cpu-pipeline", pm,
-      options, onError);
+      {appendToLinalg, appendBufferize, appendToAffine, appendToLLVM},
+      "ml-cpu-pipeline", pm, options, onError);
 }
 
 LogicalResult
@@ -269,15 +287,20 @@ void ml::registerMLJITPassesAndPipelines() {
                  "Stage 2 of ml-cpu-pipeline: tensors -> buffers with "
                  "caller-allocated results; large matmuls to BLAS if `blas`",
                  {appendBufferize});
+  registerStages<MLCPUPipelineOptions>("ml-cpu-to-affine",
+                 "Stage 3 of ml-cpu-pipeline: each loop nest outlined, its "
+                 "tiles parallel loops (scf.parallel), the loops inside a "
+                 "tile affine.for",
+                 {appendToAffine});
   registerStages<MLCPUPipelineOptions>("ml-cpu-to-llvm",
-                 "Stage 3 of ml-cpu-pipeline: buffers -> loops, OpenMP, "
-                 "vectorizable math -> the LLVM dialect",
+                 "Stage 4 of ml-cpu-pipeline: loops -> OpenMP, vectorizable "
+                 "math -> the LLVM dialect",
                  {appendToLLVM});
   registerStages<MLCPUPipelineOptions>(
       "ml-cpu-pipeline",
       "Lower ml IR to the LLVM dialect for the host CPU "
-      "(ml-cpu-to-linalg, ml-cpu-bufferize, ml-cpu-to-llvm)",
-      {appendToLinalg, appendBufferize, appendToLLVM});
+      "(ml-cpu-to-linalg, ml-cpu-bufferize, ml-cpu-to-affine, ml-cpu-to-llvm)",
+      {appendToLinalg, appendBufferize, appendToAffine, appendToLLVM});
 
   registerStages<MLGPUPipelineOptions>(
       "ml-gpu-to-linalg",

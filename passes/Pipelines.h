@@ -32,6 +32,11 @@ struct MLCPUPipelineOptions : PassPipelineOptions<MLCPUPipelineOptions> {
                             llvm::cl::desc("Compile equal loop nests once "
                                            "(ml-outline-kernels{merge})"),
                             llvm::cl::init(true)};
+  Option<std::string> affinePasses{
+      *this, "affine-passes",
+      llvm::cl::desc("Passes run on each function once its loop nests are "
+                     "affine.for (a func.func pipeline; empty for none)"),
+      llvm::cl::init("affine-loop-invariant-code-motion")};
 };
 
 /// Options of `ml-gpu-pipeline`.

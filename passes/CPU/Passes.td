@@ -166,6 +166,46 @@ def MatmulToBlas : Pass<"ml-matmul-to-blas", "ModuleOp"> {
   ];
 }
 
+def LinalgToAffineLoops : Pass<"ml-linalg-to-affine-loops",
+                                "::mlir::func::FuncOp"> {
+  let summary = "Lower linalg ops on buffers to affine.for loop nests (scf.for "
+                "where a bound is not affine)";
+  let description = [{
+    Each linalg op on buffers becomes its loop nest, as
+    `convert-linalg-to-affine-loops` makes it: `affine.for` loops whose
+    accesses are `affine.load`/`affine.store` at the op's indexing maps.
+    Loads at computed positions in the op's body (a gather's
+    `memref.load %table[%row, %j]`) stay `memref.load`, inside the affine
+    loops. An affine loop's bounds must be affine dimensions or symbols: a
+    size computed inside a non-affine loop (the partial last tile of an
+    `scf.parallel`, an `affine.min` of its induction variable) is neither,
+    and such an op becomes `scf.for` loops, as `convert-linalg-to-loops`
+    makes them. Linalg ops on tensors are an error.
+
+    Example:
+
+    ```mlir
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+        ins(%x : memref<8xf32>) outs(%y : memref<8xf32>) { ... }
+    ```
+
+    becomes
+
+    ```mlir
+    affine.for %i = 0 to 8 {
+      %0 = affine.load %x[%i] : memref<8xf32>
+      ...
+      affine.store %1, %y[%i] : memref<8xf32>
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def LowerMath : Pass<"ml-lower-math"> {
   let summary = "Choose how each math function is computed: polynomial, "
                 "libm or LLVM intrinsic";

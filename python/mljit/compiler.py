@@ -2,7 +2,7 @@
 
 The pipelines themselves are defined once, in C++ (passes/Pipelines.cpp), and
 run here by name (a Target writes the text), so `ml-opt --ml-cpu-pipeline`
-reproduces exactly what the JIT does. `ml-cpu-pipeline` is its three stages
+reproduces exactly what the JIT does. `ml-cpu-pipeline` is its four stages
 in a row; running a prefix of them gives the IR of each stage
 (`Lowered.as_text(stage)`).
 """
@@ -58,13 +58,12 @@ def lower(traced: TracedFunction, pipeline, dump_dir: str | None = None,
     stages as (stage, text) pairs (Target.pipeline_steps), run one after
     another, each one's seconds put in `times`.
 
-    With `dump_dir`, the IR after every pass is written under it, one
-    numbered file per pass, named by the pass.
+    With `dump_dir`, the IR after every pass is written under it, in a
+    folder per stage (`<n>-<stage>`), one numbered file per pass, named by
+    the pass.
     """
     steps = (("passes", pipeline),) if isinstance(pipeline, str) else tuple(pipeline)
     whole = ",".join(text for _, text in steps)
-    if dump_dir:
-        steps = (("passes", whole),)
     text = input_text(traced)
     with traced.context:
         module = ir.Module.parse(text)
@@ -78,8 +77,9 @@ def lower(traced: TracedFunction, pipeline, dump_dir: str | None = None,
                 raise CompileError(f"invalid pipeline '{step}': {error}") from None
             manager.enable_verifier(_verify_each_pass())
             if directory:
-                manager.enable_ir_printing(print_after_all=True, enable_debug_info=True,
-                                           tree_printing_dir_path=directory)
+                manager.enable_ir_printing(
+                    print_after_all=True, enable_debug_info=True,
+                    tree_printing_dir_path=os.path.join(directory, f"{index + 1}-{name}"))
             try:
                 manager.run(module.operation)
                 if index == len(steps) - 1:

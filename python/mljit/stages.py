@@ -48,11 +48,12 @@ class Lowered:
 
     def as_text(self, stage: str = "ml", *, debug_info: bool = False) -> str:
         """The IR after `stage`: "ml" (as traced), "linalg" (linalg on tensors,
-        fused and tiled), "bufferized" (on buffers), "llvm" (the LLVM dialect)
-        or "llvm-ir" (LLVM IR); for device="cuda" also "gpu" (the kernels, as
-        gpu.launch ops) and "ptx" (their PTX assembly). With `debug_info`, the
-        MLIR stages show every op's `loc(file:line:column)` in the user's
-        code."""
+        fused and tiled), "bufferized" (on buffers), "affine" (CPU only: a
+        kernel per loop nest, affine.for loops inside parallel tiles),
+        "llvm" (the LLVM dialect) or "llvm-ir" (LLVM IR); for device="cuda"
+        also "gpu" (the kernels, as gpu.launch ops) and "ptx" (their PTX
+        assembly). With `debug_info`, the MLIR stages show every op's
+        `loc(file:line:column)` in the user's code."""
         return compiler.stage_text(self.traced, stage, self.target, debug_info)
 
     def compile(self) -> "Compiled":

@@ -20,7 +20,7 @@ DEFAULT_CHIP = "sm_90"
 _PTX_FEATURES = {"sm_100": "+ptx86", "sm_101": "+ptx86", "sm_120": "+ptx87"}
 
 # What `Lowered.as_text(stage)` shows on each device, in pipeline order.
-CPU_STAGES = ("ml", "linalg", "bufferized", "llvm", "llvm-ir")
+CPU_STAGES = ("ml", "linalg", "bufferized", "affine", "llvm", "llvm-ir")
 # On the GPU, "gpu" shows the kernels (gpu.launch) before outlining, and
 # "ptx" the PTX assembly of every kernel.
 GPU_STAGES = ("ml", "linalg", "bufferized", "gpu", "llvm", "llvm-ir", "ptx")
@@ -99,7 +99,8 @@ class Target:
 
     def stage_pipeline(self, stage: str) -> str:
         """The pipeline whose output is the IR of `stage` ("linalg",
-        "bufferized", "gpu", "llvm"; "ptx": the GPU binary as PTX text)."""
+        "bufferized", "affine" or "gpu", "llvm"; "ptx": the GPU binary as
+        PTX text)."""
         if stage == "llvm":
             return self.pipeline
         if stage == "ptx":
@@ -122,7 +123,8 @@ class Target:
             options = (f"{{blas={str(_native.BLAS).lower()} "
                        f"threads={_native.THREADS}}}")
             family = "ml-cpu"
-            stages = (("linalg", "to-linalg"), ("bufferized", "bufferize"), ("llvm", "to-llvm"))
+            stages = (("linalg", "to-linalg"), ("bufferized", "bufferize"), ("affine", "to-affine"),
+                      ("llvm", "to-llvm"))
         return (f"{family}-pipeline{options}",
                 tuple((name, f"{family}-{step}{options}") for name, step in stages))
 

@@ -22,6 +22,11 @@ STAGE_MARKERS = {
     "linalg": (["linalg.generic", "math.tanh", "scf.forall", "tensor<512x256xf32>"],
                ["ml.", "memref<", "llvm.func"]),
     "bufferized": (["memref<512x256xf32>", "math.tanh"], ["ml.", "tensor<512x256xf32>", "llvm.func"]),
+    # A kernel per loop nest; in it, the tile loop parallel, the loops in a
+    # tile affine.
+    "affine": (["func.func private @jit_gelu_kernel", "scf.parallel", "affine.for",
+                "affine.load", "affine.store", "math.tanh"],
+               ["= ml.", "linalg.", "scf.forall", "scf.for ", "llvm.func"]),
     # The glue keeps ml-outline-kernels' attribute (ml.outlined), no ml op.
     "llvm": (["llvm.func @jit_gelu", "llvm.func @_mlir_ciface_jit_gelu", "omp.parallel",
               "llvm.call @jit_gelu_kernel"],
@@ -45,7 +50,7 @@ def test_every_stage_shows_its_ir(stage, rng):
 def test_stage_text_with_locations_points_at_the_users_line(rng):
     lowered = mljit.jit(softmax).lower(random_array(rng, (8, 16), np.float32))
     line = softmax.__code__.co_firstlineno + 1
-    for stage in ("ml", "linalg", "bufferized"):
+    for stage in ("ml", "linalg", "bufferized", "affine"):
         assert f'models.py":{line}:' in lowered.as_text(stage, debug_info=True)
 
 
@@ -71,14 +76,25 @@ def test_dump_ir_writes_a_numbered_file_per_pass(tmp_path, rng):
     dumps = glob.glob(os.path.join(folder, "**", "*.mlir"), recursive=True)
     names = {re.sub(r"^[\d_]+", "", os.path.basename(p))[:-5] for p in dumps}
     for expected in ("convert-ml-to-linalg", "ml-fuse-elementwise", "ml-tile-and-fuse",
-                     "one-shot-bufferize", "convert-func-to-llvm"):
+                     "one-shot-bufferize", "ml-linalg-to-affine-loops", "convert-func-to-llvm"):
         assert expected in names
-    # Numbered in pipeline order: the conversion comes before bufferization.
-    order = {re.sub(r"^\d+_", "", os.path.basename(p))[:-5]: int(os.path.basename(p).split("_")[0])
-             for p in dumps if os.path.dirname(p).endswith("no-symbol-name")}
-    assert order["convert-ml-to-linalg"] < order["one-shot-bufferize"] < order["convert-func-to-llvm"]
+    # A folder per stage, in pipeline order, each pass numbered within it.
+    stages = sorted(os.path.basename(p) for p in glob.glob(os.path.join(folder, "*-*")))
+    assert stages == ["1-linalg", "2-bufferized", "3-affine", "4-llvm"]
+
+    def stage_of(name):  # (a nested pass writes a file per function)
+        (stage,) = {os.path.relpath(p, folder).split(os.sep)[0]
+                    for p in dumps if p.endswith(f"_{name}.mlir")}
+        return stage
+
+    assert stage_of("convert-ml-to-linalg") == "1-linalg"
+    assert stage_of("one-shot-bufferize") == "2-bufferized"
+    assert stage_of("ml-linalg-to-affine-loops") == "3-affine"
+    assert stage_of("convert-func-to-llvm") == "4-llvm"
     after_linalg = [p for p in dumps if p.endswith("_convert-ml-to-linalg.mlir")][0]
     assert "linalg.generic" in open(after_linalg).read()
+    after_affine = [p for p in dumps if p.endswith("_ml-linalg-to-affine-loops.mlir")][0]
+    assert "affine.for" in open(after_affine).read()
 
 
 def test_dump_ir_from_the_environment(tmp_path, monkeypatch):
@@ -123,7 +139,7 @@ def test_invalid_pipeline_is_a_compile_error():
 
 def test_custom_pipeline_runs(rng):
     x = random_array(rng, (5, 7), np.float64)
-    f = mljit.jit(softmax, pipeline="ml-cpu-to-linalg,ml-cpu-bufferize,ml-cpu-to-llvm")
+    f = mljit.jit(softmax, pipeline="ml-cpu-to-linalg,ml-cpu-bufferize,ml-cpu-to-affine,ml-cpu-to-llvm")
     assert_same(f(x), softmax(x), rtol=1e-12, atol=1e-15)
 
 

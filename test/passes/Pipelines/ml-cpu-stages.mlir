@@ -1,8 +1,9 @@
-// ml-cpu-pipeline is its three stages in a row; each stage stops at the IR
+// ml-cpu-pipeline is its four stages in a row; each stage stops at the IR
 // `Lowered.as_text(stage)` shows.
 // RUN: ml-opt %s --ml-cpu-to-linalg | FileCheck %s --check-prefix=LINALG
 // RUN: ml-opt %s --ml-cpu-to-linalg --ml-cpu-bufferize | FileCheck %s --check-prefix=BUFFERS
-// RUN: ml-opt %s --pass-pipeline='builtin.module(ml-cpu-to-linalg{threads=2},ml-cpu-bufferize{threads=2},ml-cpu-to-llvm{threads=2})' > %t.stages
+// RUN: ml-opt %s --ml-cpu-to-linalg --ml-cpu-bufferize --ml-cpu-to-affine | FileCheck %s --check-prefix=AFFINE
+// RUN: ml-opt %s --pass-pipeline='builtin.module(ml-cpu-to-linalg{threads=2},ml-cpu-bufferize{threads=2},ml-cpu-to-affine{threads=2},ml-cpu-to-llvm{threads=2})' > %t.stages
 // RUN: ml-opt %s --pass-pipeline='builtin.module(ml-cpu-pipeline{threads=2})' > %t.whole
 // RUN: diff %t.stages %t.whole
 // RUN: not ml-opt %s --pass-pipeline='builtin.module(ml-cpu-bufferize{threads=many})' 2>&1 \
@@ -23,6 +24,18 @@
 // BUFFERS-NOT: tensor<
 // BUFFERS: scf.forall
 // BUFFERS-NOT: llvm.func
+
+// Stage 3: the loop nest outlined into a kernel, the tile loop parallel, the
+// loops inside it affine: the row's sum read and written at the row.
+// AFFINE: func.func private @row_sums_kernel
+// AFFINE: scf.parallel (%[[T:.*]]) =
+// AFFINE: affine.for %[[I:.*]] = 0 to {{[0-9]+}} {
+// AFFINE:   affine.for %[[J:.*]] = 0 to 256 {
+// AFFINE:     affine.load %{{.*}}[%[[I]], %[[J]]]
+// AFFINE:     math.exp
+// AFFINE:     affine.store %{{.*}}, %{{.*}}[%[[I]]]
+// AFFINE-NOT: linalg.
+// AFFINE-NOT: llvm.func
 
 func.func @row_sums(%x: tensor<512x256xf32>) -> tensor<512xf32> {
   %e = ml.exp %x : tensor<512x256xf32>
