@@ -7,6 +7,7 @@
 
 #include "passes/Pipelines.h"
 
+#include "passes/Autodiff/Passes.h"
 #include "passes/CPU/Passes.h"
 #include "passes/Common/Passes.h"
 #include "passes/GPU/Passes.h"
@@ -274,6 +275,7 @@ void ml::registerMLJITPassesAndPipelines() {
   using ml::MLCPUPipelineOptions;
   using ml::MLGPUPipelineOptions;
   registerMLJITMLToLinalgPasses();
+  registerMLJITAutodiffPasses();
   registerMLJITCommonPasses();
   registerMLJITCPUPasses();
   registerMLJITGPUPasses();

@@ -18,6 +18,8 @@ namespace mlir::ml {
 bool isCountable(Type type);
 } // namespace mlir::ml
 
+#include "dialects/ml/MLInterfaces.h.inc"
+
 #define GET_OP_CLASSES
 #include "dialects/ml/MLOps.h.inc"
 
@@ -25,6 +27,12 @@ namespace mlir::ml {
 /// True if `attr` is a splat of the float `f` (bitwise, so -0.0 != 0.0) or,
 /// for integer elements, of the integer `i`.
 bool isSplatOf(Attribute attr, double f, int64_t i);
+
+/// Whether values of `type` have tangents (float tensors).
+bool isDifferentiable(Type type);
+
+/// Zeros of `like`'s type and sizes: a tangent known to be zero, made real.
+Value buildZerosLike(OpBuilder &builder, Location loc, Value like);
 } // namespace mlir::ml
 
 #endif // MLJIT_DIALECTS_ML_MLOPS_H

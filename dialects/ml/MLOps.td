@@ -10,6 +10,7 @@
 #define ML_OPS_TD
 
 include "MLDialect.td"
+include "MLInterfaces.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -22,8 +23,11 @@ def ML_CountableTensors : PredOpTrait<
     CPred<"::llvm::all_of($_op.getOperandTypes(), ::mlir::ml::isCountable) && "
           "::llvm::all_of($_op.getResultTypes(), ::mlir::ml::isCountable)">>;
 
+// Every op has a derivative rule (MLDerivatives.cpp), or says where it has
+// none.
 class ML_Op<string mnemonic, list<Trait> traits = []>
-    : Op<ML_Dialect, mnemonic, traits # [ML_CountableTensors]>;
+    : Op<ML_Dialect, mnemonic, traits # [ML_CountableTensors,
+        DeclareOpInterfaceMethods<ML_JVPOpInterface>]>;
 
 //===----------------------------------------------------------------------===//
 // Constants

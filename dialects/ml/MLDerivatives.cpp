@@ -1,0 +1,560 @@
+//===- MLDerivatives.cpp - the JVP rule of every ml op --------------------===//
+//
+// One rule per op, in MLOps.td's order. A rule sees its operands' tangents
+// (null: zero) and builds its results' tangents with ops linear in them,
+// their other operands primal values, so that reverse mode can transpose
+// them. Where a function is not differentiable the rule follows JAX:
+// comparisons, rounding, sign, integer and boolean ops have zero tangents;
+// abs has zero slope at 0; max and min split ties evenly.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/ml/MLOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::ml;
+
+#include "dialects/ml/MLInterfaces.cpp.inc"
+
+namespace {
+
+/// The sizes of `value`'s dynamic dimensions, as ml ops take them.
+SmallVector<Value> dynamicSizes(OpBuilder &b, Location loc, Value value) {
+  SmallVector<Value> sizes;
+  auto type = cast<RankedTensorType>(value.getType());
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, value, d));
+  return sizes;
+}
+
+/// A tensor of `like`'s type (and sizes) filled with `number`.
+Value filled(OpBuilder &b, Location loc, Value like, double number) {
+  auto type = cast<RankedTensorType>(like.getType());
+  Type element = type.getElementType();
+  Attribute scalar = isa<FloatType>(element)
+                         ? Attribute(b.getFloatAttr(element, number))
+                         : Attribute(b.getIntegerAttr(element, int64_t(number)));
+  if (type.hasStaticShape())
+    return ConstantOp::create(b, loc, type,
+                              DenseElementsAttr::get(type, scalar));
+  auto scalarType = RankedTensorType::get({}, element);
+  Value one = ConstantOp::create(b, loc, scalarType,
+                                 DenseElementsAttr::get(scalarType, scalar));
+  return BroadcastOp::create(b, loc, type, one, dynamicSizes(b, loc, like));
+}
+
+/// `tangent`, or zeros like `primal` where it is null.
+Value orZeros(OpBuilder &b, Location loc, Value tangent, Value primal) {
+  return tangent ? tangent : filled(b, loc, primal, 0.0);
+}
+
+Value plus(OpBuilder &b, Location loc, Value x, Value y) {
+  if (!x || !y)
+    return x ? x : y;
+  return AddOp::create(b, loc, x.getType(), x, y);
+}
+
+Value negated(OpBuilder &b, Location loc, Value x) {
+  return x ? Value(NegOp::create(b, loc, x.getType(), x)) : Value();
+}
+
+/// `tangent * factor()`; the factor (a primal value) is built only for a
+/// non-zero tangent.
+template <typename Factor>
+Value scaled(OpBuilder &b, Location loc, Value tangent, Factor factor) {
+  if (!tangent)
+    return {};
+  return MulOp::create(b, loc, tangent.getType(), tangent, factor());
+}
+
+/// `tangent / divisor()`, likewise.
+template <typename Divisor>
+Value divided(OpBuilder &b, Location loc, Value tangent, Divisor divisor) {
+  if (!tangent)
+    return {};
+  return DivOp::create(b, loc, tangent.getType(), tangent, divisor());
+}
+
+template <typename OpTy>
+Value unary(OpBuilder &b, Location loc, Value x) {
+  return OpTy::create(b, loc, x.getType(), x);
+}
+
+template <typename OpTy>
+Value binary(OpBuilder &b, Location loc, Value x, Value y) {
+  return OpTy::create(b, loc, x.getType(), x, y);
+}
+
+/// The op itself applied to tangents in place of the operands at
+/// `linear`: the tangent of an op linear in those operands (a view, a
+/// reshape, a sum). Null operands at `linear` are zeros; all null, the
+/// result is null. Other operands (indices, sizes) stay.
+Value sameOpOnTangents(OpBuilder &b, Operation *op, ArrayRef<Value> tangents,
+                       ArrayRef<unsigned> linear) {
+  if (llvm::all_of(linear, [&](unsigned i) { return !tangents[i]; }))
+    return {};
+  IRMapping mapping;
+  for (unsigned i : linear)
+    mapping.map(op->getOperand(i),
+                orZeros(b, op->getLoc(), tangents[i], op->getOperand(i)));
+  Operation *copy = b.clone(*op, mapping);
+  // An operand used twice (x[...] = x) is mapped once, which is right: the
+  // same tangent at both places.
+  return copy->getResult(0);
+}
+
+/// `x` reduced over `axes` by `reduce`, shaped back like `operand` by
+/// re-inserting the reduced axes (as size 1) and broadcasting.
+Value broadcastBack(OpBuilder &b, Location loc, ReduceOp reduce, Value x) {
+  auto operandType = cast<RankedTensorType>(reduce.getOperand().getType());
+  auto xType = cast<RankedTensorType>(x.getType());
+  if (!reduce.getKeepdims()) {
+    SmallVector<int64_t> shape(operandType.getShape());
+    for (int64_t axis : reduce.getAxes())
+      shape[axis] = 1;
+    auto kept = RankedTensorType::get(shape, xType.getElementType());
+    x = ReshapeOp::create(b, loc, kept, x, dynamicSizes(b, loc, x));
+  }
+  auto target = RankedTensorType::get(operandType.getShape(),
+                                      xType.getElementType());
+  return BroadcastOp::create(b, loc, target, x,
+                             dynamicSizes(b, loc, reduce.getOperand()));
+}
+
+/// 1 where `mask` holds, else 0, in the type of `like`.
+Value indicator(OpBuilder &b, Location loc, Value mask, Value like) {
+  Value one = filled(b, loc, like, 1);
+  Value zero = filled(b, loc, like, 0);
+  return SelectOp::create(b, loc, like.getType(), mask, one, zero);
+}
+
+Value compared(OpBuilder &b, Location loc, ComparisonDirection direction,
+               Value x, Value y) {
+  return CompareOp::create(b, loc, direction, x, y);
+}
+
+/// Rules of the ops whose results have zero tangents whatever their
+/// operands' (comparisons, rounding, integer ops, constants).
+LogicalResult zeroTangents(Operation *op, SmallVectorImpl<Value> &results) {
+  results.append(op->getNumResults(), Value());
+  return success();
+}
+
+} // namespace
+
+bool ml::isDifferentiable(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && isa<FloatType>(tensor.getElementType());
+}
+
+Value ml::buildZerosLike(OpBuilder &builder, Location loc, Value like) {
+  return filled(builder, loc, like, 0.0);
+}
+
+//===----------------------------------------------------------------------===//
+// Constants and elementwise binary ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::buildJVP(OpBuilder &, ArrayRef<Value>,
+                                   SmallVectorImpl<Value> &results) {
+  return zeroTangents(*this, results);
+}
+
+LogicalResult AddOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                              SmallVectorImpl<Value> &results) {
+  results.push_back(plus(b, getLoc(), t[0], t[1]));
+  return success();
+}
+
+LogicalResult SubOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                              SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  results.push_back(t[0] && t[1] ? binary<SubOp>(b, loc, t[0], t[1])
+                                 : plus(b, loc, t[0], negated(b, loc, t[1])));
+  return success();
+}
+
+// d(xy) = dx y + x dy.
+LogicalResult MulOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                              SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  Value fromLhs = scaled(b, loc, t[0], [&] { return getRhs(); });
+  Value fromRhs = scaled(b, loc, t[1], [&] { return getLhs(); });
+  results.push_back(plus(b, loc, fromLhs, fromRhs));
+  return success();
+}
+
+// d(x/y) = dx / y - (x/y) dy / y.
+LogicalResult DivOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                              SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  Value fromLhs = divided(b, loc, t[0], [&] { return getRhs(); });
+  Value fromRhs = divided(b, loc, scaled(b, loc, t[1], [&] {
+                            return unary<NegOp>(b, loc, getResult());
+                          }),
+                          [&] { return getRhs(); });
+  results.push_back(plus(b, loc, fromLhs, fromRhs));
+  return success();
+}
+
+// Piecewise constant, as JAX has it.
+LogicalResult FloorDivOp::buildJVP(OpBuilder &, ArrayRef<Value>,
+                                   SmallVectorImpl<Value> &results) {
+  return zeroTangents(*this, results);
+}
+
+// x - trunc-or-floor(x / y) y: slope 1 in x, -floor(x / y) in y (JAX's rem
+// rule, with NumPy's floored quotient).
+LogicalResult RemOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                              SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  Value fromRhs = scaled(b, loc, t[1], [&] {
+    Value quotient = binary<DivOp>(b, loc, getLhs(), getRhs());
+    return unary<NegOp>(b, loc, unary<FloorOp>(b, loc, quotient));
+  });
+  results.push_back(plus(b, loc, t[0], fromRhs));
+  return success();
+}
+
+// d(x^y) = y x^(y-1) dx + log(x) x^y dy; the first is 0 where y is 0, the
+// second 0 where x is 0 (JAX's pow rules).
+LogicalResult PowOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                              SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  Value x = getLhs(), y = getRhs();
+  Value fromLhs = scaled(b, loc, t[0], [&] {
+    Value slope = binary<MulOp>(
+        b, loc, y,
+        binary<PowOp>(b, loc, x, binary<SubOp>(b, loc, y, filled(b, loc, y, 1))));
+    Value zero = filled(b, loc, y, 0);
+    Value atZero = compared(b, loc, ComparisonDirection::EQ, y, zero);
+    return SelectOp::create(b, loc, y.getType(), atZero, zero, slope);
+  });
+  Value fromRhs = scaled(b, loc, t[1], [&] {
+    Value zero = compared(b, loc, ComparisonDirection::EQ, x,
+                          filled(b, loc, x, 0));
+    Value safe = SelectOp::create(b, loc, x.getType(), zero,
+                                  filled(b, loc, x, 1), x);
+    return binary<MulOp>(b, loc, unary<LogOp>(b, loc, safe), getResult());
+  });
+  results.push_back(plus(b, loc, fromLhs, fromRhs));
+  return success();
+}
+
+/// max (or min, `wins` being gt or lt) of x and y: the tangent of the one
+/// chosen, half of each at a tie (JAX's balanced rule).
+static Value chooserTangent(OpBuilder &b, Location loc, Value x, Value y,
+                            Value tx, Value ty, ComparisonDirection wins,
+                            ComparisonDirection loses) {
+  auto share = [&](ComparisonDirection direction) {
+    Value one = filled(b, loc, x, 1.0), half = filled(b, loc, x, 0.5),
+          zero = filled(b, loc, x, 0.0);
+    Value tie = compared(b, loc, ComparisonDirection::EQ, x, y);
+    Value split = SelectOp::create(b, loc, x.getType(), tie, half, zero);
+    return Value(SelectOp::create(b, loc, x.getType(),
+                                  compared(b, loc, direction, x, y), one,
+                                  split));
+  };
+  Value fromX = scaled(b, loc, tx, [&] { return share(wins); });
+  Value fromY = scaled(b, loc, ty, [&] { return share(loses); });
+  return plus(b, loc, fromX, fromY);
+}
+
+LogicalResult MaximumOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                  SmallVectorImpl<Value> &results) {
+  results.push_back(chooserTangent(b, getLoc(), getLhs(), getRhs(), t[0], t[1],
+                                   ComparisonDirection::GT,
+                                   ComparisonDirection::LT));
+  return success();
+}
+
+LogicalResult MinimumOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                  SmallVectorImpl<Value> &results) {
+  results.push_back(chooserTangent(b, getLoc(), getLhs(), getRhs(), t[0], t[1],
+                                   ComparisonDirection::LT,
+                                   ComparisonDirection::GT));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary ops: the tangent times the derivative
+//===----------------------------------------------------------------------===//
+
+LogicalResult NegOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                              SmallVectorImpl<Value> &results) {
+  results.push_back(negated(b, getLoc(), t[0]));
+  return success();
+}
+
+// sign(x): slope 0 at 0.
+LogicalResult AbsOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                              SmallVectorImpl<Value> &results) {
+  results.push_back(scaled(b, getLoc(), t[0], [&] {
+    return unary<SignOp>(b, getLoc(), getOperand());
+  }));
+  return success();
+}
+
+#define ML_ZERO_TANGENT(Op)                                                   \
+  LogicalResult Op::buildJVP(OpBuilder &, ArrayRef<Value>,                    \
+                             SmallVectorImpl<Value> &results) {               \
+    return zeroTangents(*this, results);                                      \
+  }
+
+ML_ZERO_TANGENT(SignOp)
+
+/// d f(x) = dx * slope, slope built from x (`operand`) and f(x) (`result`).
+#define ML_UNARY_RULE(Op, slope)                                              \
+  LogicalResult Op::buildJVP(OpBuilder &b, ArrayRef<Value> t,                 \
+                             SmallVectorImpl<Value> &results) {               \
+    Location loc = getLoc();                                                  \
+    Value operand = getOperand(), result = getResult();                       \
+    (void)operand;                                                            \
+    (void)result;                                                             \
+    results.push_back(scaled(b, loc, t[0], [&]() -> Value { return slope; })); \
+    return success();                                                         \
+  }
+
+// Slopes are written with these, each building its ops in one order
+// (arguments of one call are never two ops to build: C++ leaves their order
+// open).
+namespace {
+Value square(OpBuilder &b, Location loc, Value x) {
+  return binary<MulOp>(b, loc, x, x);
+}
+Value times(OpBuilder &b, Location loc, Value x, double c) {
+  return binary<MulOp>(b, loc, x, filled(b, loc, x, c));
+}
+/// c / x.
+Value over(OpBuilder &b, Location loc, double c, Value x) {
+  Value numerator = filled(b, loc, x, c);
+  return binary<DivOp>(b, loc, numerator, x);
+}
+Value onePlus(OpBuilder &b, Location loc, Value x) {
+  Value one = filled(b, loc, x, 1.0);
+  return binary<AddOp>(b, loc, one, x);
+}
+Value oneMinus(OpBuilder &b, Location loc, Value x) {
+  Value one = filled(b, loc, x, 1.0);
+  return binary<SubOp>(b, loc, one, x);
+}
+} // namespace
+
+ML_UNARY_RULE(ExpOp, result)
+ML_UNARY_RULE(LogOp, over(b, loc, 1.0, operand))
+ML_UNARY_RULE(Log1pOp, over(b, loc, 1.0, onePlus(b, loc, operand)))
+ML_UNARY_RULE(TanhOp, oneMinus(b, loc, square(b, loc, result)))
+ML_UNARY_RULE(SqrtOp, over(b, loc, 0.5, result))
+// d x^-1/2 = -1/2 x^-3/2 = -1/2 rsqrt(x) / x.
+ML_UNARY_RULE(RsqrtOp, binary<DivOp>(b, loc, times(b, loc, result, -0.5),
+                                     operand))
+ML_UNARY_RULE(SinOp, unary<CosOp>(b, loc, operand))
+ML_UNARY_RULE(CosOp, unary<NegOp>(b, loc, unary<SinOp>(b, loc, operand)))
+ML_ZERO_TANGENT(FloorOp)
+ML_ZERO_TANGENT(CeilOp)
+ML_ZERO_TANGENT(TruncOp)
+ML_ZERO_TANGENT(RintOp)
+ML_UNARY_RULE(Expm1Op, onePlus(b, loc, result))
+ML_UNARY_RULE(Exp2Op, times(b, loc, result, M_LN2))
+ML_UNARY_RULE(Log2Op, over(b, loc, 1.0, times(b, loc, operand, M_LN2)))
+ML_UNARY_RULE(Log10Op, over(b, loc, 1.0, times(b, loc, operand, M_LN10)))
+// 1/3 x^-2/3 = 1/3 / cbrt(x)^2.
+ML_UNARY_RULE(CbrtOp, over(b, loc, 1.0 / 3.0, square(b, loc, result)))
+ML_UNARY_RULE(TanOp, onePlus(b, loc, square(b, loc, result)))
+ML_UNARY_RULE(AsinOp, unary<RsqrtOp>(b, loc, oneMinus(b, loc, square(b, loc, operand))))
+ML_UNARY_RULE(AcosOp,
+              unary<NegOp>(b, loc, unary<RsqrtOp>(b, loc, oneMinus(b, loc, square(b, loc, operand)))))
+ML_UNARY_RULE(AtanOp, over(b, loc, 1.0, onePlus(b, loc, square(b, loc, operand))))
+ML_UNARY_RULE(SinhOp, unary<CoshOp>(b, loc, operand))
+ML_UNARY_RULE(CoshOp, unary<SinhOp>(b, loc, operand))
+
+#undef ML_UNARY_RULE
+
+// atan2(y, x): d = (x dy - y dx) / (x^2 + y^2).
+LogicalResult Atan2Op::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  Value y = getLhs(), x = getRhs();
+  if (!t[0] && !t[1]) {
+    results.push_back({});
+    return success();
+  }
+  Value xx = square(b, loc, x);
+  Value norm = binary<AddOp>(b, loc, xx, square(b, loc, y));
+  Value fromY = scaled(b, loc, t[0], [&] { return binary<DivOp>(b, loc, x, norm); });
+  Value fromX = scaled(b, loc, t[1], [&] {
+    return binary<DivOp>(b, loc, unary<NegOp>(b, loc, y), norm);
+  });
+  results.push_back(plus(b, loc, fromY, fromX));
+  return success();
+}
+
+// Integers and booleans only.
+ML_ZERO_TANGENT(AndOp)
+ML_ZERO_TANGENT(OrOp)
+ML_ZERO_TANGENT(XorOp)
+ML_ZERO_TANGENT(ShiftLeftOp)
+ML_ZERO_TANGENT(ShiftRightOp)
+
+//===----------------------------------------------------------------------===//
+// Comparison, selection and conversion
+//===----------------------------------------------------------------------===//
+
+ML_ZERO_TANGENT(CompareOp)
+
+LogicalResult SelectOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                 SmallVectorImpl<Value> &results) {
+  results.push_back(sameOpOnTangents(b, *this, t, {1, 2}));
+  return success();
+}
+
+// Float to float: the tangent converted; to or from integers: none.
+LogicalResult CastOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                               SmallVectorImpl<Value> &results) {
+  bool floats = isDifferentiable(getOperand().getType()) &&
+                isDifferentiable(getResult().getType());
+  results.push_back(floats ? sameOpOnTangents(b, *this, t, {0}) : Value());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shape ops: linear in their tensor operands
+//===----------------------------------------------------------------------===//
+
+LogicalResult BroadcastOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                    SmallVectorImpl<Value> &results) {
+  results.push_back(sameOpOnTangents(b, *this, t, {0}));
+  return success();
+}
+
+LogicalResult ReshapeOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                  SmallVectorImpl<Value> &results) {
+  results.push_back(sameOpOnTangents(b, *this, t, {0}));
+  return success();
+}
+
+ML_ZERO_TANGENT(IotaOp)
+
+LogicalResult TransposeOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                    SmallVectorImpl<Value> &results) {
+  results.push_back(sameOpOnTangents(b, *this, t, {0}));
+  return success();
+}
+
+LogicalResult SliceOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                SmallVectorImpl<Value> &results) {
+  results.push_back(sameOpOnTangents(b, *this, t, {0}));
+  return success();
+}
+
+LogicalResult GatherOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                 SmallVectorImpl<Value> &results) {
+  results.push_back(sameOpOnTangents(b, *this, t, {0}));
+  return success();
+}
+
+LogicalResult UpdateSliceOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                      SmallVectorImpl<Value> &results) {
+  results.push_back(sameOpOnTangents(b, *this, t, {0, 1}));
+  return success();
+}
+
+LogicalResult DynamicSliceOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                       SmallVectorImpl<Value> &results) {
+  results.push_back(sameOpOnTangents(b, *this, t, {0}));
+  return success();
+}
+
+LogicalResult DynamicUpdateSliceOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                             SmallVectorImpl<Value> &results) {
+  results.push_back(sameOpOnTangents(b, *this, t, {0, 1}));
+  return success();
+}
+
+// Written (or, accumulating, added) slices: linear in the operand and the
+// updates alike.
+LogicalResult ScatterOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                  SmallVectorImpl<Value> &results) {
+  results.push_back(sameOpOnTangents(b, *this, t, {0, 2}));
+  return success();
+}
+
+LogicalResult ConcatenateOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                      SmallVectorImpl<Value> &results) {
+  SmallVector<unsigned> all(getNumOperands());
+  for (unsigned i = 0; i < all.size(); ++i)
+    all[i] = i;
+  results.push_back(sameOpOnTangents(b, *this, t, all));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions and reductions
+//===----------------------------------------------------------------------===//
+
+// d(AB) = dA B + A dB.
+LogicalResult MatmulOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                 SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  Type type = getResult().getType();
+  Value fromLhs =
+      t[0] ? Value(MatmulOp::create(b, loc, type, t[0], getRhs())) : Value();
+  Value fromRhs =
+      t[1] ? Value(MatmulOp::create(b, loc, type, getLhs(), t[1])) : Value();
+  results.push_back(plus(b, loc, fromLhs, fromRhs));
+  return success();
+}
+
+// Sums: the tangents summed. Max and min: the tangent where the operand
+// equals the result, shared evenly between ties (JAX's chooser rule).
+// Products: not yet (a zero element needs products of the others).
+LogicalResult ReduceOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                 SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  if (!t[0]) {
+    results.push_back({});
+    return success();
+  }
+  switch (getKind()) {
+  case ReduceKind::Sum:
+    results.push_back(sameOpOnTangents(b, *this, t, {0}));
+    return success();
+  case ReduceKind::Max:
+  case ReduceKind::Min: {
+    Value operand = getOperand();
+    Value chosen = compared(b, loc, ComparisonDirection::EQ, operand,
+                            broadcastBack(b, loc, *this, getResult()));
+    Value ones = indicator(b, loc, chosen, operand);
+    auto sum = [&](Value x) {
+      return ReduceOp::create(b, loc, getResult().getType(), ReduceKind::Sum, x,
+                              getAxes(), getKeepdims());
+    };
+    Value counts = sum(ones);
+    results.push_back(binary<DivOp>(
+        b, loc, sum(binary<MulOp>(b, loc, t[0], ones)), counts));
+    return success();
+  }
+  case ReduceKind::Prod:
+    return emitOpError("has no derivative yet: products (`reduce prod`) are "
+                       "not differentiable");
+  }
+  llvm_unreachable("unknown reduction");
+}
+
+LogicalResult CumsumOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
+                                 SmallVectorImpl<Value> &results) {
+  results.push_back(sameOpOnTangents(b, *this, t, {0}));
+  return success();
+}
+
+ML_ZERO_TANGENT(ArgMaxOp)
+ML_ZERO_TANGENT(ArgMinOp)
+
+#undef ML_ZERO_TANGENT
