@@ -558,3 +558,339 @@ ML_ZERO_TANGENT(ArgMaxOp)
 ML_ZERO_TANGENT(ArgMinOp)
 
 #undef ML_ZERO_TANGENT
+
+//===----------------------------------------------------------------------===//
+// Transpose rules of the linear ops: the cotangent of the result, sent back
+// to the operands the map is linear in (`linear`); null for the others.
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// `x` summed down to `like`'s shape, which broadcasts to `x`'s by NumPy's
+/// rules: over the leading dimensions `like` lacks and those it stretches
+/// from 1.
+Value sumTo(OpBuilder &b, Location loc, Value x, Value like) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto likeType = cast<RankedTensorType>(like.getType());
+  if (xType == likeType)
+    return x;
+  int64_t extra = xType.getRank() - likeType.getRank();
+  SmallVector<int64_t> axes;
+  SmallVector<int64_t> kept(xType.getShape());
+  for (int64_t d = 0; d < xType.getRank(); ++d)
+    if (d < extra || (likeType.getDimSize(d - extra) == 1 &&
+                      xType.getDimSize(d) != 1)) {
+      axes.push_back(d);
+      kept[d] = 1;
+    }
+  if (!axes.empty())
+    x = ReduceOp::create(b, loc, xType.clone(kept), ReduceKind::Sum, x, axes,
+                         /*keepdims=*/true);
+  if (x.getType() == likeType)
+    return x;
+  return ReshapeOp::create(b, loc, likeType, x, dynamicSizes(b, loc, like));
+}
+
+/// `x` with its last two dimensions swapped.
+Value swapLastTwo(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> permutation, shape(type.getShape());
+  for (int64_t d = 0; d < rank; ++d)
+    permutation.push_back(d);
+  std::swap(permutation[rank - 1], permutation[rank - 2]);
+  std::swap(shape[rank - 1], shape[rank - 2]);
+  return TransposeOp::create(b, loc, type.clone(shape), x, permutation);
+}
+
+/// The product `x @ y` of the cotangent and a primal value, with the batch
+/// dimensions of `resultType` (the forward product's).
+Value product(OpBuilder &b, Location loc, Value x, Value y,
+              RankedTensorType resultType) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto yType = cast<RankedTensorType>(y.getType());
+  SmallVector<int64_t> shape(resultType.getShape().drop_back(2));
+  shape.push_back(xType.getDimSize(xType.getRank() - 2));
+  shape.push_back(yType.getDimSize(yType.getRank() - 1));
+  return MatmulOp::create(b, loc, resultType.clone(shape), x, y);
+}
+
+} // namespace
+
+LogicalResult AddOp::buildTranspose(OpBuilder &, Value ct, ArrayRef<bool> linear,
+                                    SmallVectorImpl<Value> &results) {
+  results.push_back(linear[0] ? ct : Value());
+  results.push_back(linear[1] ? ct : Value());
+  return success();
+}
+
+LogicalResult SubOp::buildTranspose(OpBuilder &b, Value ct, ArrayRef<bool> linear,
+                                    SmallVectorImpl<Value> &results) {
+  results.push_back(linear[0] ? ct : Value());
+  results.push_back(linear[1] ? negated(b, getLoc(), ct) : Value());
+  return success();
+}
+
+LogicalResult MulOp::buildTranspose(OpBuilder &b, Value ct, ArrayRef<bool> linear,
+                                    SmallVectorImpl<Value> &results) {
+  assert(!(linear[0] && linear[1]) && "JVP rules multiply a tangent by a "
+                                       "primal value only");
+  Location loc = getLoc();
+  results.push_back(linear[0] ? binary<MulOp>(b, loc, ct, getRhs()) : Value());
+  results.push_back(linear[1] ? binary<MulOp>(b, loc, ct, getLhs()) : Value());
+  return success();
+}
+
+LogicalResult DivOp::buildTranspose(OpBuilder &b, Value ct, ArrayRef<bool> linear,
+                                    SmallVectorImpl<Value> &results) {
+  assert(!linear[1] && "JVP rules divide by primal values only");
+  results.push_back(linear[0] ? binary<DivOp>(b, getLoc(), ct, getRhs()) : Value());
+  results.push_back({});
+  return success();
+}
+
+LogicalResult NegOp::buildTranspose(OpBuilder &b, Value ct, ArrayRef<bool>,
+                                    SmallVectorImpl<Value> &results) {
+  results.push_back(negated(b, getLoc(), ct));
+  return success();
+}
+
+LogicalResult SelectOp::buildTranspose(OpBuilder &b, Value ct,
+                                       ArrayRef<bool> linear,
+                                       SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  results.push_back({});
+  Value zero = linear[1] || linear[2] ? filled(b, loc, ct, 0) : Value();
+  results.push_back(linear[1] ? Value(SelectOp::create(b, loc, ct.getType(),
+                                                       getCondition(), ct, zero))
+                              : Value());
+  results.push_back(linear[2] ? Value(SelectOp::create(b, loc, ct.getType(),
+                                                       getCondition(), zero, ct))
+                              : Value());
+  return success();
+}
+
+LogicalResult CastOp::buildTranspose(OpBuilder &b, Value ct, ArrayRef<bool>,
+                                     SmallVectorImpl<Value> &results) {
+  assert(isDifferentiable(getOperand().getType()) &&
+         "only float-to-float casts carry tangents");
+  results.push_back(CastOp::create(b, getLoc(), getOperand().getType(), ct));
+  return success();
+}
+
+LogicalResult BroadcastOp::buildTranspose(OpBuilder &b, Value ct,
+                                          ArrayRef<bool> linear,
+                                          SmallVectorImpl<Value> &results) {
+  results.push_back(sumTo(b, getLoc(), ct, getOperand()));
+  results.append(getDims().size(), Value());
+  return success();
+}
+
+LogicalResult ReshapeOp::buildTranspose(OpBuilder &b, Value ct,
+                                        ArrayRef<bool> linear,
+                                        SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  results.push_back(ReshapeOp::create(b, loc, getOperand().getType(), ct,
+                                      dynamicSizes(b, loc, getOperand())));
+  results.append(getDims().size(), Value());
+  return success();
+}
+
+LogicalResult TransposeOp::buildTranspose(OpBuilder &b, Value ct,
+                                          ArrayRef<bool>,
+                                          SmallVectorImpl<Value> &results) {
+  ArrayRef<int64_t> permutation = getPermutation();
+  SmallVector<int64_t> inverse(permutation.size());
+  for (auto [to, from] : llvm::enumerate(permutation))
+    inverse[from] = to;
+  results.push_back(TransposeOp::create(b, getLoc(), getOperand().getType(), ct,
+                                        inverse));
+  return success();
+}
+
+// Into zeros at the slice; a backwards slice writes the reversed cotangent
+// through the ascending one (update_slice takes positive strides).
+LogicalResult SliceOp::buildTranspose(OpBuilder &b, Value ct, ArrayRef<bool>,
+                                      SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  auto ctType = cast<RankedTensorType>(ct.getType());
+  SmallVector<int64_t> start(getStart()), limit(getLimit()), stride(getStride());
+  SmallVector<int64_t> flipStart, flipLimit, flipStride;
+  bool backwards = false;
+  for (int64_t d = 0; d < ctType.getRank(); ++d) {
+    int64_t count = ctType.getDimSize(d);
+    bool reversed = stride[d] < 0;
+    backwards |= reversed;
+    flipStart.push_back(reversed ? count - 1 : 0);
+    flipLimit.push_back(reversed ? -1 : count);
+    flipStride.push_back(reversed ? -1 : 1);
+    if (reversed) {
+      int64_t last = start[d] + stride[d] * (count - 1);
+      limit[d] = start[d] + 1;
+      start[d] = last;
+      stride[d] = -stride[d];
+    }
+  }
+  if (backwards)
+    ct = SliceOp::create(b, loc, ctType, ct, flipStart, flipLimit, flipStride);
+  Value zeros = filled(b, loc, getOperand(), 0);
+  results.push_back(UpdateSliceOp::create(b, loc, zeros.getType(), zeros, ct,
+                                          start, limit, stride));
+  return success();
+}
+
+// Added back at the gathered indices (repeated ones accumulate).
+LogicalResult GatherOp::buildTranspose(OpBuilder &b, Value ct, ArrayRef<bool>,
+                                       SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  Value zeros = filled(b, loc, getOperand(), 0);
+  results.push_back(ScatterOp::create(b, loc, zeros.getType(), zeros,
+                                      getIndices(), ct, getAxis(),
+                                      /*accumulate=*/true));
+  results.push_back({});
+  return success();
+}
+
+LogicalResult UpdateSliceOp::buildTranspose(OpBuilder &b, Value ct,
+                                            ArrayRef<bool> linear,
+                                            SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  if (linear[0]) {
+    Value zeros = filled(b, loc, getUpdate(), 0);
+    results.push_back(UpdateSliceOp::create(b, loc, ct.getType(), ct, zeros,
+                                            getStart(), getLimit(), getStride()));
+  } else {
+    results.push_back({});
+  }
+  results.push_back(linear[1] ? Value(SliceOp::create(
+                                    b, loc, getUpdate().getType(), ct,
+                                    getStart(), getLimit(), getStride()))
+                              : Value());
+  return success();
+}
+
+LogicalResult DynamicSliceOp::buildTranspose(OpBuilder &b, Value ct,
+                                             ArrayRef<bool>,
+                                             SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  Value zeros = filled(b, loc, getOperand(), 0);
+  results.push_back(DynamicUpdateSliceOp::create(b, loc, zeros.getType(), zeros,
+                                                 ct, getStarts()));
+  results.append(getStarts().size() + getDims().size(), Value());
+  return success();
+}
+
+LogicalResult DynamicUpdateSliceOp::buildTranspose(
+    OpBuilder &b, Value ct, ArrayRef<bool> linear,
+    SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  if (linear[0]) {
+    Value zeros = filled(b, loc, getUpdate(), 0);
+    results.push_back(DynamicUpdateSliceOp::create(b, loc, ct.getType(), ct,
+                                                   zeros, getStarts()));
+  } else {
+    results.push_back({});
+  }
+  results.push_back(
+      linear[1] ? Value(DynamicSliceOp::create(
+                      b, loc, getUpdate().getType(), ct, getStarts(),
+                      dynamicSizes(b, loc, getUpdate())))
+                : Value());
+  results.append(getStarts().size(), Value());
+  return success();
+}
+
+// Accumulating: the cotangent reaches the operand whole and each update at
+// its indices. Overwriting (x[idx] = u) hides what a later repeated index
+// overwrote, which the indices alone do not tell: not yet.
+LogicalResult ScatterOp::buildTranspose(OpBuilder &b, Value ct,
+                                        ArrayRef<bool> linear,
+                                        SmallVectorImpl<Value> &results) {
+  if (!getAccumulate())
+    return emitOpError("has no transpose yet: an overwriting scatter "
+                       "(x[idx] = u) may repeat indices");
+  Location loc = getLoc();
+  results.push_back(linear[0] ? ct : Value());
+  results.push_back({});
+  results.push_back(linear[2] ? Value(GatherOp::create(
+                                    b, loc, getUpdates().getType(), ct,
+                                    getIndices(), getAxis()))
+                              : Value());
+  return success();
+}
+
+// Each input's part of the cotangent, sliced along the joined dimension.
+LogicalResult ConcatenateOp::buildTranspose(OpBuilder &b, Value ct,
+                                            ArrayRef<bool> linear,
+                                            SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  int64_t dim = getDimension();
+  int64_t offset = 0;
+  for (auto [i, input] : llvm::enumerate(getInputs())) {
+    auto type = cast<RankedTensorType>(input.getType());
+    assert(!type.isDynamicDim(dim) && "ml-vjp takes static shapes");
+    if (linear[i]) {
+      SmallVector<int64_t> start(type.getRank(), 0), limit, stride(type.getRank(), 1);
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        limit.push_back(type.getDimSize(d));
+      start[dim] = offset;
+      limit[dim] = offset + type.getDimSize(dim);
+      results.push_back(SliceOp::create(b, loc, type, ct, start, limit, stride));
+    } else {
+      results.push_back({});
+    }
+    offset += type.getDimSize(dim);
+  }
+  return success();
+}
+
+// C = A B: dA = dC B^T, dB = A^T dC, each summed over the batch dimensions
+// its operand was broadcast along.
+LogicalResult MatmulOp::buildTranspose(OpBuilder &b, Value ct,
+                                       ArrayRef<bool> linear,
+                                       SmallVectorImpl<Value> &results) {
+  assert(!(linear[0] && linear[1]) && "JVP rules multiply a tangent by a "
+                                       "primal value only");
+  Location loc = getLoc();
+  auto type = cast<RankedTensorType>(getResult().getType());
+  if (linear[0]) {
+    Value rhsT = swapLastTwo(b, loc, getRhs());
+    results.push_back(sumTo(b, loc, product(b, loc, ct, rhsT, type), getLhs()));
+  } else {
+    results.push_back({});
+  }
+  if (linear[1]) {
+    Value lhsT = swapLastTwo(b, loc, getLhs());
+    results.push_back(sumTo(b, loc, product(b, loc, lhsT, ct, type), getRhs()));
+  } else {
+    results.push_back({});
+  }
+  return success();
+}
+
+LogicalResult ReduceOp::buildTranspose(OpBuilder &b, Value ct, ArrayRef<bool>,
+                                       SmallVectorImpl<Value> &results) {
+  assert(getKind() == ReduceKind::Sum && "JVP rules reduce tangents by sums");
+  results.push_back(broadcastBack(b, getLoc(), *this, ct));
+  return success();
+}
+
+// Running sums from the end: the cotangent reversed, summed, reversed.
+LogicalResult CumsumOp::buildTranspose(OpBuilder &b, Value ct, ArrayRef<bool>,
+                                       SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
+  auto type = cast<RankedTensorType>(ct.getType());
+  int64_t axis = getAxis();
+  assert(!type.isDynamicDim(axis) && "ml-vjp takes static shapes");
+  SmallVector<int64_t> start(type.getRank(), 0), limit(type.getShape()),
+      stride(type.getRank(), 1);
+  start[axis] = type.getDimSize(axis) - 1;
+  limit[axis] = -1;
+  stride[axis] = -1;
+  auto reversed = [&](Value x) {
+    return Value(SliceOp::create(b, loc, type, x, start, limit, stride));
+  };
+  Value sums = CumsumOp::create(b, loc, type, reversed(ct), axis);
+  results.push_back(reversed(sums));
+  return success();
+}

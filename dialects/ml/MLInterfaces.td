@@ -1,6 +1,7 @@
 //===- MLInterfaces.td - ml dialect op interfaces -----------*- tablegen -*-===//
 //
-// What the derivative passes (passes/Autodiff) ask of every ml op.
+// What the derivative passes (passes/Autodiff) ask of ml ops: a JVP rule of
+// every op, a transpose rule of the linear ones.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,6 +34,31 @@ def ML_JVPOpInterface : OpInterface<"JVPOpInterface"> {
       (ins "::mlir::OpBuilder &":$builder,
            "::mlir::ArrayRef<::mlir::Value>":$tangents,
            "::llvm::SmallVectorImpl<::mlir::Value> &":$resultTangents)>
+  ];
+}
+
+def ML_TransposeOpInterface : OpInterface<"TransposeOpInterface"> {
+  let description = [{
+    The transpose of an op that is linear in some of its operands (a sum, a
+    product or quotient by a primal value, a view, a reduction by sum): given
+    the cotangent of its result, the cotangents of those operands. Reverse
+    mode runs the tangent ops of a JVP backwards through these rules, so only
+    the ops JVP rules build need one.
+  }];
+  let cppNamespace = "::mlir::ml";
+  let methods = [
+    InterfaceMethod<
+      [{Appends one cotangent per operand to `operandCotangents`: for the
+        operands marked in `linear` (the variables of the linear map), built
+        at `builder`'s insertion point from `cotangent`, the result's; null
+        for the others (fixed primal values, indices, sizes). Fails, with an
+        error at the op, where it has no transpose (yet). The marked
+        operands are those a JVP rule made linear: a product by a primal
+        value, never of two marked operands.}],
+      "::mlir::LogicalResult", "buildTranspose",
+      (ins "::mlir::OpBuilder &":$builder, "::mlir::Value":$cotangent,
+           "::llvm::ArrayRef<bool>":$linear,
+           "::llvm::SmallVectorImpl<::mlir::Value> &":$operandCotangents)>
   ];
 }
 

@@ -24,7 +24,10 @@ def ML_CountableTensors : PredOpTrait<
           "::llvm::all_of($_op.getResultTypes(), ::mlir::ml::isCountable)">>;
 
 // Every op has a derivative rule (MLDerivatives.cpp), or says where it has
-// none.
+// none. Ops linear in some operands (ML_Linear) also have a transpose rule,
+// for reverse mode.
+defvar ML_Linear = DeclareOpInterfaceMethods<ML_TransposeOpInterface>;
+
 class ML_Op<string mnemonic, list<Trait> traits = []>
     : Op<ML_Dialect, mnemonic, traits # [ML_CountableTensors,
         DeclareOpInterfaceMethods<ML_JVPOpInterface>]>;
@@ -66,7 +69,7 @@ class ML_BinaryOp<string mnemonic, Type tensorType, string meaning,
 }
 
 def ML_AddOp : ML_BinaryOp<"add", ML_NumericTensor, "addition",
-                           [Commutative]> {
+                           [Commutative, ML_Linear]> {
   let description = [{
     `lhs + rhs` elementwise. Integers wrap around on overflow.
 
@@ -79,7 +82,8 @@ def ML_AddOp : ML_BinaryOp<"add", ML_NumericTensor, "addition",
   let hasFolder = 1;
 }
 
-def ML_SubOp : ML_BinaryOp<"sub", ML_NumericTensor, "subtraction"> {
+def ML_SubOp : ML_BinaryOp<"sub", ML_NumericTensor, "subtraction",
+                           [ML_Linear]> {
   let description = [{
     `lhs - rhs` elementwise. Integers wrap around on overflow.
 
@@ -93,7 +97,7 @@ def ML_SubOp : ML_BinaryOp<"sub", ML_NumericTensor, "subtraction"> {
 }
 
 def ML_MulOp : ML_BinaryOp<"mul", ML_NumericTensor, "multiplication",
-                           [Commutative]> {
+                           [Commutative, ML_Linear]> {
   let description = [{
     `lhs * rhs` elementwise. Integers wrap around on overflow.
 
@@ -106,7 +110,8 @@ def ML_MulOp : ML_BinaryOp<"mul", ML_NumericTensor, "multiplication",
   let hasFolder = 1;
 }
 
-def ML_DivOp : ML_BinaryOp<"div", ML_FloatTensor, "true division"> {
+def ML_DivOp : ML_BinaryOp<"div", ML_FloatTensor, "true division",
+                           [ML_Linear]> {
   let description = [{
     IEEE division `lhs / rhs` (NumPy's `true_divide`). Integer operands are
     not accepted: NumPy's `/` on integers converts to a float type first, and
@@ -207,8 +212,9 @@ def ML_MinimumOp : ML_BinaryOp<"minimum", ML_Tensor, "minimum",
 // Elementwise unary ops
 //===----------------------------------------------------------------------===//
 
-class ML_UnaryOp<string mnemonic, Type tensorType, string meaning>
-    : ML_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+class ML_UnaryOp<string mnemonic, Type tensorType, string meaning,
+                 list<Trait> traits = []>
+    : ML_Op<mnemonic, traits # [Pure, SameOperandsAndResultType]> {
   let summary = "elementwise " # meaning;
   let description = "Applies NumPy's `" # meaning # "` to every element."
       # "\n\nExample:\n\n```mlir\n%r = ml." # mnemonic
@@ -218,7 +224,7 @@ class ML_UnaryOp<string mnemonic, Type tensorType, string meaning>
   let assemblyFormat = "$operand attr-dict `:` type($result)";
 }
 
-def ML_NegOp : ML_UnaryOp<"neg", ML_NumericTensor, "negative"> {
+def ML_NegOp : ML_UnaryOp<"neg", ML_NumericTensor, "negative", [ML_Linear]> {
   let hasFolder = 1;
 }
 def ML_AbsOp : ML_UnaryOp<"abs", ML_NumericTensor, "absolute">;
@@ -332,7 +338,7 @@ def ML_CompareOp : ML_Op<"compare", [Pure, SameTypeOperands,
   let hasFolder = 1;
 }
 
-def ML_SelectOp : ML_Op<"select", [Pure,
+def ML_SelectOp : ML_Op<"select", [Pure, ML_Linear,
     AllTypesMatch<["on_true", "on_false", "result"]>,
     AllShapesMatch<["condition", "result"]>]> {
   let summary = "elementwise choice by a boolean mask (np.where)";
@@ -353,7 +359,7 @@ def ML_SelectOp : ML_Op<"select", [Pure,
   let hasFolder = 1;
 }
 
-def ML_CastOp : ML_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+def ML_CastOp : ML_Op<"cast", [Pure, SameOperandsAndResultShape, ML_Linear]> {
   let summary = "elementwise dtype conversion (ndarray.astype)";
   let description = [{
     Converts every element to the result's element type as NumPy's `astype`
@@ -377,7 +383,7 @@ def ML_CastOp : ML_Op<"cast", [Pure, SameOperandsAndResultShape]> {
 // Shape ops
 //===----------------------------------------------------------------------===//
 
-def ML_BroadcastOp : ML_Op<"broadcast", [Pure]> {
+def ML_BroadcastOp : ML_Op<"broadcast", [Pure, ML_Linear]> {
   let summary = "NumPy broadcasting to a larger shape (np.broadcast_to)";
   let description = [{
     Broadcasts `operand` to the result shape by NumPy's rules: dimensions are
@@ -404,7 +410,7 @@ def ML_BroadcastOp : ML_Op<"broadcast", [Pure]> {
   let hasFolder = 1;
 }
 
-def ML_ReshapeOp : ML_Op<"reshape", [Pure]> {
+def ML_ReshapeOp : ML_Op<"reshape", [Pure, ML_Linear]> {
   let summary = "row-major reshape (ndarray.reshape)";
   let description = [{
     Reinterprets the elements of `operand`, in row-major order, with the
@@ -446,7 +452,7 @@ def ML_IotaOp : ML_Op<"iota", [Pure]> {
   let hasVerifier = 1;
 }
 
-def ML_TransposeOp : ML_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+def ML_TransposeOp : ML_Op<"transpose", [Pure, InferTypeOpAdaptor, ML_Linear]> {
   let summary = "dimension permutation (np.transpose)";
   let description = [{
     Result dimension `i` is operand dimension `permutation[i]`.
@@ -464,7 +470,7 @@ def ML_TransposeOp : ML_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def ML_SliceOp : ML_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+def ML_SliceOp : ML_Op<"slice", [Pure, InferTypeOpAdaptor, ML_Linear]> {
   let summary = "strided slice (x[start:limit:stride] per dimension)";
   let description = [{
     Takes, along every dimension `d`, the elements `start[d]`,
@@ -489,7 +495,7 @@ def ML_SliceOp : ML_Op<"slice", [Pure, InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def ML_GatherOp : ML_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+def ML_GatherOp : ML_Op<"gather", [Pure, InferTypeOpAdaptor, ML_Linear]> {
   let summary = "picks slices along an axis by index (np.take)";
   let description = [{
     `result[a..., i..., b...] = operand[a..., indices[i...], b...]`, the
@@ -512,7 +518,7 @@ def ML_GatherOp : ML_Op<"gather", [Pure, InferTypeOpAdaptor]> {
 }
 
 def ML_UpdateSliceOp : ML_Op<"update_slice",
-    [Pure, AllTypesMatch<["operand", "result"]>]> {
+    [Pure, ML_Linear, AllTypesMatch<["operand", "result"]>]> {
   let summary = "the operand with a strided slice replaced (x[a:b:s] = update)";
   let description = [{
     The value of `operand` after NumPy's `x[start:limit:stride] = update`,
@@ -540,7 +546,8 @@ def ML_UpdateSliceOp : ML_Op<"update_slice",
   let hasFolder = 1;
 }
 
-def ML_DynamicSliceOp : ML_Op<"dynamic_slice", [Pure, AttrSizedOperandSegments]> {
+def ML_DynamicSliceOp : ML_Op<"dynamic_slice",
+    [Pure, AttrSizedOperandSegments, ML_Linear]> {
   let summary = "a contiguous slice at positions known at run time (x[p:p+n])";
   let description = [{
     Takes, along every dimension `d`, the elements `starts[d]`, ...,
@@ -569,7 +576,7 @@ def ML_DynamicSliceOp : ML_Op<"dynamic_slice", [Pure, AttrSizedOperandSegments]>
 }
 
 def ML_DynamicUpdateSliceOp : ML_Op<"dynamic_update_slice",
-    [Pure, AllTypesMatch<["operand", "result"]>]> {
+    [Pure, ML_Linear, AllTypesMatch<["operand", "result"]>]> {
   let summary = "the operand with a contiguous slice at run-time positions "
                 "replaced (x[p:p+n] = update)";
   let description = [{
@@ -596,7 +603,7 @@ def ML_DynamicUpdateSliceOp : ML_Op<"dynamic_update_slice",
 }
 
 def ML_ScatterOp : ML_Op<"scatter",
-    [Pure, AllTypesMatch<["operand", "result"]>]> {
+    [Pure, ML_Linear, AllTypesMatch<["operand", "result"]>]> {
   let summary = "writes slices along an axis at indices (x[..., i, ...] = u)";
   let description = [{
     The inverse of `ml.gather`: `updates` has the shape `ml.gather` of the
@@ -628,7 +635,7 @@ def ML_ScatterOp : ML_Op<"scatter",
   let hasFolder = 1;
 }
 
-def ML_ConcatenateOp : ML_Op<"concatenate", [Pure, SameOperandsElementType,
+def ML_ConcatenateOp : ML_Op<"concatenate", [Pure, SameOperandsElementType, ML_Linear,
     InferTypeOpAdaptor]> {
   let summary = "joins tensors along a dimension (np.concatenate)";
   let description = [{
@@ -653,7 +660,7 @@ def ML_ConcatenateOp : ML_Op<"concatenate", [Pure, SameOperandsElementType,
 // Contractions and reductions
 //===----------------------------------------------------------------------===//
 
-def ML_MatmulOp : ML_Op<"matmul", [Pure, SameOperandsElementType,
+def ML_MatmulOp : ML_Op<"matmul", [Pure, SameOperandsElementType, ML_Linear,
     InferTypeOpAdaptor]> {
   let summary = "matrix product with broadcast batch dimensions (np.matmul)";
   let description = [{
@@ -675,7 +682,7 @@ def ML_MatmulOp : ML_Op<"matmul", [Pure, SameOperandsElementType,
                        "`(` type($lhs) `,` type($rhs) `)` `->` type($result)";
 }
 
-def ML_ReduceOp : ML_Op<"reduce", [Pure, SameOperandsAndResultElementType,
+def ML_ReduceOp : ML_Op<"reduce", [Pure, SameOperandsAndResultElementType, ML_Linear,
     InferTypeOpAdaptor]> {
   let summary = "sum, product, max or min along axes";
   let description = [{
@@ -699,7 +706,7 @@ def ML_ReduceOp : ML_Op<"reduce", [Pure, SameOperandsAndResultElementType,
                        "attr-dict `:` type($operand) `->` type($result)";
 }
 
-def ML_CumsumOp : ML_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
+def ML_CumsumOp : ML_Op<"cumsum", [Pure, SameOperandsAndResultType, ML_Linear]> {
   let summary = "running sum along an axis (np.cumsum)";
   let description = [{
     Element `i` along `axis` is the sum of elements `0..i`, accumulated in

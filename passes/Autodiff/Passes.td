@@ -1,7 +1,9 @@
 //===- Autodiff/Passes.td - derivatives of ml functions -----*- tablegen -*-===//
 //
 // Derivatives as transformations of ml IR, after JAX: forward mode from each
-// op's JVP rule (ml::JVPOpInterface, dialects/ml/MLDerivatives.cpp).
+// op's JVP rule (ml::JVPOpInterface), reverse mode by transposing the linear
+// ops of the JVP (ml::TransposeOpInterface); both in
+// dialects/ml/MLDerivatives.cpp.
 // Each pass here is implemented in <Name>.cpp in this folder and tested by
 // test/passes/Autodiff/<flag>.mlir.
 //
@@ -44,6 +46,56 @@ def JVP : Pass<"ml-jvp", "ModuleOp"> {
       %y = ml.exp %x : tensor<4xf32>
       %dy = ml.mul %dx, %y : tensor<4xf32>
       return %y, %dy : tensor<4xf32>, tensor<4xf32>
+    }
+    ```
+  }];
+  let options = [
+    ListOption<"functions", "functions", "std::string",
+               "The functions to differentiate (default: every public one)">
+  ];
+  let dependentDialects = [
+    "::mlir::ml::MLDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def VJP : Pass<"ml-vjp", "ModuleOp"> {
+  let summary = "Add each function's reverse-mode derivative: @f -> @f_vjp";
+  let description = [{
+    For every function named in `functions` (every public function when
+    none is named), adds `@<name>_vjp`, which takes the function's
+    arguments followed by a cotangent for each floating-point result and
+    returns its results followed by the cotangent of each floating-point
+    argument: the vector-Jacobian product, after the results in the same
+    function. As in JAX, it is the JVP (`ml-jvp`'s rules) transposed: the
+    ops a tangent flows through are linear in the tangents, and run
+    backwards, each through its transpose rule (`ml::TransposeOpInterface`),
+    cotangents of a value used twice summed. A scalar result with
+    cotangent 1 gives the gradient. Integer and boolean values have no
+    cotangent. Errors: those of `ml-jvp`, a tangent of dynamic shape (not
+    yet), and linear ops without a transpose (an overwriting scatter).
+
+    Example:
+
+    ```mlir
+    func.func @f(%x: tensor<4xf32>) -> tensor<f32> {
+      %y = ml.exp %x : tensor<4xf32>
+      %s = ml.reduce sum %y axes = [0] : tensor<4xf32> -> tensor<f32>
+      return %s : tensor<f32>
+    }
+    ```
+
+    gains
+
+    ```mlir
+    func.func @f_vjp(%x: tensor<4xf32>, %ds: tensor<f32>)
+        -> (tensor<f32>, tensor<4xf32>) {
+      %y = ml.exp %x : tensor<4xf32>
+      %s = ml.reduce sum %y axes = [0] : tensor<4xf32> -> tensor<f32>
+      %r = ml.reshape %ds : tensor<f32> to tensor<1xf32>
+      %b = ml.broadcast %r : tensor<1xf32> to tensor<4xf32>
+      %dx = ml.mul %b, %y : tensor<4xf32>
+      return %s, %dx : tensor<f32>, tensor<4xf32>
     }
     ```
   }];

@@ -4,7 +4,7 @@
 
 // Control flow has no rule yet: a tangent reaching it is an error.
 func.func @branch(%x: tensor<f32>, %c: i1) -> tensor<f32> {
-  // expected-error @below {{'scf.if' op has no derivative rule: ml-jvp differentiates ml ops (and ops no tangent reaches)}}
+  // expected-error @below {{'scf.if' op has no derivative rule: derivatives are taken of ml ops (and ops no tangent reaches)}}
   %r = scf.if %c -> tensor<f32> {
     scf.yield %x : tensor<f32>
   } else {
@@ -24,7 +24,7 @@ func.func private @f_jvp(%x: tensor<f32>) -> tensor<f32>
 
 // -----
 
-// expected-error @below {{'func.func' op has more than one block: ml-jvp differentiates a function of one block}}
+// expected-error @below {{'func.func' op has more than one block: derivatives are taken of functions of one block}}
 func.func @blocks(%x: tensor<f32>) -> tensor<f32> {
   cf.br ^next
 ^next:

@@ -1,0 +1,26 @@
+// What ml-vjp refuses beyond ml-jvp's errors, and where it says so.
+// RUN: ml-opt %s -ml-vjp -split-input-file -verify-diagnostics
+
+// Dynamic sizes: not yet (the transposes read the sizes of tangents).
+// expected-error @below {{'func.func' op has a tangent of dynamic shape 'tensor<?xf32>': ml-vjp takes static shapes (for now)}}
+func.func @dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
+  %y = ml.exp %x : tensor<?xf32>
+  return %y : tensor<?xf32>
+}
+
+// -----
+
+// A JVP rule's error stops reverse mode too.
+func.func @product(%x: tensor<4xf32>) -> tensor<f32> {
+  // expected-error @below {{'ml.reduce' op has no derivative yet}}
+  %p = ml.reduce prod %x axes = [0] : tensor<4xf32> -> tensor<f32>
+  return %p : tensor<f32>
+}
+
+// -----
+
+// expected-error @below {{'func.func' op cannot be differentiated into 'f_vjp': that name is taken}}
+func.func @f(%x: tensor<f32>) -> tensor<f32> {
+  return %x : tensor<f32>
+}
+func.func private @f_vjp(%x: tensor<f32>) -> tensor<f32>
