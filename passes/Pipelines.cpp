@@ -27,6 +27,8 @@ namespace {
 // ml -> linalg on tensors, fused; appendToLinalg adds the tiling into
 // parallel loops.
 constexpr const char *kCPUToLinalg[] = {
+    // Derivatives (mljit.grad) become the ops computing them.
+    "ml-expand-derivatives",
     "canonicalize",
     // What a traced loop body computes from values defined outside it is
     // computed once, before the loop.

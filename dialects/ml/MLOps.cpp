@@ -641,5 +641,31 @@ ArgMinOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
   return inferArgReduce("ml.argmin", loc, adaptor, inferredReturnTypes);
 }
 
+//===----------------------------------------------------------------------===//
+// VJPOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult VJPOp::verify() {
+  Block &body = getBody().front();
+  if (body.getArgumentTypes() != getPrimals().getTypes())
+    return emitOpError("body arguments must have the primals' types");
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError("body must end in ml.yield");
+  if (yield.getResults().getTypes() != getResults().getTypes())
+    return emitOpError("yields ")
+           << yield.getResults().getTypes().size()
+           << " values whose types differ from its results'";
+  TypeRange cotangentTypes = getCotangents().getTypes();
+  if (cotangentTypes.size() > getResults().size() ||
+      cotangentTypes !=
+          TypeRange(getResults().getTypes()).take_front(cotangentTypes.size()))
+    return emitOpError("needs a cotangent of the type of each of its first ")
+           << cotangentTypes.size() << " results";
+  if (getGradients().getTypes() != getPrimals().getTypes())
+    return emitOpError("gradients must have the primals' types");
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/ml/MLOps.cpp.inc"

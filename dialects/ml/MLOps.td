@@ -12,6 +12,7 @@
 include "MLDialect.td"
 include "MLInterfaces.td"
 include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -747,5 +748,65 @@ class ML_ArgReduceOp<string mnemonic, string which>
 
 def ML_ArgMaxOp : ML_ArgReduceOp<"argmax", "largest">;
 def ML_ArgMinOp : ML_ArgReduceOp<"argmin", "smallest">;
+
+//===----------------------------------------------------------------------===//
+// Derivatives of traced code
+//===----------------------------------------------------------------------===//
+
+def ML_VJPOp : Op<ML_Dialect, "vjp", [AttrSizedOperandSegments,
+    AttrSizedResultSegments, RecursiveMemoryEffects, ML_CountableTensors]> {
+  let summary = "a function's results and their vector-Jacobian product";
+  let description = [{
+    Runs its body on `primals` (the body's arguments) and returns what the
+    body yields (`results`), then the cotangent of each primal
+    (`gradients`): the Jacobian of the body's first results at `primals`,
+    transposed, applied to `cotangents` (one per differentiated result, of
+    its type; a scalar result with cotangent 1 gives its gradient). The
+    results after those (`has_aux`'s auxiliary data) are not
+    differentiated. Values the body reads from outside are constants
+    of the derivative, as the arguments of `jax.grad` not in `argnums`.
+    `mljit.grad` and `value_and_grad` trace to this op;
+    `ml-expand-derivatives` replaces it with the body's ops and their
+    reverse-mode derivative (`ml-vjp`'s rules), in place.
+
+    Example:
+
+    ```mlir
+    %loss, %dw = ml.vjp (%w : tensor<4xf32>) cotangents (%one : tensor<f32>)
+        -> (tensor<f32>) gradients (tensor<4xf32>) {
+    ^bb0(%v: tensor<4xf32>):
+      %e = ml.exp %v : tensor<4xf32>
+      %s = ml.reduce sum %e axes = [0] : tensor<4xf32> -> tensor<f32>
+      ml.yield %s : tensor<f32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<ML_FloatTensor>:$primals,
+                       Variadic<ML_FloatTensor>:$cotangents);
+  let results = (outs Variadic<ML_Tensor>:$results,
+                      Variadic<ML_FloatTensor>:$gradients);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "`(` $primals `:` type($primals) `)` `cotangents` `(` "
+                       "$cotangents `:` type($cotangents) `)` `->` `(` "
+                       "type($results) `)` `gradients` `(` type($gradients) "
+                       "`)` $body attr-dict";
+  let hasVerifier = 1;
+}
+
+def ML_YieldOp : Op<ML_Dialect, "yield", [Pure, Terminator, ReturnLike,
+    HasParent<"VJPOp">]> {
+  let summary = "the results of an ml.vjp body";
+  let description = [{
+    Ends the body of `ml.vjp` with the values it returns.
+
+    Example:
+
+    ```mlir
+    ml.yield %s : tensor<f32>
+    ```
+  }];
+  let arguments = (ins Variadic<ML_Tensor>:$results);
+  let assemblyFormat = "$results attr-dict `:` type($results)";
+}
 
 #endif // ML_OPS_TD

@@ -109,4 +109,44 @@ def VJP : Pass<"ml-vjp", "ModuleOp"> {
   ];
 }
 
+def ExpandDerivatives : Pass<"ml-expand-derivatives"> {
+  let summary = "Replace each ml.vjp with its body and the body's "
+                "reverse-mode derivative";
+  let description = [{
+    `mljit.grad` and `value_and_grad` trace the differentiated function into
+    the body of an `ml.vjp`. This pass puts the body's ops in place of the
+    op, followed by the cotangents of its primals, built as `ml-vjp` builds
+    them (the JVP's linear ops run backwards from `cotangents`). Values the
+    body reads from outside have no tangent. Nested ml.vjp ops (a
+    derivative of a derivative) are expanded innermost first. Errors: those
+    of `ml-vjp`.
+
+    Example:
+
+    ```mlir
+    %s, %dx = ml.vjp (%x : tensor<4xf32>) cotangents (%one : tensor<f32>)
+        -> (tensor<f32>) gradients (tensor<4xf32>) {
+    ^bb0(%v: tensor<4xf32>):
+      %e = ml.exp %v : tensor<4xf32>
+      %r = ml.reduce sum %e axes = [0] : tensor<4xf32> -> tensor<f32>
+      ml.yield %r : tensor<f32>
+    }
+    ```
+
+    becomes
+
+    ```mlir
+    %e = ml.exp %x : tensor<4xf32>
+    %s = ml.reduce sum %e axes = [0] : tensor<4xf32> -> tensor<f32>
+    %r = ml.reshape %one : tensor<f32> to tensor<1xf32>
+    %b = ml.broadcast %r : tensor<1xf32> to tensor<4xf32>
+    %dx = ml.mul %b, %e : tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::ml::MLDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // MLJIT_PASSES_AUTODIFF_PASSES_TD

@@ -1,10 +1,10 @@
-//===- Tangents.cpp - forward-mode tangents of a function body ------------===//
+//===- Tangents.cpp - tangents and cotangents of a block ------------------===//
 
 #include "passes/Autodiff/Tangents.h"
 
 #include "dialects/ml/MLOps.h"
 
-#include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseSet.h"
 
 using namespace mlir;
 
@@ -21,26 +21,19 @@ bool readsTangent(Operation *op, const DenseMap<Value, Value> &tangents) {
   return found.wasInterrupted();
 }
 
+/// Adds `cotangent` to what `value` has gathered.
+void accumulate(OpBuilder &builder, DenseMap<Value, Value> &cotangents,
+                Value value, Value cotangent) {
+  Value &sum = cotangents[value];
+  sum = sum ? Value(ml::AddOp::create(builder, cotangent.getLoc(),
+                                      sum.getType(), sum, cotangent))
+            : cotangent;
+}
+
 } // namespace
 
-FailureOr<func::FuncOp>
-ml::cloneWithTangents(func::FuncOp function, StringRef name,
-                      DenseMap<Value, Value> &tangents) {
-  if (!function.getBody().hasOneBlock())
-    return function.emitOpError("has more than one block: derivatives are "
-                                "taken of functions of one block");
-  func::FuncOp derivative = function.clone();
-  derivative.setSymName(name);
-  OpBuilder(function).insert(derivative);
-  derivative->moveAfter(function);
-
-  Block &body = derivative.getBody().front();
-  for (BlockArgument argument : llvm::to_vector(body.getArguments()))
-    if (isDifferentiable(argument.getType()))
-      tangents[argument] =
-          body.addArgument(argument.getType(), argument.getLoc());
-
-  OpBuilder builder(derivative.getContext());
+LogicalResult ml::addTangents(Block &body, DenseMap<Value, Value> &tangents) {
+  OpBuilder builder(body.getParentOp()->getContext());
   for (Operation &op : llvm::make_early_inc_range(body.without_terminator())) {
     auto rule = dyn_cast<JVPOpInterface>(&op);
     if (!rule) {
@@ -66,5 +59,79 @@ ml::cloneWithTangents(func::FuncOp function, StringRef name,
       if (tangent)
         tangents[result] = tangent;
   }
+  return success();
+}
+
+FailureOr<func::FuncOp>
+ml::cloneWithTangents(func::FuncOp function, StringRef name,
+                      DenseMap<Value, Value> &tangents) {
+  if (!function.getBody().hasOneBlock())
+    return function.emitOpError("has more than one block: derivatives are "
+                                "taken of functions of one block");
+  func::FuncOp derivative = function.clone();
+  derivative.setSymName(name);
+  OpBuilder(function).insert(derivative);
+  derivative->moveAfter(function);
+  Block &body = derivative.getBody().front();
+  for (BlockArgument argument : llvm::to_vector(body.getArguments()))
+    if (isDifferentiable(argument.getType()))
+      tangents[argument] =
+          body.addArgument(argument.getType(), argument.getLoc());
+  if (failed(addTangents(body, tangents)))
+    return failure();
   return derivative;
+}
+
+FailureOr<SmallVector<Value>>
+ml::buildCotangents(Block &body, ArrayRef<Value> seeds,
+                    const DenseMap<Value, Value> &tangents,
+                    ArrayRef<std::pair<Value, Value>> resultCotangents,
+                    OpBuilder &builder, Operation *anchor) {
+  // The linear program: every op a tangent flows through.
+  DenseSet<Value> linearValues(seeds.begin(), seeds.end());
+  SmallVector<Operation *> linearOps;
+  for (Operation &op : body.without_terminator())
+    if (llvm::any_of(op.getOperands(),
+                     [&](Value v) { return linearValues.contains(v); })) {
+      linearOps.push_back(&op);
+      linearValues.insert(op.getResults().begin(), op.getResults().end());
+    }
+  // Transpose rules read the sizes of the operands they send cotangents
+  // to: with dynamic sizes, those of tangents, which are gone afterwards.
+  for (Value value : linearValues)
+    if (!cast<ShapedType>(value.getType()).hasStaticShape())
+      return anchor->emitOpError("has a tangent of dynamic shape ")
+             << value.getType() << ": reverse mode takes static shapes "
+             << "(for now)";
+
+  DenseMap<Value, Value> cotangents;
+  for (auto [result, cotangent] : resultCotangents) {
+    Value tangent = tangents.lookup(result);
+    if (tangent && linearValues.contains(tangent))
+      accumulate(builder, cotangents, tangent, cotangent);
+  }
+  for (Operation *op : llvm::reverse(linearOps)) {
+    Value cotangent = cotangents.lookup(op->getResult(0));
+    if (!cotangent)
+      continue;
+    // Tangents flow through the ops JVP rules build, all linear ml ops.
+    auto rule = cast<TransposeOpInterface>(op);
+    SmallVector<bool> linear;
+    for (Value operand : op->getOperands())
+      linear.push_back(linearValues.contains(operand));
+    SmallVector<Value> operandCotangents;
+    if (failed(rule.buildTranspose(builder, cotangent, linear,
+                                   operandCotangents)))
+      return failure();
+    for (auto [operand, operandCotangent] :
+         llvm::zip(op->getOperands(), operandCotangents))
+      if (operandCotangent && linearValues.contains(operand))
+        accumulate(builder, cotangents, operand, operandCotangent);
+  }
+  SmallVector<Value> seedCotangents;
+  for (Value seed : seeds)
+    seedCotangents.push_back(cotangents.lookup(seed));
+  for (Operation *op : llvm::reverse(linearOps))
+    op->erase();
+  return seedCotangents;
 }

@@ -1,6 +1,8 @@
-//===- Tangents.h - forward-mode tangents of a function body ---*- C++ -*-===//
+//===- Tangents.h - tangents and cotangents of a block ---------*- C++ -*-===//
 //
-// What ml-jvp and ml-vjp share: every op of a block followed by its tangent.
+// What the derivative passes share: every op of a block followed by its
+// tangent (forward mode), and those tangent ops run backwards (reverse
+// mode).
 //
 //===----------------------------------------------------------------------===//
 
@@ -8,18 +10,37 @@
 #define MLJIT_PASSES_AUTODIFF_TANGENTS_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
 
 namespace mlir::ml {
 
+/// After every op of `body` (its terminator aside), the ops computing its
+/// results' tangents (ml::JVPOpInterface), from `tangents`, which maps
+/// values to their non-zero tangents and gains the new ones. Fails, with an
+/// error, at an op without a rule that a tangent reaches, or whose rule
+/// fails.
+LogicalResult addTangents(Block &body, DenseMap<Value, Value> &tangents);
+
 /// A copy of `function` named `name`, inserted after it, with a tangent
-/// argument appended for each float argument and, after every op, the ops
-/// computing its results' tangents (ml::JVPOpInterface). `tangents` maps
-/// each value with a non-zero tangent to it. Fails, with an error, on a
-/// function of several blocks, an op without a rule that a tangent reaches,
-/// or an op whose rule fails.
+/// argument appended for each float argument and the tangents of
+/// `addTangents`. Fails, with an error, on a function of several blocks
+/// and where `addTangents` does.
 FailureOr<func::FuncOp> cloneWithTangents(func::FuncOp function, StringRef name,
                                           DenseMap<Value, Value> &tangents);
+
+/// Reverse mode over `body`, whose tangents `addTangents` built from the
+/// tangents `seeds`: the ops a seed reaches (the linear program) run
+/// backwards at `builder` (before the terminator) through their transpose
+/// rules, from `resultCotangents` (pairs of a value of the body and its
+/// cotangent), then are erased. Returns the cotangent of each seed (null
+/// where none reaches it). Fails, with an error at `anchor`, where a
+/// tangent has a dynamic shape (not yet), or where a rule fails.
+FailureOr<SmallVector<Value>>
+buildCotangents(Block &body, ArrayRef<Value> seeds,
+                const DenseMap<Value, Value> &tangents,
+                ArrayRef<std::pair<Value, Value>> resultCotangents,
+                OpBuilder &builder, Operation *anchor);
 
 } // namespace mlir::ml
 

@@ -37,8 +37,10 @@ _LAZY = {
     "disable_jit": "api",
     "export": "aot",
     "fori_loop": "control",
+    "grad": "autodiff",
     "numpy": None,
     "scan": "control",
+    "value_and_grad": "autodiff",
     "while_loop": "control",
 }
 
@@ -70,9 +72,11 @@ __all__ = [
     "disable_jit",
     "export",
     "fori_loop",
+    "grad",
     "jit",
     "load",
     "numpy",
     "scan",
+    "value_and_grad",
     "while_loop",
 ]

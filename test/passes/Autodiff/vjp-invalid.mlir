@@ -2,7 +2,7 @@
 // RUN: ml-opt %s -ml-vjp -split-input-file -verify-diagnostics
 
 // Dynamic sizes: not yet (the transposes read the sizes of tangents).
-// expected-error @below {{'func.func' op has a tangent of dynamic shape 'tensor<?xf32>': ml-vjp takes static shapes (for now)}}
+// expected-error @below {{'func.func' op has a tangent of dynamic shape 'tensor<?xf32>': reverse mode takes static shapes (for now)}}
 func.func @dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
   %y = ml.exp %x : tensor<?xf32>
   return %y : tensor<?xf32>

@@ -1,0 +1,76 @@
+//===- ExpandDerivatives.cpp - the ml-expand-derivatives pass -------------===//
+//
+// `mljit.grad` traces the function it differentiates into the body of an
+// ml.vjp, so that the derivative is taken of ml IR, by the same rules as
+// ml-vjp, and lands in the traced function, where the pipeline fuses and
+// tiles the forward and backward computation together. This pass puts the
+// body's ops and their reverse-mode derivative in place of each ml.vjp,
+// innermost first (grad of grad differentiates the inner derivative).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/ml/MLOps.h"
+#include "passes/Autodiff/Passes.h"
+#include "passes/Autodiff/Tangents.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::ml {
+#define GEN_PASS_DEF_EXPANDDERIVATIVES
+#include "passes/Autodiff/Passes.h.inc"
+} // namespace mlir::ml
+
+using namespace mlir;
+
+namespace {
+
+LogicalResult expand(ml::VJPOp op) {
+  Block &body = op.getBody().front();
+  DenseMap<Value, Value> tangents;
+  SmallVector<Value> seeds;
+  for (BlockArgument primal : llvm::to_vector(body.getArguments())) {
+    Value seed = body.addArgument(primal.getType(), primal.getLoc());
+    tangents[primal] = seed;
+    seeds.push_back(seed);
+  }
+  if (failed(ml::addTangents(body, tangents)))
+    return failure();
+
+  auto yield = cast<ml::YieldOp>(body.getTerminator());
+  SmallVector<std::pair<Value, Value>> resultCotangents;
+  for (auto [result, cotangent] :
+       llvm::zip(yield.getResults(), op.getCotangents()))
+    resultCotangents.push_back({result, cotangent});
+  OpBuilder builder(yield);
+  FailureOr<SmallVector<Value>> gradients = ml::buildCotangents(
+      body, seeds, tangents, resultCotangents, builder, op);
+  if (failed(gradients))
+    return failure();
+  SmallVector<Value> replacements(yield.getResults());
+  for (auto [seed, gradient] : llvm::zip(seeds, *gradients))
+    replacements.push_back(gradient ? gradient
+                                    : ml::buildZerosLike(builder, op.getLoc(),
+                                                         seed));
+  body.eraseArguments(body.getNumArguments() - seeds.size(), seeds.size());
+
+  IRRewriter rewriter(op);
+  rewriter.inlineBlockBefore(&body, op, op.getPrimals());
+  rewriter.eraseOp(yield);
+  rewriter.replaceOp(op, replacements);
+  return success();
+}
+
+struct ExpandDerivatives
+    : ml::impl::ExpandDerivativesBase<ExpandDerivatives> {
+  void runOnOperation() override {
+    // Post-order: an inner ml.vjp is expanded before the one around it.
+    SmallVector<ml::VJPOp> ops;
+    getOperation()->walk([&](ml::VJPOp op) { ops.push_back(op); });
+    for (ml::VJPOp op : ops)
+      if (failed(expand(op)))
+        return signalPassFailure();
+  }
+};
+
+} // namespace
