@@ -173,3 +173,39 @@ def test_not_yet_differentiable_is_a_compile_error_at_the_line():
                        match=rf"test_grad\.py:{line}:\d+: error: 'ml.reduce' op has no "
                              "derivative yet"):
         mljit.grad(product_loss)(np.ones(3))
+
+
+def test_training_example_reaches_95_percent():
+    pytest.importorskip("sklearn", reason="the example's data comes from scikit-learn")
+    import train_digits
+
+    assert train_digits.main(epochs=30) >= 0.95
+
+
+def test_gradients_match_jax_on_the_benchmark_losses():
+    jax = pytest.importorskip("jax", reason="JAX is the reference here, when installed")
+    import functools
+
+    import importlib.util
+    import os
+
+    import jax.numpy as jnp
+
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "bench", "training.py")
+    spec = importlib.util.spec_from_file_location("training", path)
+    training = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(training)
+    x64 = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    try:
+        for name in training.PROGRAMS:
+            loss, params, x, y = training.inputs(name)
+            params = {k: v.astype(np.float64) for k, v in params.items()}
+            x, y = x.astype(np.float64), y.astype(np.float64)
+            ours = mljit.grad(loss)(params, x, y)
+            theirs = jax.grad(functools.partial(loss, xp=jnp))(params, x, y)
+            for key in params:
+                np.testing.assert_allclose(ours[key], np.asarray(theirs[key]), rtol=1e-9,
+                                           atol=1e-12, err_msg=f"{name}: {key}")
+    finally:
+        jax.config.update("jax_enable_x64", x64)
