@@ -41,6 +41,7 @@ _LAZY = {
     "numpy": None,
     "scan": "control",
     "value_and_grad": "autodiff",
+    "vjp": "autodiff",
     "while_loop": "control",
 }
 
@@ -78,5 +79,6 @@ __all__ = [
     "numpy",
     "scan",
     "value_and_grad",
+    "vjp",
     "while_loop",
 ]

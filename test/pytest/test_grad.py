@@ -209,3 +209,24 @@ def test_gradients_match_jax_on_the_benchmark_losses():
                                            atol=1e-12, err_msg=f"{name}: {key}")
     finally:
         jax.config.update("jax_enable_x64", x64)
+
+
+def test_vjp_matches_the_transposed_jacobian():
+    w, x = RNG.standard_normal((4, 3)), RNG.standard_normal((5, 4))
+
+    def f(w, x):
+        return {"y": np.tanh(x @ w), "s": np.sum(w ** 2)}
+
+    out, vjp_fn = mljit.vjp(f, w, x)
+    np.testing.assert_allclose(out["y"], np.tanh(x @ w), rtol=1e-12)
+    ct = {"y": RNG.standard_normal((5, 3)), "s": np.float64(0.5)}
+    gw, gx = vjp_fn(ct)
+    slope = (1 - np.tanh(x @ w) ** 2) * ct["y"]
+    np.testing.assert_allclose(gw, x.T @ slope + 2 * w * 0.5, rtol=1e-12)
+    np.testing.assert_allclose(gx, slope @ w.T, rtol=1e-12)
+    # Traced: the cotangent may be a traced array.
+    traced = mljit.jit(lambda w, x, c: mljit.vjp(lambda w: np.sin(w) * x[0, :3], w)[1](c))
+    c = RNG.standard_normal((4, 3))
+    np.testing.assert_allclose(traced(w, x, c)[0], np.cos(w) * x[0, :3] * c, rtol=1e-12)
+    with pytest.raises(mljit.TraceError, match="the cotangent must have the structure"):
+        vjp_fn({"y": np.ones((5, 3))})
