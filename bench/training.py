@@ -1,16 +1,20 @@
 """Training steps (forward, backward, SGD update) of the benchmark MLP and
-GPT-2 block, mljit against JAX where installed.
+GPT-2 block, mljit against JAX and torch.compile where installed.
 
     python bench/training.py                  # both programs, 3 rounds
     python bench/training.py --programs mlp --rounds 1
+    python bench/training.py --systems mljit,torch
 
 The loss code is examples/models.py's, written once over an array
 namespace: mljit runs it with NumPy under `jit(value_and_grad(...))`, JAX
-with `jax.numpy` under `jax.jit(jax.value_and_grad(...))`. (torch.compile
-is not here yet: the models' NumPy calls have no torch namespace.) Each
-system runs in its own process per
-round; the table shows the best median time per step and the first call
-(trace, compile and one step) of a fresh process.
+with `jax.numpy` under `jax.jit(jax.value_and_grad(...))`, and torch with
+NumPy itself: `torch.compile(torch.compiler.wrap_numpy(loss))` traces the
+NumPy calls into torch operations on tensors that require grad, so
+`torch.autograd.grad` differentiates it. Each system runs in its own
+process per round, with empty compile caches (mljit's, torch's inductor
+cache); the table shows the best median time per step and the first call
+(trace, compile and one step) of a fresh process. Every system's first
+step must give NumPy's loss (to 1e-4, relative), or its run fails.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ sys.path[:0] = [os.path.join(os.path.dirname(HERE), "examples")]
 import models  # noqa: E402
 
 PROGRAMS = ["mlp", "gpt2_block"]
-SYSTEMS = ["mljit", "jax"]
+SYSTEMS = ["mljit", "jax", "torch"]
 LEARNING_RATE = 1e-3
 
 
@@ -79,16 +83,39 @@ def make_step(system, loss):
             jax.block_until_ready(out)
             return out
         return run, jax.device_put
+    if system == "torch":
+        import torch
+
+        # The loss compiled (forward and backward graphs, fullgraph), the
+        # gradients and update eager: as fast as compiling the whole step,
+        # which needs torch._dynamo.config.trace_autograd_ops.
+        compiled = torch.compile(torch.compiler.wrap_numpy(loss), fullgraph=True)
+
+        def step(params, x, y):
+            value = compiled(params, x, y)
+            grads = torch.autograd.grad(value, list(params.values()))
+            with torch.no_grad():
+                return ({k: p - LEARNING_RATE * g for (k, p), g in zip(params.items(), grads)},
+                        value.detach())
+
+        def put(tree):
+            if isinstance(tree, dict):  # the parameters, differentiated
+                return {k: torch.tensor(v, requires_grad=True) for k, v in tree.items()}
+            return torch.from_numpy(tree)
+        return step, put
     raise ValueError(system)
 
 
 def worker(system, name, steps=5):
     loss, params, x, y = inputs(name)
+    expected = float(loss(params, x, y))
     step, put = make_step(system, loss)
     params, x, y = put(params), put(x), put(y)
     start = time.perf_counter()
-    step(params, x, y)
+    _, value = step(params, x, y)
     first = time.perf_counter() - start
+    if abs(float(value) - expected) > 1e-4 * abs(expected):
+        raise AssertionError(f"{system} {name}: loss {float(value)}, NumPy's {expected}")
     times = []
     for _ in range(steps):
         start = time.perf_counter()
@@ -104,7 +131,8 @@ def available(system):
 
 def run_fresh(system, name):
     with tempfile.TemporaryDirectory() as cache:
-        env = dict(os.environ, MLJIT_CACHE_DIR=cache)
+        env = dict(os.environ, MLJIT_CACHE_DIR=os.path.join(cache, "mljit"),
+                   TORCHINDUCTOR_CACHE_DIR=os.path.join(cache, "inductor"))
         result = subprocess.run([sys.executable, __file__, "--worker", system, name],
                                 capture_output=True, text=True, env=env)
     if result.returncode != 0:
@@ -135,7 +163,7 @@ def main():
                 entry = best.setdefault((system, name), dict(run))
                 entry["median"] = min(entry["median"], run["median"])
                 entry["first"] = min(entry["first"], run["first"])
-    labels = {"mljit": "mljit", "jax": "JAX"}
+    labels = {"mljit": "mljit", "jax": "JAX", "torch": "torch.compile"}
     peers = [s for s in systems if s != "mljit"]
     header = (["program"] + [f"{labels[s]} step" for s in systems]
               + [f"mljit / {labels[s]}" for s in peers]

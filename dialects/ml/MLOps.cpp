@@ -642,29 +642,49 @@ ArgMinOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
 }
 
 //===----------------------------------------------------------------------===//
-// VJPOp
+// VJPOp and JVPOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult VJPOp::verify() {
-  Block &body = getBody().front();
-  if (body.getArgumentTypes() != getPrimals().getTypes())
-    return emitOpError("body arguments must have the primals' types");
+/// What ml.vjp and ml.jvp share: a body on the primals that yields the
+/// results, and `derived` (cotangents, result tangents) of the types of the
+/// first results.
+static LogicalResult verifyDerivative(Operation *op, ValueRange primals,
+                                      TypeRange results, TypeRange derived,
+                                      StringRef derivedMismatch) {
+  Block &body = op->getRegion(0).front();
+  if (body.getArgumentTypes() != primals.getTypes())
+    return op->emitOpError("body arguments must have the primals' types");
   auto yield = dyn_cast<YieldOp>(body.getTerminator());
   if (!yield)
-    return emitOpError("body must end in ml.yield");
-  if (yield.getResults().getTypes() != getResults().getTypes())
-    return emitOpError("yields ")
+    return op->emitOpError("body must end in ml.yield");
+  if (yield.getResults().getTypes() != results)
+    return op->emitOpError("yields ")
            << yield.getResults().getTypes().size()
            << " values whose types differ from its results'";
-  TypeRange cotangentTypes = getCotangents().getTypes();
-  if (cotangentTypes.size() > getResults().size() ||
-      cotangentTypes !=
-          TypeRange(getResults().getTypes()).take_front(cotangentTypes.size()))
-    return emitOpError("needs a cotangent of the type of each of its first ")
-           << cotangentTypes.size() << " results";
+  if (derived.size() > results.size() ||
+      derived != results.take_front(derived.size()))
+    return op->emitOpError(derivedMismatch)
+           << derived.size() << " results";
+  return success();
+}
+
+LogicalResult VJPOp::verify() {
+  if (failed(verifyDerivative(
+          *this, getPrimals(), getResults().getTypes(),
+          getCotangents().getTypes(),
+          "needs a cotangent of the type of each of its first ")))
+    return failure();
   if (getGradients().getTypes() != getPrimals().getTypes())
     return emitOpError("gradients must have the primals' types");
   return success();
+}
+
+LogicalResult JVPOp::verify() {
+  if (getTangents().getTypes() != getPrimals().getTypes())
+    return emitOpError("needs a tangent of the type of each primal");
+  return verifyDerivative(*this, getPrimals(), getResults().getTypes(),
+                          getResultTangents().getTypes(),
+                          "result tangents must have the types of its first ");
 }
 
 #define GET_OP_CLASSES

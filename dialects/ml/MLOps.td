@@ -793,11 +793,48 @@ def ML_VJPOp : Op<ML_Dialect, "vjp", [AttrSizedOperandSegments,
   let hasVerifier = 1;
 }
 
-def ML_YieldOp : Op<ML_Dialect, "yield", [Pure, Terminator, ReturnLike,
-    HasParent<"VJPOp">]> {
-  let summary = "the results of an ml.vjp body";
+def ML_JVPOp : Op<ML_Dialect, "jvp", [AttrSizedOperandSegments,
+    AttrSizedResultSegments, RecursiveMemoryEffects, ML_CountableTensors]> {
+  let summary = "a function's results and their Jacobian-vector product";
   let description = [{
-    Ends the body of `ml.vjp` with the values it returns.
+    Runs its body on `primals` (the body's arguments) and returns what the
+    body yields (`results`), then the tangent of each of the first results
+    (`resultTangents`, one per differentiated result, of its type): the
+    Jacobian of the body at `primals` applied to `tangents` (one per
+    primal, of its type). The results after those (`has_aux`'s auxiliary
+    data) are not differentiated. Values the body reads from outside are
+    constants of the derivative. `mljit.jvp` traces to this op;
+    `ml-expand-derivatives` replaces it with the body's ops, each followed
+    by its tangent (`ml-jvp`'s rules), in place.
+
+    Example:
+
+    ```mlir
+    %y, %dy = ml.jvp (%x : tensor<4xf32>) tangents (%dx : tensor<4xf32>)
+        -> (tensor<4xf32>) tangents (tensor<4xf32>) {
+    ^bb0(%v: tensor<4xf32>):
+      %e = ml.exp %v : tensor<4xf32>
+      ml.yield %e : tensor<4xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<ML_FloatTensor>:$primals,
+                       Variadic<ML_FloatTensor>:$tangents);
+  let results = (outs Variadic<ML_Tensor>:$results,
+                      Variadic<ML_FloatTensor>:$resultTangents);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "`(` $primals `:` type($primals) `)` `tangents` `(` "
+                       "$tangents `:` type($tangents) `)` `->` `(` "
+                       "type($results) `)` `tangents` `(` "
+                       "type($resultTangents) `)` $body attr-dict";
+  let hasVerifier = 1;
+}
+
+def ML_YieldOp : Op<ML_Dialect, "yield", [Pure, Terminator, ReturnLike,
+    ParentOneOf<["VJPOp", "JVPOp"]>]> {
+  let summary = "the results of an ml.vjp or ml.jvp body";
+  let description = [{
+    Ends the body of `ml.vjp` or `ml.jvp` with the values it returns.
 
     Example:
 

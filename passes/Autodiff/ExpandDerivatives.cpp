@@ -1,11 +1,12 @@
 //===- ExpandDerivatives.cpp - the ml-expand-derivatives pass -------------===//
 //
-// `mljit.grad` traces the function it differentiates into the body of an
-// ml.vjp, so that the derivative is taken of ml IR, by the same rules as
-// ml-vjp, and lands in the traced function, where the pipeline fuses and
-// tiles the forward and backward computation together. This pass puts the
-// body's ops and their reverse-mode derivative in place of each ml.vjp,
-// innermost first (grad of grad differentiates the inner derivative).
+// `mljit.grad` (`mljit.jvp`) traces the function it differentiates into the
+// body of an ml.vjp (ml.jvp), so that the derivative is taken of ml IR, by
+// the same rules as ml-vjp (ml-jvp), and lands in the traced function, where
+// the pipeline fuses and tiles the forward and backward computation
+// together. This pass puts the body's ops and their derivative in place of
+// each such op, innermost first (grad of grad differentiates the inner
+// derivative).
 //
 //===----------------------------------------------------------------------===//
 
@@ -61,15 +62,47 @@ LogicalResult expand(ml::VJPOp op) {
   return success();
 }
 
+LogicalResult expand(ml::JVPOp op) {
+  Block &body = op.getBody().front();
+  DenseMap<Value, Value> tangents;
+  for (auto [primal, tangent] : llvm::zip(body.getArguments(), op.getTangents()))
+    tangents[primal] = tangent;
+  if (failed(ml::addTangents(body, tangents)))
+    return failure();
+
+  auto yield = cast<ml::YieldOp>(body.getTerminator());
+  OpBuilder builder(yield);
+  SmallVector<Value> replacements(yield.getResults());
+  for (Value result :
+       yield.getResults().take_front(op.getResultTangents().size())) {
+    Value tangent = tangents.lookup(result);
+    replacements.push_back(
+        tangent ? tangent : ml::buildZerosLike(builder, op.getLoc(), result));
+  }
+
+  IRRewriter rewriter(op);
+  rewriter.inlineBlockBefore(&body, op, op.getPrimals());
+  rewriter.eraseOp(yield);
+  rewriter.replaceOp(op, replacements);
+  return success();
+}
+
 struct ExpandDerivatives
     : ml::impl::ExpandDerivativesBase<ExpandDerivatives> {
   void runOnOperation() override {
-    // Post-order: an inner ml.vjp is expanded before the one around it.
-    SmallVector<ml::VJPOp> ops;
-    getOperation()->walk([&](ml::VJPOp op) { ops.push_back(op); });
-    for (ml::VJPOp op : ops)
-      if (failed(expand(op)))
+    // Post-order: an inner derivative is expanded before the one around it.
+    SmallVector<Operation *> ops;
+    getOperation()->walk([&](Operation *op) {
+      if (isa<ml::VJPOp, ml::JVPOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      LogicalResult expanded = isa<ml::VJPOp>(op)
+                                   ? expand(cast<ml::VJPOp>(op))
+                                   : expand(cast<ml::JVPOp>(op));
+      if (failed(expanded))
         return signalPassFailure();
+    }
   }
 };
 

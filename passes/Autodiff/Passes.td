@@ -110,16 +110,18 @@ def VJP : Pass<"ml-vjp", "ModuleOp"> {
 }
 
 def ExpandDerivatives : Pass<"ml-expand-derivatives"> {
-  let summary = "Replace each ml.vjp with its body and the body's "
-                "reverse-mode derivative";
+  let summary = "Replace each ml.vjp and ml.jvp with its body and the "
+                "body's derivative";
   let description = [{
-    `mljit.grad` and `value_and_grad` trace the differentiated function into
-    the body of an `ml.vjp`. This pass puts the body's ops in place of the
-    op, followed by the cotangents of its primals, built as `ml-vjp` builds
-    them (the JVP's linear ops run backwards from `cotangents`). Values the
-    body reads from outside have no tangent. Nested ml.vjp ops (a
-    derivative of a derivative) are expanded innermost first. Errors: those
-    of `ml-vjp`.
+    `mljit.grad`, `value_and_grad` and `vjp` trace the differentiated
+    function into the body of an `ml.vjp`; `mljit.jvp` into that of an
+    `ml.jvp`. This pass puts the body's ops in place of the op, followed,
+    for `ml.vjp`, by the cotangents of its primals, built as `ml-vjp`
+    builds them (the JVP's linear ops run backwards from `cotangents`), and
+    for `ml.jvp` by the tangents of its results, built as `ml-jvp` builds
+    them from `tangents`. Values the body reads from outside have no
+    tangent. Nested derivatives (a derivative of a derivative) are expanded
+    innermost first. Errors: those of `ml-vjp` and `ml-jvp`.
 
     Example:
 

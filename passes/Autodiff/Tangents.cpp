@@ -10,11 +10,13 @@ using namespace mlir;
 
 namespace {
 
-/// Whether `op`, or an op nested in it, reads a value that has a tangent.
-bool readsTangent(Operation *op, const DenseMap<Value, Value> &tangents) {
+/// Whether `op`, or an op nested in it, reads one of `values` (a set, or
+/// the keys of a map: the values that have a tangent).
+template <typename Values>
+bool readsTangent(Operation *op, const Values &values) {
   WalkResult found = op->walk([&](Operation *nested) {
     for (Value operand : nested->getOperands())
-      if (tangents.contains(operand))
+      if (values.contains(operand))
         return WalkResult::interrupt();
     return WalkResult::advance();
   });
@@ -35,13 +37,20 @@ void accumulate(OpBuilder &builder, DenseMap<Value, Value> &cotangents,
 LogicalResult ml::addTangents(Block &body, DenseMap<Value, Value> &tangents) {
   OpBuilder builder(body.getParentOp()->getContext());
   for (Operation &op : llvm::make_early_inc_range(body.without_terminator())) {
+    if (!readsTangent(&op, tangents))
+      continue;
+    FailureOr<bool> controlFlow = addControlFlowTangents(&op, tangents);
+    if (failed(controlFlow))
+      return failure();
+    if (*controlFlow)
+      continue;
     auto rule = dyn_cast<JVPOpInterface>(&op);
     if (!rule) {
       // Without a rule, an op can only be kept as it is: right where no
       // tangent reaches it, or where it reads only shapes (tensor.dim).
       bool readsShapesOnly = op.getNumRegions() == 0 &&
                              llvm::none_of(op.getResultTypes(), isDifferentiable);
-      if (!readsShapesOnly && readsTangent(&op, tangents))
+      if (!readsShapesOnly)
         return op.emitOpError("has no derivative rule: derivatives are taken "
                               "of ml ops (and ops no tangent reaches)");
       continue;
@@ -91,18 +100,24 @@ ml::buildCotangents(Block &body, ArrayRef<Value> seeds,
   DenseSet<Value> linearValues(seeds.begin(), seeds.end());
   SmallVector<Operation *> linearOps;
   for (Operation &op : body.without_terminator())
-    if (llvm::any_of(op.getOperands(),
-                     [&](Value v) { return linearValues.contains(v); })) {
+    if (readsTangent(&op, linearValues)) {
       linearOps.push_back(&op);
       linearValues.insert(op.getResults().begin(), op.getResults().end());
     }
   // Transpose rules read the sizes of the operands they send cotangents
   // to: with dynamic sizes, those of tangents, which are gone afterwards.
   for (Value value : linearValues)
-    if (!cast<ShapedType>(value.getType()).hasStaticShape())
+    if (auto shaped = dyn_cast<ShapedType>(value.getType());
+        shaped && !shaped.hasStaticShape())
       return anchor->emitOpError("has a tangent of dynamic shape ")
              << value.getType() << ": reverse mode takes static shapes "
              << "(for now)";
+  // Tangents flow through the ops JVP rules build, linear ml ops, and
+  // through the control flow that carries them.
+  for (Operation *op : linearOps)
+    if (!isa<TransposeOpInterface>(op))
+      return op->emitOpError("carries tangents: reverse mode through control "
+                             "flow is not supported yet (forward mode is)");
 
   DenseMap<Value, Value> cotangents;
   for (auto [result, cotangent] : resultCotangents) {
@@ -114,7 +129,6 @@ ml::buildCotangents(Block &body, ArrayRef<Value> seeds,
     Value cotangent = cotangents.lookup(op->getResult(0));
     if (!cotangent)
       continue;
-    // Tangents flow through the ops JVP rules build, all linear ml ops.
     auto rule = cast<TransposeOpInterface>(op);
     SmallVector<bool> linear;
     for (Value operand : op->getOperands())

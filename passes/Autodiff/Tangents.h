@@ -22,6 +22,13 @@ namespace mlir::ml {
 /// fails.
 LogicalResult addTangents(Block &body, DenseMap<Value, Value> &tangents);
 
+/// Forward mode through `op` if it is control flow (scf.if, scf.for,
+/// scf.while): rebuilt with the tangents of the float values it carries,
+/// which `tangents` gains. Returns whether `op` was control flow (it is
+/// erased then); fails, with an error, where addTangents fails in a region.
+FailureOr<bool> addControlFlowTangents(Operation *op,
+                                       DenseMap<Value, Value> &tangents);
+
 /// A copy of `function` named `name`, inserted after it, with a tangent
 /// argument appended for each float argument and the tangents of
 /// `addTangents`. Fails, with an error, on a function of several blocks

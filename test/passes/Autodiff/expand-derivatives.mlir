@@ -6,6 +6,7 @@
 // RUN: ml-opt %s --ml-cpu-pipeline -split-input-file | FileCheck %s --check-prefix=LLVM
 // LLVM: llvm.func @closure
 // LLVM: llvm.func @second
+// LLVM: llvm.func @forward
 
 // d/dx sum(exp(x * y)) = y exp(x * y): y, read from outside, is fixed.
 // CHECK-LABEL: func.func @closure
@@ -55,4 +56,43 @@ func.func @second(%x: tensor<f64>) -> (tensor<f64>, tensor<f64>) {
     ml.yield %slope, %c : tensor<f64>, tensor<f64>
   }
   return %d, %dd : tensor<f64>, tensor<f64>
+}
+
+// -----
+
+// ml.jvp: the body's ops, each followed by its tangent, from the given
+// tangents; d(exp(x) * y) = exp(x) dx * y, with y read from outside fixed.
+// CHECK-LABEL: func.func @forward
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<4xf32>, %[[DX:[^:]*]]: tensor<4xf32>, %[[Y:[^:]*]]: tensor<4xf32>)
+// CHECK-NOT: ml.jvp
+// CHECK: %[[E:.*]] = ml.exp %[[X]]
+// CHECK: %[[DE:.*]] = ml.mul %[[DX]], %[[E]]
+// CHECK: %[[M:.*]] = ml.mul %[[E]], %[[Y]]
+// CHECK: %[[DM:.*]] = ml.mul %[[DE]], %[[Y]]
+// CHECK: return %[[M]], %[[DM]]
+func.func @forward(%x: tensor<4xf32>, %dx: tensor<4xf32>, %y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %m, %dm = ml.jvp (%x : tensor<4xf32>) tangents (%dx : tensor<4xf32>)
+      -> (tensor<4xf32>) tangents (tensor<4xf32>) {
+  ^bb0(%v: tensor<4xf32>):
+    %e = ml.exp %v : tensor<4xf32>
+    %p = ml.mul %e, %y : tensor<4xf32>
+    ml.yield %p : tensor<4xf32>
+  }
+  return %m, %dm : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// A tangent no op reaches is a zero of its result's type.
+// CHECK-LABEL: func.func @constant_result
+// CHECK-NOT: ml.jvp
+// CHECK: %[[Z:.*]] = ml.constant dense<0.000000e+00> : tensor<2xf64>
+// CHECK: return %{{.*}}, %[[Z]]
+func.func @constant_result(%x: tensor<f64>, %dx: tensor<f64>, %c: tensor<2xf64>) -> (tensor<2xf64>, tensor<2xf64>) {
+  %r, %dr = ml.jvp (%x : tensor<f64>) tangents (%dx : tensor<f64>)
+      -> (tensor<2xf64>) tangents (tensor<2xf64>) {
+  ^bb0(%v: tensor<f64>):
+    ml.yield %c : tensor<2xf64>
+  }
+  return %r, %dr : tensor<2xf64>, tensor<2xf64>
 }

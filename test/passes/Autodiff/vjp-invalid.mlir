@@ -10,6 +10,20 @@ func.func @dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
 
 // -----
 
+// Control flow: forward mode only, for now.
+func.func @branch(%x: tensor<f32>, %c: i1) -> tensor<f32> {
+  // expected-error @below {{'scf.if' op carries tangents: reverse mode through control flow is not supported yet (forward mode is)}}
+  %r = scf.if %c -> tensor<f32> {
+    scf.yield %x : tensor<f32>
+  } else {
+    %n = ml.neg %x : tensor<f32>
+    scf.yield %n : tensor<f32>
+  }
+  return %r : tensor<f32>
+}
+
+// -----
+
 // A JVP rule's error stops reverse mode too.
 func.func @product(%x: tensor<4xf32>) -> tensor<f32> {
   // expected-error @below {{'ml.reduce' op has no derivative yet}}
