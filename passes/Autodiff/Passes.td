@@ -24,10 +24,12 @@ def JVP : Pass<"ml-jvp", "ModuleOp"> {
     result: the Jacobian-vector product, with the results computed once.
     Each op's tangent comes from its JVP rule (`ml::JVPOpInterface`); a
     tangent that is known to be zero is not computed. Integer and boolean
-    values have no tangent. Ops without a rule (other dialects' ops, control
-    flow) are copied as they are where no tangent reaches them, and are an
-    error where one does; so is an op whose rule has no derivative (a
-    product reduction).
+    values have no tangent. Control flow (`scf.if`, `scf.for`,
+    `scf.while`) is rebuilt with a tangent beside each float value it
+    carries, its regions' ops followed by their tangents. Other ops without
+    a rule (other dialects' ops) are copied as they are where no tangent
+    reaches them, and are an error where one does; so is an op whose rule
+    has no derivative (a product reduction).
 
     Example:
 
@@ -72,8 +74,11 @@ def VJP : Pass<"ml-vjp", "ModuleOp"> {
     backwards, each through its transpose rule (`ml::TransposeOpInterface`),
     cotangents of a value used twice summed. A scalar result with
     cotangent 1 gives the gradient. Integer and boolean values have no
-    cotangent. Errors: those of `ml-jvp`, a tangent of dynamic shape (not
-    yet), and linear ops without a transpose (an overwriting scatter).
+    cotangent. The transpose of an `scf.if` is an `scf.if` on the same
+    condition whose branches recompute what they need and run their
+    linear ops backwards. Errors: those of `ml-jvp`, a tangent of dynamic
+    shape (not yet), a loop carrying tangents (not yet), and linear ops
+    without a transpose (an overwriting scatter).
 
     Example:
 

@@ -96,13 +96,32 @@ ml::buildCotangents(Block &body, ArrayRef<Value> seeds,
                     const DenseMap<Value, Value> &tangents,
                     ArrayRef<std::pair<Value, Value>> resultCotangents,
                     OpBuilder &builder, Operation *anchor) {
-  // The linear program: every op a tangent flows through.
+  DenseSet<Value> tangentValues;
+  for (auto &entry : tangents)
+    tangentValues.insert(entry.second);
+  SmallVector<std::pair<Value, Value>> linearCotangents;
+  for (auto [result, cotangent] : resultCotangents)
+    if (Value tangent = tangents.lookup(result))
+      linearCotangents.push_back({tangent, cotangent});
+  return transposeLinearOps(body, seeds, linearCotangents, tangentValues,
+                            builder, anchor);
+}
+
+FailureOr<SmallVector<Value>>
+ml::transposeLinearOps(Block &body, ArrayRef<Value> seeds,
+                       ArrayRef<std::pair<Value, Value>> linearCotangents,
+                       const DenseSet<Value> &tangentValues,
+                       OpBuilder &builder, Operation *anchor) {
+  // The linear program: every op a tangent flows through. Of control flow,
+  // only the tangents it carries are linear.
   DenseSet<Value> linearValues(seeds.begin(), seeds.end());
   SmallVector<Operation *> linearOps;
   for (Operation &op : body.without_terminator())
     if (readsTangent(&op, linearValues)) {
       linearOps.push_back(&op);
-      linearValues.insert(op.getResults().begin(), op.getResults().end());
+      for (Value result : op.getResults())
+        if (op.getNumRegions() == 0 || tangentValues.contains(result))
+          linearValues.insert(result);
     }
   // Transpose rules read the sizes of the operands they send cotangents
   // to: with dynamic sizes, those of tangents, which are gone afterwards.
@@ -115,17 +134,30 @@ ml::buildCotangents(Block &body, ArrayRef<Value> seeds,
   // Tangents flow through the ops JVP rules build, linear ml ops, and
   // through the control flow that carries them.
   for (Operation *op : linearOps)
-    if (!isa<TransposeOpInterface>(op))
-      return op->emitOpError("carries tangents: reverse mode through control "
-                             "flow is not supported yet (forward mode is)");
+    if (!isa<TransposeOpInterface, scf::IfOp>(op))
+      return op->emitOpError("carries tangents: reverse mode through loops "
+                             "is not supported yet (forward mode is)");
 
   DenseMap<Value, Value> cotangents;
-  for (auto [result, cotangent] : resultCotangents) {
-    Value tangent = tangents.lookup(result);
-    if (tangent && linearValues.contains(tangent))
-      accumulate(builder, cotangents, tangent, cotangent);
-  }
+  for (auto [value, cotangent] : linearCotangents)
+    if (linearValues.contains(value))
+      accumulate(builder, cotangents, value, cotangent);
   for (Operation *op : llvm::reverse(linearOps)) {
+    if (auto ifOp = dyn_cast<scf::IfOp>(op)) {
+      SmallVector<std::pair<Value, Value>> resultCotangents;
+      for (Value result : ifOp.getResults())
+        if (Value cotangent = cotangents.lookup(result))
+          resultCotangents.push_back({result, cotangent});
+      if (resultCotangents.empty())
+        continue;
+      FailureOr<SmallVector<std::pair<Value, Value>>> read = transposeIf(
+          ifOp, resultCotangents, linearValues, tangentValues, builder, anchor);
+      if (failed(read))
+        return failure();
+      for (auto [value, cotangent] : *read)
+        accumulate(builder, cotangents, value, cotangent);
+      continue;
+    }
     Value cotangent = cotangents.lookup(op->getResult(0));
     if (!cotangent)
       continue;
@@ -145,7 +177,11 @@ ml::buildCotangents(Block &body, ArrayRef<Value> seeds,
   SmallVector<Value> seedCotangents;
   for (Value seed : seeds)
     seedCotangents.push_back(cotangents.lookup(seed));
-  for (Operation *op : llvm::reverse(linearOps))
-    op->erase();
+  for (Operation *op : llvm::reverse(linearOps)) {
+    if (auto ifOp = dyn_cast<scf::IfOp>(op))
+      stripTangents(ifOp, tangentValues);
+    else
+      op->erase();
+  }
   return seedCotangents;
 }

@@ -10,8 +10,10 @@
 #define MLJIT_PASSES_AUTODIFF_TANGENTS_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace mlir::ml {
 
@@ -48,6 +50,34 @@ buildCotangents(Block &body, ArrayRef<Value> seeds,
                 const DenseMap<Value, Value> &tangents,
                 ArrayRef<std::pair<Value, Value>> resultCotangents,
                 OpBuilder &builder, Operation *anchor);
+
+/// buildCotangents' work on `body`: its linear program (the ops a seed
+/// reaches, and the tangent results, among `tangentValues`, of control flow
+/// a seed reaches inside) run backwards at `builder` from the cotangents of
+/// linear values `linearCotangents`, then removed. Returns the cotangent of
+/// each seed (null where none reaches it).
+FailureOr<SmallVector<Value>>
+transposeLinearOps(Block &body, ArrayRef<Value> seeds,
+                   ArrayRef<std::pair<Value, Value>> linearCotangents,
+                   const DenseSet<Value> &tangentValues, OpBuilder &builder,
+                   Operation *anchor);
+
+/// Reverse mode through `op`, an scf.if that addControlFlowTangents
+/// rebuilt, given `resultCotangents` (pairs of a tangent result and its
+/// cotangent): at `builder`, an scf.if on the same condition whose branches
+/// each recompute their branch and run its linear ops backwards. Returns
+/// pairs of each linear value of `linearValues` the branches read from
+/// outside and its cotangent.
+FailureOr<SmallVector<std::pair<Value, Value>>>
+transposeIf(scf::IfOp op, ArrayRef<std::pair<Value, Value>> resultCotangents,
+            const DenseSet<Value> &linearValues,
+            const DenseSet<Value> &tangentValues, OpBuilder &builder,
+            Operation *anchor);
+
+/// `op`, an scf.if whose tangent results (among `tangentValues`) have no
+/// uses left, rebuilt without them and without the ops in its branches
+/// that computed only them.
+void stripTangents(scf::IfOp op, const DenseSet<Value> &tangentValues);
 
 } // namespace mlir::ml
 

@@ -191,8 +191,38 @@ def test_jvp_through_control_flow_matches_finite_differences(function, shape, si
                                atol=1e-12)
 
 
-def test_reverse_mode_through_control_flow_is_a_clear_error_for_now():
+def test_reverse_mode_through_loops_is_a_clear_error_for_now():
     with pytest.raises(mljit.CompileError, match=r"test_jvp_jacobians.py:\d+:\d+: error: "
-                       r"'scf.for' op carries tangents: reverse mode through control flow "
+                       r"'scf.for' op carries tangents: reverse mode through loops "
                        r"is not supported yet \(forward mode is\)"):
         mljit.grad(lambda x: damped(x, 2).sum())(np.ones(3))
+
+
+def nested_branches(x, y):
+    def positive():
+        inner = mljit.cond(y.sum() > 1.0, lambda: np.exp(x) * y, lambda: x * y ** 2)
+        return (inner * np.sin(x)).sum()
+    return mljit.cond(x.mean() > 0, positive, lambda: (np.tanh(x) * 3.0).sum()) + (x * y).sum()
+
+
+def python_if(x, y):
+    if (x * y).sum() > 0:          # autograph: an scf.if on the traced value
+        z = np.sin(x) * y
+    else:
+        z = np.cos(y) * x ** 2
+    return (z ** 2).mean()
+
+
+@pytest.mark.parametrize("function", [nested_branches, python_if])
+@pytest.mark.parametrize("seed", range(4))
+def test_grad_through_branches_matches_finite_differences(function, seed):
+    rng = np.random.default_rng(seed)
+    x, y = rng.standard_normal((2, 6)) + [[0.3], [0.2 * seed]]
+    value, (gx, gy) = mljit.jit(mljit.value_and_grad(function, argnums=(0, 1)))(x, y)
+    np.testing.assert_allclose(value, function(x, y), rtol=1e-12)
+    dx, dy = rng.standard_normal((2, 6))
+    expected = central(function, (x, y), (dx, dy))
+    np.testing.assert_allclose(np.sum(gx * dx) + np.sum(gy * dy), expected, rtol=1e-6,
+                               atol=1e-8)
+    reverse = mljit.jacrev(function)(x, y)
+    np.testing.assert_allclose(reverse, gx, rtol=1e-12, atol=1e-12)

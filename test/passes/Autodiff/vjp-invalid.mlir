@@ -10,13 +10,14 @@ func.func @dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
 
 // -----
 
-// Control flow: forward mode only, for now.
-func.func @branch(%x: tensor<f32>, %c: i1) -> tensor<f32> {
-  // expected-error @below {{'scf.if' op carries tangents: reverse mode through control flow is not supported yet (forward mode is)}}
-  %r = scf.if %c -> tensor<f32> {
-    scf.yield %x : tensor<f32>
-  } else {
-    %n = ml.neg %x : tensor<f32>
+// Loops: forward mode only, for now.
+func.func @loop(%x: tensor<f32>) -> tensor<f32> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c1 = arith.constant 1 : index
+  // expected-error @below {{'scf.for' op carries tangents: reverse mode through loops is not supported yet (forward mode is)}}
+  %r = scf.for %i = %c0 to %c2 step %c1 iter_args(%a = %x) -> tensor<f32> {
+    %n = ml.sin %a : tensor<f32>
     scf.yield %n : tensor<f32>
   }
   return %r : tensor<f32>
