@@ -1,7 +1,8 @@
-"""Training steps (forward, backward, SGD update) of the benchmark MLP and
-GPT-2 block, mljit against JAX and torch.compile where installed.
+"""Training steps (forward, backward, SGD update) of the benchmark MLP, the
+GPT-2 block and a tanh RNN over 64 time steps (a scan: reverse mode through
+a loop), mljit against JAX and torch.compile where installed.
 
-    python bench/training.py                  # both programs, 3 rounds
+    python bench/training.py                  # every program, 3 rounds
     python bench/training.py --programs mlp --rounds 1
     python bench/training.py --systems mljit,torch
 
@@ -35,7 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.join(os.path.dirname(HERE), "examples")]
 import models  # noqa: E402
 
-PROGRAMS = ["mlp", "gpt2_block"]
+PROGRAMS = ["mlp", "gpt2_block", "rnn"]
 SYSTEMS = ["mljit", "jax", "torch"]
 LEARNING_RATE = 1e-3
 
@@ -49,6 +50,21 @@ def block_loss(params, x, y, xp=np):
     return ((models.gpt2_block(x, params, xp=xp) - y) ** 2).mean()
 
 
+def python_scan(f, carry, xs):
+    for x in xs:
+        carry, _ = f(carry, x)
+    return carry, None
+
+
+def rnn_loss(params, xs, y, xp=np, scan=python_scan):
+    """A tanh RNN over the time steps of `xs` (a loop the compiler sees:
+    mljit.scan, jax.lax.scan; torch.compile unrolls the Python loop)."""
+    def step(h, x):
+        return xp.tanh(h @ params["wh"] + x @ params["wx"] + params["b"]), None
+    h, _ = scan(step, xp.zeros_like(y), xs)
+    return ((h - y) ** 2).mean()
+
+
 def inputs(name):
     rng = np.random.default_rng(0)
     normal = models.normal
@@ -56,6 +72,10 @@ def inputs(name):
         params = {"w1": normal(rng, (1024, 4096), 0.03), "b1": normal(rng, (4096,)),
                   "w2": normal(rng, (4096, 1024), 0.03), "b2": normal(rng, (1024,))}
         return mlp_loss, params, normal(rng, (256, 1024)), normal(rng, (256, 1024))
+    if name == "rnn":
+        params = {"wh": normal(rng, (512, 512), 0.04), "wx": normal(rng, (256, 512), 0.06),
+                  "b": normal(rng, (512,), 0.1)}
+        return rnn_loss, params, normal(rng, (64, 64, 256)), normal(rng, (64, 512), 0.5)
     params = models.gpt2_block_params(rng, 768, 0.03)
     return block_loss, params, normal(rng, (128, 768)), normal(rng, (128, 768))
 
@@ -63,6 +83,9 @@ def inputs(name):
 def make_step(system, loss):
     if system == "mljit":
         import mljit
+
+        if loss is rnn_loss:
+            loss = functools.partial(rnn_loss, scan=mljit.scan)
 
         @mljit.jit
         def step(params, x, y):
@@ -72,6 +95,9 @@ def make_step(system, loss):
     if system == "jax":
         import jax
         import jax.numpy as jnp
+
+        if loss is rnn_loss:
+            loss = functools.partial(rnn_loss, scan=jax.lax.scan)
 
         @jax.jit
         def step(params, x, y):

@@ -14,6 +14,8 @@
 #include "passes/Autodiff/Passes.h"
 #include "passes/Autodiff/Tangents.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 

@@ -56,7 +56,9 @@ def JVP : Pass<"ml-jvp", "ModuleOp"> {
                "The functions to differentiate (default: every public one)">
   ];
   let dependentDialects = [
+    "::mlir::arith::ArithDialect",
     "::mlir::ml::MLDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
   ];
 }
@@ -76,9 +78,14 @@ def VJP : Pass<"ml-vjp", "ModuleOp"> {
     cotangent 1 gives the gradient. Integer and boolean values have no
     cotangent. The transpose of an `scf.if` is an `scf.if` on the same
     condition whose branches recompute what they need and run their
-    linear ops backwards. Errors: those of `ml-jvp`, a tangent of dynamic
-    shape (not yet), a loop carrying tangents (not yet), and linear ops
-    without a transpose (an overwriting scatter).
+    linear ops backwards; an `scf.for` of a constant trip count also
+    stores the values it carries at the start of each iteration, and its
+    transpose is a loop over the iterations in reverse that reads them
+    back, recomputes the body's primal values and runs its linear ops
+    backwards. Errors: those of `ml-jvp`, a tangent of dynamic shape, a
+    loop of a trip count known only at run time, an `scf.while` carrying
+    tangents (not yet), and linear ops without a transpose (an
+    overwriting scatter).
 
     Example:
 
@@ -109,7 +116,9 @@ def VJP : Pass<"ml-vjp", "ModuleOp"> {
                "The functions to differentiate (default: every public one)">
   ];
   let dependentDialects = [
+    "::mlir::arith::ArithDialect",
     "::mlir::ml::MLDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
   ];
 }
@@ -151,7 +160,9 @@ def ExpandDerivatives : Pass<"ml-expand-derivatives"> {
     ```
   }];
   let dependentDialects = [
+    "::mlir::arith::ArithDialect",
     "::mlir::ml::MLDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
   ];
 }

@@ -112,6 +112,11 @@ ml::transposeLinearOps(Block &body, ArrayRef<Value> seeds,
                        ArrayRef<std::pair<Value, Value>> linearCotangents,
                        const DenseSet<Value> &tangentValues,
                        OpBuilder &builder, Operation *anchor) {
+  DenseSet<Value> tangents(tangentValues);
+  SmallVector<std::pair<Value, Value>> cotangentsOfTangents(linearCotangents);
+  Residuals residuals;
+  if (failed(storeResiduals(body, tangents, cotangentsOfTangents, residuals)))
+    return failure();
   // The linear program: every op a tangent flows through. Of control flow,
   // only the tangents it carries are linear.
   DenseSet<Value> linearValues(seeds.begin(), seeds.end());
@@ -120,7 +125,7 @@ ml::transposeLinearOps(Block &body, ArrayRef<Value> seeds,
     if (readsTangent(&op, linearValues)) {
       linearOps.push_back(&op);
       for (Value result : op.getResults())
-        if (op.getNumRegions() == 0 || tangentValues.contains(result))
+        if (op.getNumRegions() == 0 || tangents.contains(result))
           linearValues.insert(result);
     }
   // Transpose rules read the sizes of the operands they send cotangents
@@ -134,28 +139,26 @@ ml::transposeLinearOps(Block &body, ArrayRef<Value> seeds,
   // Tangents flow through the ops JVP rules build, linear ml ops, and
   // through the control flow that carries them.
   for (Operation *op : linearOps)
-    if (!isa<TransposeOpInterface, scf::IfOp>(op))
-      return op->emitOpError("carries tangents: reverse mode through loops "
-                             "is not supported yet (forward mode is)");
+    if (!isa<TransposeOpInterface, scf::IfOp, scf::ForOp>(op))
+      return op->emitOpError("carries tangents: reverse mode through while "
+                             "loops is not supported yet (forward mode is; "
+                             "a bound makes a counted loop: mljit.while_loop's "
+                             "max_iterations)");
 
   DenseMap<Value, Value> cotangents;
-  for (auto [value, cotangent] : linearCotangents)
+  for (auto [value, cotangent] : cotangentsOfTangents)
     if (linearValues.contains(value))
       accumulate(builder, cotangents, value, cotangent);
   for (Operation *op : llvm::reverse(linearOps)) {
-    if (auto ifOp = dyn_cast<scf::IfOp>(op)) {
-      SmallVector<std::pair<Value, Value>> resultCotangents;
-      for (Value result : ifOp.getResults())
-        if (Value cotangent = cotangents.lookup(result))
-          resultCotangents.push_back({result, cotangent});
-      if (resultCotangents.empty())
-        continue;
-      FailureOr<SmallVector<std::pair<Value, Value>>> read = transposeIf(
-          ifOp, resultCotangents, linearValues, tangentValues, builder, anchor);
+    if (op->getNumRegions() != 0) {
+      FailureOr<SmallVector<std::pair<Value, Value>>> read =
+          transposeControlFlow(op, residuals, cotangents, linearValues,
+                               tangents, builder, anchor);
       if (failed(read))
         return failure();
       for (auto [value, cotangent] : *read)
-        accumulate(builder, cotangents, value, cotangent);
+        if (linearValues.contains(value))
+          accumulate(builder, cotangents, value, cotangent);
       continue;
     }
     Value cotangent = cotangents.lookup(op->getResult(0));
@@ -178,8 +181,8 @@ ml::transposeLinearOps(Block &body, ArrayRef<Value> seeds,
   for (Value seed : seeds)
     seedCotangents.push_back(cotangents.lookup(seed));
   for (Operation *op : llvm::reverse(linearOps)) {
-    if (auto ifOp = dyn_cast<scf::IfOp>(op))
-      stripTangents(ifOp, tangentValues);
+    if (op->getNumRegions() != 0)
+      stripTangents(op, tangents);
     else
       op->erase();
   }

@@ -14,6 +14,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace mlir::ml {
 
@@ -62,22 +63,56 @@ transposeLinearOps(Block &body, ArrayRef<Value> seeds,
                    const DenseSet<Value> &tangentValues, OpBuilder &builder,
                    Operation *anchor);
 
-/// Reverse mode through `op`, an scf.if that addControlFlowTangents
-/// rebuilt, given `resultCotangents` (pairs of a tangent result and its
-/// cotangent): at `builder`, an scf.if on the same condition whose branches
-/// each recompute their branch and run its linear ops backwards. Returns
-/// pairs of each linear value of `linearValues` the branches read from
-/// outside and its cotangent.
-FailureOr<SmallVector<std::pair<Value, Value>>>
-transposeIf(scf::IfOp op, ArrayRef<std::pair<Value, Value>> resultCotangents,
-            const DenseSet<Value> &linearValues,
-            const DenseSet<Value> &tangentValues, OpBuilder &builder,
-            Operation *anchor);
+/// An op like `op` (name, attributes, properties) on `operands` with
+/// results of `resultTypes`, inserted before it, `op`'s regions moved in;
+/// `op`'s results are left to replace.
+Operation *rebuildAs(Operation *op, ValueRange operands,
+                     TypeRange resultTypes);
 
-/// `op`, an scf.if whose tangent results (among `tangentValues`) have no
-/// uses left, rebuilt without them and without the ops in its branches
+/// `op` with `extraOperands` and results of `extraTypes` after its own,
+/// its regions moved into the new op, which `op`'s results' uses now read
+/// (`op` is left to erase).
+Operation *rebuildWith(Operation *op, ValueRange extraOperands,
+                       TypeRange extraTypes);
+
+/// What the transpose of a loop reads of its forward run: the primal value
+/// each carried value had at the start of every iteration, stacked in
+/// extra results of the loop.
+struct LoopResiduals {
+  /// The carried values stored (their positions), one stack each.
+  SmallVector<unsigned> positions;
+  int64_t lower = 0, step = 1, trips = 0;
+  /// The ops of the body that store them.
+  llvm::SmallPtrSet<Operation *, 8> storing;
+};
+using Residuals = DenseMap<Operation *, LoopResiduals>;
+
+/// Reverse mode's preparation of the control flow of `body` that carries
+/// tangents (among `tangentValues`, and the first values of the pairs
+/// `linearCotangents`, which follow the rebuilt ops): each such scf.for is
+/// rebuilt to store its residuals. Fails, with an error, at a loop reverse
+/// mode cannot run backwards (yet).
+LogicalResult
+storeResiduals(Block &body, DenseSet<Value> &tangentValues,
+               MutableArrayRef<std::pair<Value, Value>> linearCotangents,
+               Residuals &residuals);
+
+/// The transpose of `op`, control flow that carries tangents (an scf.if;
+/// an scf.for that storeResiduals rebuilt), at `builder`, from the
+/// cotangents of its tangent results (looked up in `cotangents`). Returns
+/// pairs of a linear value (of `linearValues`: its tangent operands, and
+/// those its regions read from outside) and its cotangent.
+FailureOr<SmallVector<std::pair<Value, Value>>>
+transposeControlFlow(Operation *op, const Residuals &residuals,
+                     const DenseMap<Value, Value> &cotangents,
+                     const DenseSet<Value> &linearValues,
+                     const DenseSet<Value> &tangentValues, OpBuilder &builder,
+                     Operation *anchor);
+
+/// `op`, control flow whose tangent results (among `tangentValues`) have
+/// no uses left, rebuilt without them and without the ops in its regions
 /// that computed only them.
-void stripTangents(scf::IfOp op, const DenseSet<Value> &tangentValues);
+void stripTangents(Operation *op, const DenseSet<Value> &tangentValues);
 
 } // namespace mlir::ml
 

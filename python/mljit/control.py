@@ -111,13 +111,26 @@ def finish_if(holder, condition, leaves: list, names: list, mismatch: str) -> li
             in zip(final.results, true_leaves, weak_types)]
 
 
-def while_loop(cond_fun, body_fun, init_val):
+def while_loop(cond_fun, body_fun, init_val, max_iterations=None):
     """`val = init_val; while cond_fun(val): val = body_fun(val)`, as
-    `jax.lax.while_loop`: the carry keeps its structure, shapes and dtypes."""
+    `jax.lax.while_loop`: the carry keeps its structure, shapes and dtypes.
+    With `max_iterations` (an int, mljit's own), at most that many
+    iterations: a counted loop of that many steps whose body runs while
+    `cond_fun` holds, which reverse mode (`mljit.grad`) can differentiate,
+    as it cannot a loop of unknown length."""
+    if max_iterations is not None:
+        if not isinstance(max_iterations, int) or isinstance(max_iterations, bool) \
+                or max_iterations < 0:
+            raise ValueError("mljit.while_loop: max_iterations must be a non-negative "
+                             f"int, not {max_iterations!r}")
+        if current_trace() is not None:
+            def step(_, val):
+                return cond(cond_fun(val), body_fun, lambda same: same, val)
+            return fori_loop(0, max_iterations, step, init_val)
     if current_trace() is None:
-        val = init_val
-        while cond_fun(val):
-            val = body_fun(val)
+        val, count = init_val, 0
+        while (max_iterations is None or count < max_iterations) and cond_fun(val):
+            val, count = body_fun(val), count + 1
         return val
     leaves, tree = pytree.flatten(init_val)
     return pytree.unflatten(tree, _loop(_WhileLoop(cond_fun, body_fun, tree), leaves))

@@ -10,15 +10,53 @@ func.func @dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
 
 // -----
 
-// Loops: forward mode only, for now.
-func.func @loop(%x: tensor<f32>) -> tensor<f32> {
+// A loop whose trip count is known only at run time: not yet (its
+// residuals are stacked in tensors of static shape).
+func.func @dynamic_trips(%x: tensor<f32>, %n: index) -> tensor<f32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // expected-error @below {{'scf.for' op carries tangents through a number of iterations known only at run time: reverse mode runs loops of a constant trip count (for now)}}
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %x) -> tensor<f32> {
+    %s = ml.sin %a : tensor<f32>
+    scf.yield %s : tensor<f32>
+  }
+  return %r : tensor<f32>
+}
+
+// -----
+
+// A loop carrying a value other than a tensor of static shape that the
+// derivative reads (here the index of a slice): not yet.
+func.func @carried_index(%x: tensor<4xf32>) -> tensor<1xf32> {
   %c0 = arith.constant 0 : index
   %c2 = arith.constant 2 : index
   %c1 = arith.constant 1 : index
-  // expected-error @below {{'scf.for' op carries tangents: reverse mode through loops is not supported yet (forward mode is)}}
-  %r = scf.for %i = %c0 to %c2 step %c1 iter_args(%a = %x) -> tensor<f32> {
-    %n = ml.sin %a : tensor<f32>
-    scf.yield %n : tensor<f32>
+  %z = ml.constant dense<0.0> : tensor<1xf32>
+  // expected-error @below {{'scf.for' op carries a value of type 'index' beside tangents: reverse mode runs loops carrying tensors of static shape (for now)}}
+  %r:2 = scf.for %i = %c0 to %c2 step %c1 iter_args(%a = %z, %j = %c0) -> (tensor<1xf32>, index) {
+    %s = ml.dynamic_slice %x [%j] : tensor<4xf32> -> tensor<1xf32>
+    %m = ml.add %a, %s : tensor<1xf32>
+    %n = arith.addi %j, %c1 : index
+    scf.yield %m, %n : tensor<1xf32>, index
+  }
+  return %r#0 : tensor<1xf32>
+}
+
+// -----
+
+// While loops: forward mode only (mljit.while_loop's max_iterations makes
+// a counted loop, which has reverse mode).
+func.func @until(%x: tensor<f32>) -> tensor<f32> {
+  // expected-error @below {{'scf.while' op carries tangents: reverse mode through while loops is not supported yet (forward mode is; a bound makes a counted loop: mljit.while_loop's max_iterations)}}
+  %r = scf.while (%a = %x) : (tensor<f32>) -> tensor<f32> {
+    %z = ml.constant dense<1.0> : tensor<f32>
+    %more = ml.compare lt, %a, %z : tensor<f32>
+    %c = tensor.extract %more[] : tensor<i1>
+    scf.condition(%c) %a : tensor<f32>
+  } do {
+  ^bb0(%b: tensor<f32>):
+    %s = ml.exp %b : tensor<f32>
+    scf.yield %s : tensor<f32>
   }
   return %r : tensor<f32>
 }
