@@ -16,6 +16,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::ml {
 #define GEN_PASS_DEF_MATMULTOBLAS
@@ -63,26 +64,70 @@ bool hasDefaultMaps(Operation *op) {
   return false;
 }
 
-/// Whether `op` is a 2-D matmul reading its right operand transposed
-/// (`x @ w.T`: B indexed (n, k)), which the call takes as a transposed view.
-bool readsRhsTransposed(Operation *op) {
+/// Which operands of a 2-D matmul with user-defined maps are read
+/// transposed (`x.T @ y`, `x @ w.T`), which the call takes as transposed
+/// views; nullopt for other maps.
+std::optional<std::pair<bool, bool>> transposedOperands(Operation *op) {
   auto matmul = dyn_cast<linalg::MatmulOp>(op);
   if (!matmul || !matmul.hasUserDefinedMaps())
-    return false;
-  return matmul.getIndexingMapsArray() ==
-         ml::transposedRhsMatmulMaps(op->getContext());
+    return std::nullopt;
+  for (bool lhs : {false, true})
+    for (bool rhs : {false, true})
+      if (matmul.getIndexingMapsArray() ==
+          ml::matmulMaps(op->getContext(), lhs, rhs))
+        return std::make_pair(lhs, rhs);
+  return std::nullopt;
 }
 
-/// The zero-fill of the product's output right before it, if any: the call
-/// can then overwrite the output (beta = 0) and the fill goes away.
-linalg::FillOp zeroFillBefore(linalg::LinalgOp op) {
+/// Whether `op`, or an op nested in it, reads or writes one of `buffers`.
+bool touches(Operation *op, const DenseSet<Value> &buffers) {
+  WalkResult found = op->walk([&](Operation *nested) {
+    for (Value operand : nested->getOperands())
+      if (buffers.contains(operand))
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return found.wasInterrupted();
+}
+
+/// The zero-fill of the product's output before it in its block, if any:
+/// right before it, or (`anywhere`), where the output is in a buffer
+/// allocated here, with no op between that touches the buffer or a view of
+/// it. The call can then overwrite the output (beta = 0) and the fill goes
+/// away. (CSE merges the fills of products of one shape, and
+/// bufferization fills each product's buffer where that one fill was.)
+linalg::FillOp zeroFillBefore(linalg::LinalgOp op, bool anywhere) {
   Value output = op.getDpsInits()[0];
-  auto fill = dyn_cast_if_present<linalg::FillOp>(op->getPrevNode());
-  if (!fill || !fill.hasPureBufferSemantics() || fill.getOutputs()[0] != output)
-    return {};
-  if (!matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
-    return {};
-  return fill;
+  auto isZeroFill = [&](Operation *before) {
+    auto fill = dyn_cast_if_present<linalg::FillOp>(before);
+    return fill && fill.hasPureBufferSemantics() &&
+                   fill.getOutputs()[0] == output &&
+                   matchPattern(fill.getInputs()[0], m_AnyZeroFloat())
+               ? fill
+               : linalg::FillOp();
+  };
+  Value root = output;
+  while (auto view = root.getDefiningOp<ViewLikeOpInterface>())
+    root = view.getViewSource();
+  if (!anywhere || !root.getDefiningOp<memref::AllocOp>())
+    return isZeroFill(op->getPrevNode());
+  DenseSet<Value> views{root};
+  SmallVector<Value> pending{root};
+  while (!pending.empty())
+    for (Operation *user : pending.pop_back_val().getUsers())
+      if (isa<ViewLikeOpInterface>(user))
+        for (Value result : user->getResults())
+          if (views.insert(result).second)
+            pending.push_back(result);
+  for (Operation *before = op->getPrevNode(); before;
+       before = before->getPrevNode()) {
+    if (linalg::FillOp fill = isZeroFill(before))
+      return fill;
+    // Making a view reads and writes nothing.
+    if (!isa<ViewLikeOpInterface>(before) && touches(before, views))
+      return {};
+  }
+  return {};
 }
 
 /// M*N*K (times the batch), or nullopt where a size is dynamic.
@@ -114,7 +159,7 @@ struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
     SmallVector<linalg::LinalgOp> products;
     module.walk([&](linalg::LinalgOp op) {
       std::optional<int64_t> count = flops(op);
-      if ((hasDefaultMaps(op) || readsRhsTransposed(op)) && runtimeTypes(op) &&
+      if ((hasDefaultMaps(op) || transposedOperands(op)) && runtimeTypes(op) &&
           (!count || *count >= minFlops))
         products.push_back(op);
     });
@@ -133,7 +178,7 @@ struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
   /// at run time, the loops (and the zero fill before them) otherwise.
   void chooseAtRunTime(ModuleOp module, linalg::LinalgOp op) {
     Location loc = op.getLoc();
-    linalg::FillOp fill = zeroFillBefore(op);
+    linalg::FillOp fill = zeroFillBefore(op, /*anywhere=*/false);
     OpBuilder builder(fill ? fill.getOperation() : op.getOperation());
     Value work;
     for (Range range : op.createLoopRanges(builder, loc)) {
@@ -178,12 +223,15 @@ struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
       callee.setPrivate();
       callee->setAttr("llvm.emit_c_interface", builder.getUnitAttr());
     }
-    linalg::FillOp fill = zeroFillBefore(op);
+    linalg::FillOp fill = zeroFillBefore(op, /*anywhere=*/true);
     OpBuilder builder(op);
     SmallVector<Value> operands;
+    std::optional<std::pair<bool, bool>> transposed = transposedOperands(op);
     for (OpOperand &use : op->getOpOperands()) {
       Value operand = use.get();
-      if (use.getOperandNumber() == 1 && readsRhsTransposed(op))
+      unsigned number = use.getOperandNumber();
+      if (transposed && ((number == 0 && transposed->first) ||
+                         (number == 1 && transposed->second)))
         operand = memref::TransposeOp::create(
             builder, op.getLoc(), operand,
             AffineMapAttr::get(AffineMap::getPermutationMap(

@@ -27,14 +27,26 @@ inline bool onlyInitializesContractions(Operation *op) {
   });
 }
 
-/// The indexing maps of a 2-D matmul that reads its right operand
-/// transposed (`x @ w.T`: B indexed (n, k)), which BLAS takes as a
-/// transposed view of B.
-inline SmallVector<AffineMap> transposedRhsMatmulMaps(MLIRContext *ctx) {
+/// The indexing maps of a 2-D matmul that reads its left operand
+/// transposed (`x.T @ y`: A indexed (k, m)) and/or its right one (`x @ w.T`:
+/// B indexed (n, k)); BLAS takes each as a transposed view.
+inline SmallVector<AffineMap> matmulMaps(MLIRContext *ctx, bool lhsTransposed,
+                                         bool rhsTransposed) {
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
-  return {AffineMap::get(3, 0, {m, k}, ctx), AffineMap::get(3, 0, {n, k}, ctx),
+  return {AffineMap::get(3, 0,
+                         lhsTransposed ? ArrayRef<AffineExpr>{k, m}
+                                       : ArrayRef<AffineExpr>{m, k},
+                         ctx),
+          AffineMap::get(3, 0,
+                         rhsTransposed ? ArrayRef<AffineExpr>{n, k}
+                                       : ArrayRef<AffineExpr>{k, n},
+                         ctx),
           AffineMap::get(3, 0, {m, n}, ctx)};
+}
+
+inline SmallVector<AffineMap> transposedRhsMatmulMaps(MLIRContext *ctx) {
+  return matmulMaps(ctx, false, true);
 }
 
 } // namespace mlir::ml

@@ -103,18 +103,27 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
       int64_t rowCount = cast<RankedTensorType>(rows.getType()).getDimSize(0);
       Value init = accTensor({rowCount, n},
                              {sizesOf(rewriter, loc, rows)[0], nSize});
-      // x @ w.T reads w in place, transposed (no copy of the weight; BLAS
-      // takes it as it is).
+      // x @ w.T reads w in place, transposed, and x.T @ y (a weight's
+      // gradient) x: no copy of either; BLAS takes them as they are.
+      auto transposed = [&](Value operand) -> Value {
+        auto transpose = operand.getDefiningOp<TransposeOp>();
+        if (!transpose || transpose.getPermutation() != ArrayRef<int64_t>{1, 0})
+          return {};
+        return rewriter.getRemappedValue(transpose.getOperand());
+      };
+      Value lhsSource = batchRank ? Value() : transposed(op.getLhs());
+      Value rhsSource = transposed(op.getRhs());
       SmallVector<NamedAttribute> maps;
-      auto transpose = op.getRhs().getDefiningOp<TransposeOp>();
-      if (transpose && transpose.getPermutation() == ArrayRef<int64_t>{1, 0}) {
-        rhs = rewriter.getRemappedValue(transpose.getOperand());
+      if (lhsSource || rhsSource)
         maps.push_back(rewriter.getNamedAttr(
-            "indexing_maps", rewriter.getAffineMapArrayAttr(
-                                 ml::transposedRhsMatmulMaps(rewriter.getContext()))));
-      }
-      result = linalg::MatmulOp::create(rewriter, loc, ValueRange{rows, rhs},
-                                        init, maps)
+            "indexing_maps",
+            rewriter.getAffineMapArrayAttr(ml::matmulMaps(
+                rewriter.getContext(), bool(lhsSource), bool(rhsSource)))));
+      result = linalg::MatmulOp::create(
+                   rewriter, loc,
+                   ValueRange{lhsSource ? lhsSource : rows,
+                              rhsSource ? rhsSource : rhs},
+                   init, maps)
                    .getResult(0);
       if (batchRank) {
         SmallVector<ReassociationIndices> groups = {

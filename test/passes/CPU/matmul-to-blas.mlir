@@ -132,8 +132,21 @@ func.func @dynamic(%a: memref<?x8xf32>, %b: memref<8x16xf32>, %c: memref<?x16xf3
 // CHECK: %[[XT:.*]] = memref.transpose %[[X]]
 // CHECK: %[[CXT:.*]] = memref.cast %[[XT]]
 // CHECK: call @mljit_gemm_f32(%[[CX]], %[[CXT]],
-// Other maps (here the left operand transposed) stay loops.
+// x.T @ w (a weight's gradient): the left operand is the transposed view.
 // CHECK-LABEL: func.func @transposed_lhs(
+// CHECK-SAME: %[[X:[^:]*]]: memref<256x1xf32>, %[[W:[^:]*]]: memref<256x512xf32>
+// CHECK: %[[XT:.*]] = memref.transpose %[[X]] (d0, d1) -> (d1, d0)
+// CHECK: %[[CXT:.*]] = memref.cast %[[XT]]
+// CHECK: %[[CW:.*]] = memref.cast %[[W]]
+// CHECK: call @mljit_gemm_f32(%[[CXT]], %[[CW]],
+// CHECK-NOT: linalg.matmul
+// Both transposed: x.T @ w.T.
+// CHECK-LABEL: func.func @both_transposed(
+// CHECK: memref.transpose
+// CHECK: memref.transpose
+// CHECK: call @mljit_gemm_f32
+// Other maps stay loops.
+// CHECK-LABEL: func.func @other_maps(
 // CHECK: linalg.matmul
 #lhs = affine_map<(m, n, k) -> (m, k)>
 #lhsT = affine_map<(m, n, k) -> (k, m)>
@@ -150,6 +163,43 @@ func.func @gram(%x: memref<300x2xf32>, %c: memref<300x300xf32>) {
 }
 func.func @transposed_lhs(%x: memref<256x1xf32>, %w: memref<256x512xf32>, %c: memref<1x512xf32>) {
   linalg.matmul indexing_maps = [#lhsT, #rhs, #out] ins(%x, %w : memref<256x1xf32>, memref<256x512xf32>) outs(%c : memref<1x512xf32>)
+  return
+}
+func.func @both_transposed(%x: memref<256x64xf32>, %w: memref<512x256xf32>, %c: memref<64x512xf32>) {
+  linalg.matmul indexing_maps = [#lhsT, #rhsT, #out] ins(%x, %w : memref<256x64xf32>, memref<512x256xf32>) outs(%c : memref<64x512xf32>)
+  return
+}
+#outT = affine_map<(m, n, k) -> (n, m)>
+func.func @other_maps(%x: memref<64x256xf32>, %w: memref<256x512xf32>, %c: memref<512x64xf32>) {
+  linalg.matmul indexing_maps = [#lhs, #rhs, #outT] ins(%x, %w : memref<64x256xf32>, memref<256x512xf32>) outs(%c : memref<512x64xf32>)
+  return
+}
+
+// -----
+
+// The zero fill of a fresh buffer goes away wherever it is before the
+// product, if nothing between touches the buffer (here another fill and a
+// view of it): beta = 0. A buffer read in between keeps its fill (beta 1).
+// CHECK-LABEL: func.func @distant_fill(
+// CHECK: %[[C:.*]] = memref.alloc() : memref<256x128xf32>
+// CHECK: %[[D:.*]] = memref.alloc() : memref<256x128xf32>
+// CHECK-NEXT: linalg.fill ins(%{{.*}} : f32) outs(%[[D]] : memref<256x128xf32>)
+// CHECK-NEXT: memref.cast %[[C]]
+// CHECK-NOT: linalg.fill
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: call @mljit_gemm_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[ZERO]])
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
+// CHECK: call @mljit_gemm_f32(%{{.*}}, %{{.*}}, %{{.*}}, %[[ONE]])
+func.func @distant_fill(%a: memref<256x512xf32>, %b: memref<512x128xf32>, %out: memref<256x128xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<256x128xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<256x128xf32>)
+  %d = memref.alloc() : memref<256x128xf32>
+  linalg.fill ins(%zero : f32) outs(%d : memref<256x128xf32>)
+  %view = memref.cast %c : memref<256x128xf32> to memref<?x128xf32>
+  linalg.matmul ins(%a, %b : memref<256x512xf32>, memref<512x128xf32>) outs(%c : memref<256x128xf32>)
+  memref.copy %d, %out : memref<256x128xf32> to memref<256x128xf32>
+  linalg.matmul ins(%a, %b : memref<256x512xf32>, memref<512x128xf32>) outs(%d : memref<256x128xf32>)
   return
 }
 

@@ -106,3 +106,17 @@ func.func @matmul_transposed_rhs(%x: tensor<3x4xf32>, %w: tensor<5x4xf32>) -> te
   %0 = ml.matmul %x, %t : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
   return %0 : tensor<3x5xf32>
 }
+
+// x.T @ y (a weight's gradient) reads x in place too; so does x.T @ w.T.
+// CHECK-LABEL: func.func @matmul_transposed_lhs(
+// CHECK-SAME: %[[X:.*]]: tensor<4x3xf32>, %[[Y:.*]]: tensor<4x5xf32>, %[[W:.*]]: tensor<5x4xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.matmul indexing_maps = [#[[LT:.*]], #[[R:.*]], #[[O:.*]]] ins(%[[X]], %[[Y]] : tensor<4x3xf32>, tensor<4x5xf32>)
+// CHECK: linalg.matmul indexing_maps = [#[[LT]], #{{.*}}, #[[O]]] ins(%[[X]], %[[W]] : tensor<4x3xf32>, tensor<5x4xf32>)
+func.func @matmul_transposed_lhs(%x: tensor<4x3xf32>, %y: tensor<4x5xf32>, %w: tensor<5x4xf32>) -> (tensor<3x5xf32>, tensor<3x5xf32>) {
+  %t = ml.transpose %x, [1, 0] : tensor<4x3xf32> -> tensor<3x4xf32>
+  %0 = ml.matmul %t, %y : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  %wt = ml.transpose %w, [1, 0] : tensor<5x4xf32> -> tensor<4x5xf32>
+  %1 = ml.matmul %t, %wt : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  return %0, %1 : tensor<3x5xf32>, tensor<3x5xf32>
+}
