@@ -96,8 +96,10 @@ struct ComputeCarryInPlace : OpRewritePattern<scf::YieldOp> {
         return false;
       if (user == writer && writer == producer.getOperation() &&
           isa<BlockArgument>(carry)) {
+        // Read inside the producer's body (a gather from the carry), the
+        // carry is read anywhere while the producer writes it.
         auto generic = dyn_cast<linalg::GenericOp>(user);
-        if (!generic || !producer.isDpsInput(&use) ||
+        if (!generic || use.getOwner() != user || !producer.isDpsInput(&use) ||
             !readsInStep(generic, use, init))
           return false;
         continue;

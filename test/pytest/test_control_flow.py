@@ -302,3 +302,15 @@ def test_outside_a_trace_the_forms_run_as_python():
     assert fori_loop(0, 4, lambda i, c: c + i, 0) == 6
     carry, ys = scan(lambda c, x: (c + x, c), 0, np.arange(4))
     assert carry == 6 and ys.tolist() == [0, 0, 1, 3]
+
+
+def test_a_loop_gathering_from_its_own_carry_matches_numpy():
+    # The carry is read at gathered rows while the body writes it: the
+    # write cannot go in place (ml-carries-in-place leaves it alone).
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 6))
+    rows = np.array([3, 0, 0, 2])
+
+    def shuffle(x):
+        return mljit.fori_loop(0, 3, lambda i, c: c[rows] * 0.5 + c * 0.25, x)
+
+    np.testing.assert_allclose(mljit.jit(shuffle)(x), shuffle(x), rtol=1e-15)

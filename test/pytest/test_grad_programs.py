@@ -1,5 +1,6 @@
 """Random differentiable NumPy programs (hypothesis): a chain of steps on a
-(4, 6) float64 array and a (6,) parameter vector, summed to a scalar; the
+(4, 6) float64 array and a (6,) parameter vector, summed to a scalar, each
+step as it is, repeated in a `fori_loop`, or in one branch of a `cond`; the
 gradient with respect to both, from `mljit.grad`, against central finite
 differences along a random direction."""
 
@@ -41,19 +42,34 @@ STEPS = {
     "cumsum": lambda x, v: np.cumsum(x, axis=1) * 0.3,
     "squared": lambda x, v: x ** 2 * 0.5,
     "gathered": lambda x, v: x[np.array([3, 0, 0, 2])],
+    "row_scan": lambda x, v: mljit.scan(
+        lambda carry, row: (np.tanh(carry * 0.5 + row), carry * row), v, x)[1],
+}
+
+# How a step runs: as it is, three times in a counted loop, or in the
+# branch of a cond that the array's sum picks (the other branch: tanh); the
+# threshold is off zero, where a centred array's sum sits (and finite
+# differences would cross the branch).
+CONTROL = {
+    "plain": lambda step: step,
+    "loop": lambda step: lambda x, v: mljit.fori_loop(
+        0, 3, lambda i, carry: step(carry, v) * 0.5 + carry * 0.25, x),
+    "branch": lambda step: lambda x, v: mljit.cond(
+        x.sum() > 0.3, lambda: step(x, v), lambda: np.tanh(x) * 0.7),
 }
 
 
 def program(steps):
     def loss(x, v):
-        for name in steps:
-            x = STEPS[name](x, v)
+        for control, name in steps:
+            x = CONTROL[control](STEPS[name])(x, v)
         return np.sum(x * v)
     return loss
 
 
 @SETTINGS
-@given(steps=st.lists(st.sampled_from(sorted(STEPS)), min_size=1, max_size=5),
+@given(steps=st.lists(st.tuples(st.sampled_from(sorted(CONTROL)), st.sampled_from(sorted(STEPS))),
+                      min_size=1, max_size=5),
        seed=st.integers(0, 2**16))
 def test_random_programs_have_the_gradient_of_finite_differences(steps, seed):
     rng = np.random.default_rng(seed)

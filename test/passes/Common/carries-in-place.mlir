@@ -192,3 +192,31 @@ func.func @unsafe(%a: tensor<4x4xf32>, %x: tensor<4x4xf32>, %n: index) -> (tenso
   }
   return %r0, %r1#0, %r2, %r3, %r4#0 : tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4xf32>, tensor<4x4xf32>
 }
+
+// -----
+
+// Left alone: a gather from the carry (a read inside the producer's body,
+// anywhere in the carry) while the producer writes it.
+// CHECK-LABEL: func.func @gather_from_the_carry
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<4x6xf64>
+// CHECK: linalg.generic {{.*}} outs(%[[E]] : tensor<4x6xf64>)
+#rows = affine_map<(d0, d1) -> (d0)>
+#elems = affine_map<(d0, d1) -> (d0, d1)>
+func.func @gather_from_the_carry(%x: tensor<4x6xf64>, %rows: tensor<4xindex>) -> tensor<4x6xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %r = scf.for %i = %c0 to %c3 step %c1 iter_args(%v = %x) -> (tensor<4x6xf64>) {
+    %e = tensor.empty() : tensor<4x6xf64>
+    %g = linalg.generic {indexing_maps = [#rows, #elems, #elems], iterator_types = ["parallel", "parallel"]}
+        ins(%rows, %v : tensor<4xindex>, tensor<4x6xf64>) outs(%e : tensor<4x6xf64>) {
+    ^bb0(%row: index, %own: f64, %o: f64):
+      %column = linalg.index 1 : index
+      %other = tensor.extract %v[%row, %column] : tensor<4x6xf64>
+      %sum = arith.addf %other, %own : f64
+      linalg.yield %sum : f64
+    } -> tensor<4x6xf64>
+    scf.yield %g : tensor<4x6xf64>
+  }
+  return %r : tensor<4x6xf64>
+}
