@@ -116,6 +116,7 @@ using StageBuilder = void (*)(const Options &, SmallVectorImpl<std::string> &);
 void appendToLinalg(const ml::MLCPUPipelineOptions &options,
                     SmallVectorImpl<std::string> &passes) {
   passes.append(std::begin(kCPUToLinalg), std::end(kCPUToLinalg));
+  passes.push_back("func.func(ml-accumulate-into-products)");
   if (options.blas)
     passes.push_back("func.func(ml-fold-casts-into-products)");
   passes.push_back("func.func(ml-tile-and-fuse{threads=" +

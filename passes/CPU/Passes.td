@@ -47,6 +47,34 @@ def TileAndFuse : Pass<"ml-tile-and-fuse", "::mlir::func::FuncOp"> {
   ];
 }
 
+def AccumulateIntoProducts : Pass<"ml-accumulate-into-products",
+                                   "::mlir::func::FuncOp"> {
+  let summary = "Let a loop's sum of products accumulate in the product";
+  let description = [{
+    `acc + A @ B`, where `acc` is a value a loop carries (an `scf.for`
+    iteration argument of the same type) and the product's only use is
+    this elementwise sum, becomes the product into `acc`: `linalg.matmul`
+    accumulates into its output, so the sum needs no pass of its own and
+    the carry is updated in place (`ml-matmul-to-blas` then calls BLAS with
+    beta = 1). Reverse mode through a loop sums a weight's gradient so, one
+    iteration at a time. Only carried values: elsewhere the sum keeps
+    NumPy's order (the product, then the sum).
+
+    Example:
+
+    ```mlir
+    %p = linalg.matmul ins(%a, %b : ...) outs(%zeros : tensor<512x512xf32>)
+    %s = linalg.generic {...} ins(%acc, %p : ...) outs(%acc : ...) { addf }
+    ```
+
+    becomes
+
+    ```mlir
+    %s = linalg.matmul ins(%a, %b : ...) outs(%acc : tensor<512x512xf32>)
+    ```
+  }];
+}
+
 def FoldCastsIntoProducts : Pass<"ml-fold-casts-into-products",
                                   "::mlir::func::FuncOp"> {
   let summary = "Let float64 products of a few rows read a float32 weight "
