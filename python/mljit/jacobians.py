@@ -62,7 +62,7 @@ def _jacobian(fun, argnums, has_aux, build):
         value, aux = call(*in_leaves)
         out_leaves, out_tree = pytree.flatten(value)
         out_leaves = [_as_tracer(leaf) for leaf in out_leaves]
-        blocks = build(call, in_leaves, out_leaves, out_tree)
+        blocks = build(call, in_leaves, out_leaves)
         result = pytree.unflatten(out_tree, [
             pytree.unflatten(in_tree, [blocks[o][i] for i in range(len(in_leaves))])
             for o in range(len(out_leaves))])
@@ -82,7 +82,7 @@ def _one_hot(leaves, k, start=0) -> list:
     return basis
 
 
-def _forward(call, in_leaves, out_leaves, out_tree) -> list:
+def _forward(call, in_leaves, out_leaves) -> list:
     """blocks[o][i], the Jacobian of output leaf o in input leaf i, one
     input basis vector (a column) per step."""
     total = sum(math.prod(leaf.shape) for leaf in in_leaves)
@@ -106,7 +106,7 @@ def _forward(call, in_leaves, out_leaves, out_tree) -> list:
     return blocks
 
 
-def _reverse(call, in_leaves, out_leaves, out_tree) -> list:
+def _reverse(call, in_leaves, out_leaves) -> list:
     """blocks[o][i], one output basis vector (a row) per step."""
     for index, out in enumerate(out_leaves):
         if not np.issubdtype(out.dtype, np.floating):
