@@ -32,4 +32,23 @@ def PowThreeDynamic : Pat<(ML_PowOp $x, (ML_BroadcastOp (ML_ConstantOp SplatOf<3
 def PowFourDynamic : Pat<(ML_PowOp $x, (ML_BroadcastOp (ML_ConstantOp SplatOf<4>:$n), $dims)),
                          (ML_MulOp (ML_MulOp:$square $x, $x), $square)>;
 
+// x + (zeros with a slice set to u), where x is zero on that slice (zeros,
+// or zeros with other, disjoint slices set): x with the slice set to u.
+// Reverse mode sums the cotangents of a split's pieces (each padded with
+// zeros) so; the sum becomes the pieces written into one buffer. (Exact
+// but for the sign of a zero.)
+def ZeroOnSlice : Constraint<CPred<"::mlir::ml::isZeroOnSlice($0, $1, $2)">,
+                             "zero on the slice">;
+def SameType : Constraint<CPred<"$0.getType() == $1.getType()">, "same type">;
+def AddIntoZeroSlice : Pat<
+    (ML_AddOp:$sum $x, (ML_UpdateSliceOp (ML_ConstantOp SplatOf<0>:$zeros),
+                                         $u, $start, $limit, $stride)),
+    (ML_UpdateSliceOp $x, $u, $start, $limit, $stride),
+    [(ZeroOnSlice $x, $start, $limit), (SameType $x, $sum)]>;
+def AddIntoZeroSliceSwapped : Pat<
+    (ML_AddOp:$sum (ML_UpdateSliceOp (ML_ConstantOp SplatOf<0>:$zeros),
+                                     $u, $start, $limit, $stride), $x),
+    (ML_UpdateSliceOp $x, $u, $start, $limit, $stride),
+    [(ZeroOnSlice $x, $start, $limit), (SameType $x, $sum)]>;
+
 #endif // ML_CANONICALIZE_TD

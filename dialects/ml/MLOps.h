@@ -29,6 +29,11 @@ namespace mlir::ml {
 /// for integer elements, of the integer `i`.
 bool isSplatOf(Attribute attr, double f, int64_t i);
 
+/// Whether `value` is zero on the box [start, limit): zeros, or zeros with
+/// update_slices disjoint from the box.
+bool isZeroOnSlice(Value value, DenseI64ArrayAttr start,
+                   DenseI64ArrayAttr limit);
+
 /// Whether values of `type` have tangents (float tensors).
 bool isDifferentiable(Type type);
 

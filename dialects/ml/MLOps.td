@@ -81,6 +81,7 @@ def ML_AddOp : ML_BinaryOp<"add", ML_NumericTensor, "addition",
     ```
   }];
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def ML_SubOp : ML_BinaryOp<"sub", ML_NumericTensor, "subtraction",

@@ -197,3 +197,30 @@ func.func @small_powers_dynamic(%x: tensor<?x4xf32>, %n: index) -> (tensor<?x4xf
   %1 = ml.pow %x, %b5 : tensor<?x4xf32>
   return %0, %1 : tensor<?x4xf32>, tensor<?x4xf32>
 }
+
+// -----
+
+// The sum of a split's cotangents, each padded with zeros: the pieces are
+// written into one tensor (zeros, then each slice set), in either operand
+// order; a slice that overlaps another, or a non-zero base, stays a sum.
+// CHECK-LABEL: func.func @split_cotangents
+// CHECK-SAME: (%[[A:[^:]*]]: tensor<2x3xf32>, %[[B:[^:]*]]: tensor<2x3xf32>, %[[C:[^:]*]]: tensor<2x3xf32>)
+// CHECK: %[[Z:.*]] = ml.constant dense<0.000000e+00> : tensor<2x9xf32>
+// CHECK: %[[UA:.*]] = ml.update_slice %[[A]] into %[[Z]] [0:2:1, 0:3:1]
+// CHECK: %[[UB:.*]] = ml.update_slice %[[B]] into %[[UA]] [0:2:1, 3:6:1]
+// CHECK: %[[UC:.*]] = ml.update_slice %[[C]] into %[[UB]] [0:2:1, 6:9:1]
+// CHECK-NOT: ml.add
+// CHECK: %[[O:.*]] = ml.update_slice %[[B]] into %[[Z]] [0:2:1, 2:5:1]
+// CHECK: %[[S:.*]] = ml.add %[[UA]], %[[O]]
+// CHECK: return %[[UC]], %[[S]]
+func.func @split_cotangents(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>, %c: tensor<2x3xf32>) -> (tensor<2x9xf32>, tensor<2x9xf32>) {
+  %z = ml.constant dense<0.0> : tensor<2x9xf32>
+  %pa = ml.update_slice %a into %z [0:2:1, 0:3:1] : tensor<2x3xf32> into tensor<2x9xf32>
+  %pb = ml.update_slice %b into %z [0:2:1, 3:6:1] : tensor<2x3xf32> into tensor<2x9xf32>
+  %pc = ml.update_slice %c into %z [0:2:1, 6:9:1] : tensor<2x3xf32> into tensor<2x9xf32>
+  %ab = ml.add %pa, %pb : tensor<2x9xf32>
+  %abc = ml.add %pc, %ab : tensor<2x9xf32>
+  %overlap = ml.update_slice %b into %z [0:2:1, 2:5:1] : tensor<2x3xf32> into tensor<2x9xf32>
+  %s = ml.add %pa, %overlap : tensor<2x9xf32>
+  return %abc, %s : tensor<2x9xf32>, tensor<2x9xf32>
+}
