@@ -71,6 +71,9 @@ constexpr const char *kDeallocate[] = {
     // Its helper keeps ownership flags in buffers of i1.
     "ml-bool-buffers-as-bytes",
 };
+// Buffers were allocated where CSE hoisted their tensor.empty (and its zero
+// fill, which BLAS makes redundant) and freed at the end of the function.
+constexpr const char *kShrinkLifetimes = "func.func(ml-shrink-buffer-lifetimes)";
 
 // Buffers -> loops: the tile loops parallel (scf.parallel), the loop nests
 // inside the tiles affine, for the `affine-passes` option to work on.
@@ -130,6 +133,7 @@ void appendBufferize(const ml::MLCPUPipelineOptions &options,
   passes.append(std::begin(kDeallocate), std::end(kDeallocate));
   if (options.blas)
     passes.push_back("ml-matmul-to-blas");
+  passes.push_back(kShrinkLifetimes);
 }
 
 void appendToAffine(const ml::MLCPUPipelineOptions &options,
@@ -164,6 +168,7 @@ void appendGPUBufferize(const ml::MLGPUPipelineOptions &,
                         SmallVectorImpl<std::string> &passes) {
   passes.append(std::begin(kBufferize), std::end(kBufferize));
   passes.append(std::begin(kDeallocate), std::end(kDeallocate));
+  passes.push_back(kShrinkLifetimes);
 }
 
 // Specialised mappings first; ml-gpu-map-loops takes the rest.

@@ -167,6 +167,14 @@ LogicalResult ConstantOp::buildJVP(OpBuilder &, ArrayRef<Value>,
   return zeroTangents(*this, results);
 }
 
+// Tangents pass by the barrier: it only keeps optimizations from merging
+// the primal values behind it.
+LogicalResult OptimizationBarrierOp::buildJVP(OpBuilder &, ArrayRef<Value> t,
+                                              SmallVectorImpl<Value> &results) {
+  llvm::append_range(results, t);
+  return success();
+}
+
 LogicalResult AddOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
                               SmallVectorImpl<Value> &results) {
   results.push_back(plus(b, getLoc(), t[0], t[1]));

@@ -654,7 +654,7 @@ static LogicalResult verifyDerivative(Operation *op, ValueRange primals,
   Block &body = op->getRegion(0).front();
   if (body.getArgumentTypes() != primals.getTypes())
     return op->emitOpError("body arguments must have the primals' types");
-  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  auto yield = body.empty() ? nullptr : dyn_cast<YieldOp>(body.back());
   if (!yield)
     return op->emitOpError("body must end in ml.yield");
   if (yield.getResults().getTypes() != results)
@@ -685,6 +685,62 @@ LogicalResult JVPOp::verify() {
   return verifyDerivative(*this, getPrimals(), getResults().getTypes(),
                           getResultTangents().getTypes(),
                           "result tangents must have the types of its first ");
+}
+
+//===----------------------------------------------------------------------===//
+// CheckpointOp and OptimizationBarrierOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult CheckpointOp::verify() {
+  Block &body = getBody().front();
+  auto yield = body.empty() ? nullptr : dyn_cast<YieldOp>(body.back());
+  if (!yield)
+    return emitOpError("body must end in ml.yield");
+  if (yield.getResults().getTypes() != getResultTypes())
+    return emitOpError("yields ")
+           << yield.getResults().size()
+           << " values whose types differ from its results'";
+  return success();
+}
+
+LogicalResult OptimizationBarrierOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location>, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  llvm::append_range(inferredReturnTypes, adaptor.getValues().getTypes());
+  return success();
+}
+
+// In bufferization the barrier is its operands' buffers: it neither reads
+// nor writes them, and each result is its operand.
+bool OptimizationBarrierOp::bufferizesToMemoryRead(
+    OpOperand &, const bufferization::AnalysisState &) {
+  return false;
+}
+
+bool OptimizationBarrierOp::bufferizesToMemoryWrite(
+    OpOperand &, const bufferization::AnalysisState &) {
+  return false;
+}
+
+bufferization::AliasingValueList OptimizationBarrierOp::getAliasingValues(
+    OpOperand &operand, const bufferization::AnalysisState &) {
+  return {{getResult(operand.getOperandNumber()),
+           bufferization::BufferRelation::Equivalent}};
+}
+
+LogicalResult OptimizationBarrierOp::bufferize(
+    RewriterBase &rewriter, const bufferization::BufferizationOptions &options,
+    bufferization::BufferizationState &state) {
+  SmallVector<Value> buffers;
+  for (Value value : getValues()) {
+    FailureOr<Value> buffer =
+        bufferization::getBuffer(rewriter, value, options, state);
+    if (failed(buffer))
+      return failure();
+    buffers.push_back(*buffer);
+  }
+  bufferization::replaceOpWithBufferizedValues(rewriter, *this, buffers);
+  return success();
 }
 
 #define GET_OP_CLASSES

@@ -11,6 +11,7 @@
 
 include "MLDialect.td"
 include "MLInterfaces.td"
+include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.td"
 include "mlir/IR/OpBase.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
@@ -831,11 +832,74 @@ def ML_JVPOp : Op<ML_Dialect, "jvp", [AttrSizedOperandSegments,
   let hasVerifier = 1;
 }
 
-def ML_YieldOp : Op<ML_Dialect, "yield", [Pure, Terminator, ReturnLike,
-    ParentOneOf<["VJPOp", "JVPOp"]>]> {
-  let summary = "the results of an ml.vjp or ml.jvp body";
+//===----------------------------------------------------------------------===//
+// Rematerialization
+//===----------------------------------------------------------------------===//
+
+def ML_CheckpointOp : Op<ML_Dialect, "checkpoint", [RecursiveMemoryEffects,
+    ML_CountableTensors]> {
+  let summary = "values whose reverse-mode derivative recomputes them";
   let description = [{
-    Ends the body of `ml.vjp` or `ml.jvp` with the values it returns.
+    Runs its body and returns what it yields, as if its ops stood in its
+    place. Reverse mode does not keep the values computed inside for the
+    backward pass: the transpose of the op recomputes them, from the values
+    the body reads from outside, right where the backward pass needs them,
+    so that they take memory only for as long as each half needs them
+    (`jax.checkpoint`). With `prevent_cse` (the default) those values pass
+    through an `ml.optimization_barrier` first, so that CSE cannot merge the
+    recomputation back into the forward values. `mljit.checkpoint` traces
+    to this op; `ml-expand-derivatives` puts the body in its place once
+    every derivative is taken.
+
+    Example:
+
+    ```mlir
+    %y = ml.checkpoint -> (tensor<4xf32>) {
+      %e = ml.exp %x : tensor<4xf32>
+      %t = ml.tanh %e : tensor<4xf32>
+      ml.yield %t : tensor<4xf32>
+    }
+    ```
+  }];
+  let arguments = (ins DefaultValuedAttr<BoolAttr, "true">:$prevent_cse);
+  let results = (outs Variadic<ML_Tensor>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "`->` `(` type($results) `)` $body attr-dict";
+  let hasVerifier = 1;
+}
+
+def ML_OptimizationBarrierOp : ML_Op<"optimization_barrier", [
+    InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<BufferizableOpInterface, [
+      "bufferizesToMemoryRead", "bufferizesToMemoryWrite",
+      "getAliasingValues", "bufferize"]>]> {
+  let summary = "its operands, which no optimization sees through";
+  let description = [{
+    Returns its operands. It declares no memory effects, so that CSE and
+    canonicalization neither merge two barriers nor the ops reading one
+    with the same ops reading its operands, and fusion does not cross it:
+    the recomputation of an `ml.checkpoint` reads its inputs through one.
+    It stays through the lowering to linalg and disappears in
+    bufferization, where its results are its operands' buffers.
+    Derivatives pass through it unchanged.
+
+    Example:
+
+    ```mlir
+    %a, %b = ml.optimization_barrier %x, %y : tensor<4xf32>, tensor<2xi32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$values);
+  let results = (outs Variadic<AnyRankedTensor>:$results);
+  let assemblyFormat = "$values attr-dict `:` type($values)";
+}
+
+def ML_YieldOp : Op<ML_Dialect, "yield", [Pure, Terminator, ReturnLike,
+    ParentOneOf<["VJPOp", "JVPOp", "CheckpointOp"]>]> {
+  let summary = "the results of an ml.vjp, ml.jvp or ml.checkpoint body";
+  let description = [{
+    Ends the body of `ml.vjp`, `ml.jvp` or `ml.checkpoint` with the values
+    it returns.
 
     Example:
 

@@ -1,9 +1,10 @@
 //===- ControlFlowTangents.cpp - tangents through scf control flow --------===//
 //
 // Forward mode through the control flow `mljit.cond`, `fori_loop`, `scan`
-// and `while_loop` trace to, as JAX's jvp of cond and loops: the op is
-// rebuilt with a tangent beside each float value it carries (the results
-// of scf.if, the iteration arguments of scf.for and scf.while), and the
+// and `while_loop` trace to, as JAX's jvp of cond and loops, and through
+// `mljit.checkpoint`'s ml.checkpoint: the op is rebuilt with a tangent
+// beside each float value it carries (the results of scf.if and
+// ml.checkpoint, the iteration arguments of scf.for and scf.while), and the
 // tangents of the ops in its regions follow them there (addTangents). A
 // carried value whose tangent starts at zero still carries one: the body
 // may make it non-zero.
@@ -81,18 +82,20 @@ void mapResultTangents(Operation *op, ArrayRef<unsigned> positions,
     tangents[op->getResult(position)] = op->getResult(first + index);
 }
 
-LogicalResult addIfTangents(scf::IfOp op, DenseMap<Value, Value> &tangents) {
-  SmallVector<unsigned> positions = floatPositions(op.getResults());
+/// An op whose regions yield its results (scf.if, ml.checkpoint).
+LogicalResult addYieldedTangents(Operation *op,
+                                 DenseMap<Value, Value> &tangents) {
+  SmallVector<unsigned> positions = floatPositions(op->getResults());
   SmallVector<Type> types;
   for (unsigned position : positions)
-    types.push_back(op.getResult(position).getType());
+    types.push_back(op->getResult(position).getType());
   Operation *rebuilt = ml::rebuildWith(op, {}, types);
   for (Region &region : rebuilt->getRegions())
     for (Block &block : region)
       if (failed(addRegionTangents(block, 0, positions, tangents)))
         return failure();
   mapResultTangents(rebuilt, positions, tangents);
-  op.erase();
+  op->erase();
   return success();
 }
 
@@ -166,8 +169,8 @@ Operation *ml::rebuildWith(Operation *op, ValueRange extraOperands,
 FailureOr<bool> ml::addControlFlowTangents(Operation *op,
                                            DenseMap<Value, Value> &tangents) {
   LogicalResult added = success();
-  if (auto ifOp = dyn_cast<scf::IfOp>(op))
-    added = addIfTangents(ifOp, tangents);
+  if (isa<scf::IfOp, ml::CheckpointOp>(op))
+    added = addYieldedTangents(op, tangents);
   else if (auto forOp = dyn_cast<scf::ForOp>(op))
     added = addForTangents(forOp, tangents);
   else if (auto whileOp = dyn_cast<scf::WhileOp>(op))

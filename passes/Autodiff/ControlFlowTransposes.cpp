@@ -13,6 +13,10 @@
 //   reads them back, recomputes the body's primal values and runs its
 //   linear ops backwards, carrying the cotangents of the carried tangents
 //   and summing those of what the body reads from outside.
+// - ml.checkpoint: an ml.checkpoint whose body recomputes the primal values
+//   from what it reads from outside (through an ml.optimization_barrier,
+//   which keeps CSE from merging them back into the forward values), then
+//   yields the cotangents of what it reads.
 // Afterwards the forward ops lose their tangents (stripTangents).
 //
 //===----------------------------------------------------------------------===//
@@ -24,6 +28,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/SetVector.h"
@@ -125,6 +130,68 @@ transposeIf(scf::IfOp op, const DenseMap<Value, Value> &cotangents,
     scf::YieldOp::create(inner, op.getLoc(),
                          orZeros(inner, op.getLoc(), seeds, *read));
   }
+  SmallVector<std::pair<Value, Value>> result;
+  for (auto [seed, cotangent] : llvm::zip(seeds, transposed.getResults()))
+    result.push_back({seed, cotangent});
+  return result;
+}
+
+/// The tensors that ops in `op`'s regions read from outside it and that
+/// are neither linear nor constants: what a recomputation starts from.
+SmallVector<Value> primalsReadFromOutside(Operation *op,
+                                          const DenseSet<Value> &linearValues,
+                                          const DenseSet<Value> &tangentValues) {
+  llvm::SetVector<Value> read;
+  for (Region &region : op->getRegions())
+    region.walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands())
+        if (isa<RankedTensorType>(operand.getType()) &&
+            !linearValues.contains(operand) &&
+            !tangentValues.contains(operand) &&
+            !matchPattern(operand, m_Constant()) &&
+            !op->isAncestor(operand.getParentBlock()->getParentOp()))
+          read.insert(operand);
+    });
+  return SmallVector<Value>(read.begin(), read.end());
+}
+
+FailureOr<SmallVector<std::pair<Value, Value>>>
+transposeCheckpoint(ml::CheckpointOp op,
+                    const DenseMap<Value, Value> &cotangents,
+                    const DenseSet<Value> &linearValues,
+                    const DenseSet<Value> &tangentValues, OpBuilder &builder,
+                    Operation *anchor) {
+  Location loc = op.getLoc();
+  SmallVector<std::pair<Value, Value>> linearCotangents;
+  Operation *yield = op.getBody().front().getTerminator();
+  for (OpResult result : op->getResults())
+    if (Value cotangent = cotangents.lookup(result))
+      linearCotangents.push_back(
+          {yield->getOperand(result.getResultNumber()), cotangent});
+  if (linearCotangents.empty())
+    return SmallVector<std::pair<Value, Value>>();
+  SmallVector<Value> seeds = readFromOutside(op, linearValues);
+  auto transposed = ml::CheckpointOp::create(
+      builder, loc, ValueRange(seeds).getTypes(), op.getPreventCse());
+  Block &block = transposed.getBody().emplaceBlock();
+  OpBuilder inner = OpBuilder::atBlockEnd(&block);
+  IRMapping mapping;
+  SmallVector<Value> primals =
+      primalsReadFromOutside(op, linearValues, tangentValues);
+  if (op.getPreventCse() && !primals.empty()) {
+    auto barrier = ml::OptimizationBarrierOp::create(inner, loc, primals);
+    mapping.map(primals, barrier.getResults());
+  }
+  cloneBody(op.getBody().front(), block, mapping,
+            llvm::SmallPtrSet<Operation *, 1>());
+  for (auto &[value, cotangent] : linearCotangents)
+    value = mapping.lookupOrDefault(value);
+  FailureOr<SmallVector<Value>> read = ml::transposeLinearOps(
+      block, seeds, linearCotangents, withClones(tangentValues, mapping),
+      inner, anchor);
+  if (failed(read))
+    return failure();
+  ml::YieldOp::create(inner, loc, orZeros(inner, loc, seeds, *read));
   SmallVector<std::pair<Value, Value>> result;
   for (auto [seed, cotangent] : llvm::zip(seeds, transposed.getResults()))
     result.push_back({seed, cotangent});
@@ -456,6 +523,9 @@ ml::transposeControlFlow(Operation *op, const Residuals &residuals,
   if (auto ifOp = dyn_cast<scf::IfOp>(op))
     return transposeIf(ifOp, cotangents, linearValues, tangentValues, builder,
                        anchor);
+  if (auto checkpoint = dyn_cast<ml::CheckpointOp>(op))
+    return transposeCheckpoint(checkpoint, cotangents, linearValues,
+                               tangentValues, builder, anchor);
   auto loop = cast<scf::ForOp>(op);
   return transposeFor(loop, residuals.at(op), cotangents, linearValues,
                       tangentValues, builder, anchor);

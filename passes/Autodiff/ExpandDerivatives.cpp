@@ -6,7 +6,8 @@
 // the pipeline fuses and tiles the forward and backward computation
 // together. This pass puts the body's ops and their derivative in place of
 // each such op, innermost first (grad of grad differentiates the inner
-// derivative).
+// derivative). Then each ml.checkpoint, which only marks what reverse mode
+// recomputes, gives way to its body.
 //
 //===----------------------------------------------------------------------===//
 
@@ -89,6 +90,16 @@ LogicalResult expand(ml::JVPOp op) {
   return success();
 }
 
+void inlineCheckpoint(ml::CheckpointOp op) {
+  Block &body = op.getBody().front();
+  Operation *yield = body.getTerminator();
+  SmallVector<Value> results(yield->getOperands());
+  IRRewriter rewriter(op);
+  rewriter.eraseOp(yield);
+  rewriter.inlineBlockBefore(&body, op);
+  rewriter.replaceOp(op, results);
+}
+
 struct ExpandDerivatives
     : ml::impl::ExpandDerivativesBase<ExpandDerivatives> {
   void runOnOperation() override {
@@ -105,6 +116,11 @@ struct ExpandDerivatives
       if (failed(expanded))
         return signalPassFailure();
     }
+    SmallVector<ml::CheckpointOp> checkpoints;
+    getOperation()->walk(
+        [&](ml::CheckpointOp op) { checkpoints.push_back(op); });
+    for (ml::CheckpointOp op : checkpoints)
+      inlineCheckpoint(op);
   }
 };
 

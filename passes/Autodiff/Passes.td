@@ -125,7 +125,7 @@ def VJP : Pass<"ml-vjp", "ModuleOp"> {
 
 def ExpandDerivatives : Pass<"ml-expand-derivatives"> {
   let summary = "Replace each ml.vjp and ml.jvp with its body and the "
-                "body's derivative";
+                "body's derivative, then inline ml.checkpoint";
   let description = [{
     `mljit.grad`, `value_and_grad` and `vjp` trace the differentiated
     function into the body of an `ml.vjp`; `mljit.jvp` into that of an
@@ -135,7 +135,10 @@ def ExpandDerivatives : Pass<"ml-expand-derivatives"> {
     for `ml.jvp` by the tangents of its results, built as `ml-jvp` builds
     them from `tangents`. Values the body reads from outside have no
     tangent. Nested derivatives (a derivative of a derivative) are expanded
-    innermost first. Errors: those of `ml-vjp` and `ml-jvp`.
+    innermost first. Reverse mode recomputes what an `ml.checkpoint`
+    computes, in an `ml.checkpoint` of its own; once every derivative is
+    taken, each `ml.checkpoint` gives way to its body. Errors: those of
+    `ml-vjp` and `ml-jvp`.
 
     Example:
 

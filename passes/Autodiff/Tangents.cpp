@@ -139,7 +139,7 @@ ml::transposeLinearOps(Block &body, ArrayRef<Value> seeds,
   // Tangents flow through the ops JVP rules build, linear ml ops, and
   // through the control flow that carries them.
   for (Operation *op : linearOps)
-    if (!isa<TransposeOpInterface, scf::IfOp, scf::ForOp>(op))
+    if (!isa<TransposeOpInterface, scf::IfOp, scf::ForOp, CheckpointOp>(op))
       return op->emitOpError("carries tangents: reverse mode through while "
                              "loops is not supported yet (forward mode is; "
                              "a bound makes a counted loop: mljit.while_loop's "

@@ -26,7 +26,7 @@ namespace mlir::ml {
 LogicalResult addTangents(Block &body, DenseMap<Value, Value> &tangents);
 
 /// Forward mode through `op` if it is control flow (scf.if, scf.for,
-/// scf.while): rebuilt with the tangents of the float values it carries,
+/// scf.while, ml.checkpoint): rebuilt with the tangents of the float values it carries,
 /// which `tangents` gains. Returns whether `op` was control flow (it is
 /// erased then); fails, with an error, where addTangents fails in a region.
 FailureOr<bool> addControlFlowTangents(Operation *op,
@@ -98,7 +98,7 @@ storeResiduals(Block &body, DenseSet<Value> &tangentValues,
                Residuals &residuals);
 
 /// The transpose of `op`, control flow that carries tangents (an scf.if;
-/// an scf.for that storeResiduals rebuilt), at `builder`, from the
+/// an scf.for that storeResiduals rebuilt; an ml.checkpoint), at `builder`, from the
 /// cotangents of its tangent results (looked up in `cotangents`). Returns
 /// pairs of a linear value (of `linearValues`: its tangent operands, and
 /// those its regions read from outside) and its cotangent.

@@ -146,6 +146,51 @@ def DistinctResults : Pass<"ml-distinct-results", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def ShrinkBufferLifetimes : Pass<"ml-shrink-buffer-lifetimes",
+                                  "::mlir::func::FuncOp"> {
+  let summary = "Allocate each buffer at its first use and free it after "
+                "its last";
+  let description = [{
+    After bufferization and deallocation, each `memref.alloc` freed by a
+    `memref.dealloc` in its own block moves down to right before the first
+    op of that block that uses it (the pure views of it before that op move
+    with it), and the `memref.dealloc` moves up to right after the last such
+    op (an op whose regions use it counts as using it). Uses through views
+    (any memref an op derives from it) count, and so do calls, whose callees
+    (BLAS, mljit's runtime) use a buffer only while they run. A buffer that
+    may escape -- yielded by a terminator, its address taken -- is left
+    where it is. Without this, every temporary of a traced function lives
+    for the whole call; with it, the memory a program needs is what is live
+    at once, and what `mljit.checkpoint` does not keep is freed.
+
+    Example:
+
+    ```mlir
+    %a = memref.alloc() : memref<4xf32>
+    %b = memref.alloc() : memref<4xf32>
+    linalg.fill ins(%x : f32) outs(%a : memref<4xf32>)
+    linalg.copy ins(%a : memref<4xf32>) outs(%out : memref<4xf32>)
+    linalg.fill ins(%x : f32) outs(%b : memref<4xf32>)
+    linalg.copy ins(%b : memref<4xf32>) outs(%out : memref<4xf32>)
+    memref.dealloc %a : memref<4xf32>
+    memref.dealloc %b : memref<4xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %a = memref.alloc() : memref<4xf32>
+    linalg.fill ins(%x : f32) outs(%a : memref<4xf32>)
+    linalg.copy ins(%a : memref<4xf32>) outs(%out : memref<4xf32>)
+    memref.dealloc %a : memref<4xf32>
+    %b = memref.alloc() : memref<4xf32>
+    linalg.fill ins(%x : f32) outs(%b : memref<4xf32>)
+    linalg.copy ins(%b : memref<4xf32>) outs(%out : memref<4xf32>)
+    memref.dealloc %b : memref<4xf32>
+    ```
+  }];
+}
+
 def DestinationPerUse : Pass<"ml-destination-per-use"> {
   let summary = "Give every write its own empty or initialized destination";
   let description = [{

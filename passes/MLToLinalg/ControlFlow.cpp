@@ -5,11 +5,13 @@
 // every other. A condition reaches scf as `tensor.extract` of a tensor<i1>,
 // a traced loop index leaves it by `tensor.from_elements`, and an scf.if
 // choosing between existing tensors canonicalizes to `arith.select`.
+// `ml.optimization_barrier` stays as it is too, until bufferization.
 //
 //===----------------------------------------------------------------------===//
 
 #include "passes/MLToLinalg/Patterns.h"
 
+#include "dialects/ml/MLOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -71,6 +73,20 @@ struct SelectBools : OpConversionPattern<arith::SelectOp> {
   }
 };
 
+/// An ml.checkpoint's barrier stays until bufferization (where it
+/// disappears), on byte tensors where it held booleans.
+struct BarrierOfBytes : OpConversionPattern<OptimizationBarrierOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OptimizationBarrierOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<OptimizationBarrierOp>(op,
+                                                       adaptor.getValues());
+    return success();
+  }
+};
+
 } // namespace
 
 void ml::populateControlFlowConversions(const TypeConverter &converter,
@@ -79,8 +95,8 @@ void ml::populateControlFlowConversions(const TypeConverter &converter,
   scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                        target);
   target.addDynamicallyLegalOp<tensor::ExtractOp, tensor::FromElementsOp,
-                                arith::SelectOp>(
+                                arith::SelectOp, OptimizationBarrierOp>(
       [&converter](Operation *op) { return converter.isLegal(op); });
-  patterns.add<ExtractBool, FromBools, SelectBools>(converter,
-                                                    patterns.getContext());
+  patterns.add<ExtractBool, FromBools, SelectBools, BarrierOfBytes>(
+      converter, patterns.getContext());
 }

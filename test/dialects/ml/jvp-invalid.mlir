@@ -58,3 +58,16 @@ func.func @terminator(%x: tensor<4xf32>) {
       : (tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
   return
 }
+
+// -----
+
+// A body without a terminator (the verifier asserted on it before).
+func.func @unterminated(%x: tensor<4xf32>, %dx: tensor<4xf32>) {
+  // expected-error @below {{'ml.jvp' op body must end in ml.yield}}
+  %r, %t = ml.jvp (%x : tensor<4xf32>) tangents (%dx : tensor<4xf32>)
+      -> (tensor<4xf32>) tangents (tensor<4xf32>) {
+  ^bb0(%v: tensor<4xf32>):
+    %e = ml.exp %v : tensor<4xf32>
+  }
+  return
+}

@@ -77,3 +77,16 @@ func.func @f(%x: tensor<f32>) -> tensor<f32> {
   return %x : tensor<f32>
 }
 func.func private @f_vjp(%x: tensor<f32>) -> tensor<f32>
+
+// -----
+
+// An error inside a checkpoint's body stops reverse mode at its op.
+func.func @checkpointed(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %y = ml.checkpoint -> (tensor<4xf32>) {
+    // expected-error @below {{'ml.reduce' op has no derivative yet}}
+    %p = ml.reduce prod %x axes = [0] : tensor<4xf32> -> tensor<f32>
+    %b = ml.broadcast %p : tensor<f32> to tensor<4xf32>
+    ml.yield %b : tensor<4xf32>
+  }
+  return %y : tensor<4xf32>
+}

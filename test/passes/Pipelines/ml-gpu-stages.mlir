@@ -51,7 +51,8 @@
 // BUFFERS-NOT: gpu.
 
 // Stage 3: kernels and device buffers; no linalg, no host buffer or copy
-// left. The softmax's row max and sum are block reductions (100 -> 128
+// left. Each buffer is freed after its last use: the row sums reuse the
+// memory of the row maxima. The softmax's row max and sum are block reductions (100 -> 128
 // threads), the product is tiled, the rest a thread per element.
 // MAP-LABEL: func.func @softmax_rows(
 // MAP-SAME: %[[X:[a-z0-9_]+]]: memref<64x100xf32>, %[[Y:[a-z0-9_]+]]: memref<64x100xf32>)
@@ -64,12 +65,14 @@
 // MAP: gpu.barrier
 // MAP: gpu.launch
 // MAP: math.exp
+// MAP: gpu.dealloc %[[ROWS]]
+// MAP: %[[SUMS:.*]] = gpu.alloc () : memref<64xf32>
 // MAP: gpu.launch {{.*}}workgroup(%{{.*}} : memref<128xf32, #gpu.address_space<workgroup>>)
 // MAP: arith.addf
 // MAP: gpu.barrier
 // MAP: gpu.launch
 // MAP: arith.divf
-// MAP: gpu.dealloc %[[ROWS]]
+// MAP: gpu.dealloc %[[SUMS]]
 // MAP: gpu.memcpy %[[Y]], %[[DY]]
 // MAP: return
 // MAP-LABEL: func.func @scale(
