@@ -29,8 +29,9 @@ namespace {
 /// (ancestors of nested uses), but `dealloc`; empty where it may escape (a
 /// terminator yields it, its address is taken). A call uses it while it
 /// runs: the callees here (BLAS, the runtime) keep no pointers.
-SmallVector<Operation *> usersInBlock(memref::AllocOp alloc,
-                                      memref::DeallocOp dealloc) {
+SmallVector<Operation *>
+usersInBlock(memref::AllocOp alloc, memref::DeallocOp dealloc,
+             const DenseMap<Operation *, unsigned> &order) {
   Block *block = alloc->getBlock();
   llvm::SetVector<Operation *> users;
   SmallVector<Value> aliases{alloc.getResult()};
@@ -53,8 +54,8 @@ SmallVector<Operation *> usersInBlock(memref::AllocOp alloc,
     }
   }
   SmallVector<Operation *> sorted(users.begin(), users.end());
-  llvm::sort(sorted, [](Operation *a, Operation *b) {
-    return a->isBeforeInBlock(b);
+  llvm::sort(sorted, [&](Operation *a, Operation *b) {
+    return order.lookup(a) < order.lookup(b);
   });
   return sorted;
 }
@@ -62,8 +63,9 @@ SmallVector<Operation *> usersInBlock(memref::AllocOp alloc,
 /// Moves `alloc` right before its first user that is not a pure view of
 /// it, with the views before that user, then `dealloc` right after its last
 /// user.
-void shrink(memref::AllocOp alloc, memref::DeallocOp dealloc) {
-  SmallVector<Operation *> users = usersInBlock(alloc, dealloc);
+void shrink(memref::AllocOp alloc, memref::DeallocOp dealloc,
+            const DenseMap<Operation *, unsigned> &order) {
+  SmallVector<Operation *> users = usersInBlock(alloc, dealloc, order);
   if (users.empty())
     return;
   dealloc->moveAfter(users.back());
@@ -88,8 +90,18 @@ struct ShrinkBufferLifetimes
       if (alloc && alloc->getBlock() == dealloc->getBlock())
         pairs.push_back({alloc, dealloc});
     });
-    for (auto [alloc, dealloc] : pairs)
-      shrink(alloc, dealloc);
+    // Positions in each block, numbered once: the moves only put allocs,
+    // their views and deallocs next to their own users, so the other ops
+    // keep their order (and block order is not recomputed per move).
+    DenseMap<Block *, DenseMap<Operation *, unsigned>> orders;
+    for (auto [alloc, dealloc] : pairs) {
+      Block *block = alloc->getBlock();
+      auto [entry, added] = orders.try_emplace(block);
+      if (added)
+        for (auto [index, op] : llvm::enumerate(*block))
+          entry->second[&op] = index;
+      shrink(alloc, dealloc, entry->second);
+    }
   }
 };
 
