@@ -8,12 +8,13 @@ from .symbolic import Dim
 
 SUPPORTED = tuple(
     np.dtype(t)
-    for t in (np.bool_, np.int8, np.int32, np.int64, np.float16, np.float32, np.float64)
+    for t in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.float16, np.float32, np.float64)
 )
 
 _TO_MLIR = {
     np.dtype(np.bool_): lambda: ir.IntegerType.get_signless(1),
     np.dtype(np.int8): lambda: ir.IntegerType.get_signless(8),
+    np.dtype(np.int16): lambda: ir.IntegerType.get_signless(16),
     np.dtype(np.int32): lambda: ir.IntegerType.get_signless(32),
     np.dtype(np.int64): lambda: ir.IntegerType.get_signless(64),
     np.dtype(np.float16): ir.F16Type.get,
@@ -24,6 +25,7 @@ _TO_MLIR = {
 _FROM_MLIR = {
     "i1": np.dtype(np.bool_),
     "i8": np.dtype(np.int8),
+    "i16": np.dtype(np.int16),
     "i32": np.dtype(np.int32),
     "i64": np.dtype(np.int64),
     "f16": np.dtype(np.float16),

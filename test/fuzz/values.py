@@ -2,8 +2,8 @@
 
 import numpy as np
 
-DTYPES = [np.dtype(t) for t in ("bool", "int8", "int32", "int64", "float16", "float32",
-                                "float64")]
+DTYPES = [np.dtype(t) for t in ("bool", "int8", "int16", "int32", "int64", "float16",
+                                "float32", "float64")]
 # Multiply-adds a contraction may take: bounds the time (and memory) NumPy
 # and mljit spend on one statement.
 MAX_WORK = 1 << 23

@@ -5,9 +5,9 @@ import zlib
 
 import numpy as np
 
-DTYPES = [np.bool_, np.int8, np.int32, np.int64, np.float16, np.float32, np.float64]
+DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.float16, np.float32, np.float64]
 FLOAT_DTYPES = [np.float16, np.float32, np.float64]
-INT_DTYPES = [np.int8, np.int32, np.int64]
+INT_DTYPES = [np.int8, np.int16, np.int32, np.int64]
 
 # Relative tolerance per dtype for functions whose last bits differ between
 # NumPy's and libm's implementations (exp, tanh, ...); arithmetic is exact.

@@ -33,9 +33,9 @@ func.func @exp_int(%a: tensor<2xi64>) {
 
 // -----
 
-func.func @unsupported_element(%a: tensor<2xi16>) {
+func.func @unsupported_element(%a: tensor<2xi4>) {
   // expected-error @+1 {{must be ranked tensor of floating-point or signless integer values}}
-  %0 = ml.neg %a : tensor<2xi16>
+  %0 = ml.neg %a : tensor<2xi4>
   return
 }
 

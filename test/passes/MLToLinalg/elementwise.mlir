@@ -168,3 +168,17 @@ func.func @constants() -> (tensor<2xi1>, tensor<3xf32>) {
   %1 = ml.constant dense<2.5> : tensor<3xf32>
   return %0, %1 : tensor<2xi1>, tensor<3xf32>
 }
+
+// -----
+
+// int16 (audio samples): the same semantics at 16 bits; its INT_MIN / -1
+// guard is -32768, and a product wraps (arith.muli).
+// CHECK-LABEL: func.func @int16
+// CHECK-DAG: arith.constant -32768 : i16
+// CHECK: arith.muli %{{.*}}, %{{.*}} : i16
+// CHECK: arith.divsi %{{.*}}, %{{.*}} : i16
+func.func @int16(%a: tensor<8xi16>, %b: tensor<8xi16>) -> tensor<8xi16> {
+  %0 = ml.mul %a, %b : tensor<8xi16>
+  %1 = ml.floordiv %0, %b : tensor<8xi16>
+  return %1 : tensor<8xi16>
+}
