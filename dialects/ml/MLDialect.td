@@ -20,9 +20,10 @@ def ML_Dialect : Dialect {
   let summary = "Value-semantic tensor ops with NumPy semantics";
   let description = [{
     The `ml` dialect holds the programs that `mljit` traces from Python. Its
-    ops work on ranked tensors of f16, bf16, f32, f64, i1, i8, i16, i32 and
-    i64. Integers are signless and read as signed two's complement; `i1` is a
-    boolean (true is 1). Every op follows NumPy's definition of the same
+    ops work on ranked tensors of f16, bf16, f32, f64, i1, i8, i16, i32,
+    i64, ui8, ui16, ui32 and ui64. Signless integers are read as signed two's
+    complement, unsigned ones as unsigned (NumPy's uint8 ... uint64); `i1` is
+    a boolean (true is 1). Every op follows NumPy's definition of the same
     operation, including integer division by zero (which yields 0) and NaN
     propagation. Shapes are static today; verifiers and type inference accept
     dynamic dimensions so that they stay representable.
@@ -36,7 +37,10 @@ def ML_Dialect : Dialect {
 //===----------------------------------------------------------------------===//
 
 def ML_Float : AnyTypeOf<[F16, BF16, F32, F64], "floating-point">;
-def ML_Int : AnyTypeOf<[I8, I16, I32, I64], "signless integer">;
+// Signless integers are signed (two's complement); unsigned ones (ui8 for
+// NumPy's uint8) divide, shift, compare and convert as unsigned.
+def ML_Int : AnyTypeOf<[I8, I16, I32, I64, UI8, UI16, UI32, UI64],
+                       "signless or unsigned integer">;
 def ML_Bool : TypeAlias<I1, "boolean">;
 
 def ML_Tensor : RankedTensorOf<[ML_Float, ML_Int, I1]>;

@@ -98,28 +98,34 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
 OpFoldResult MaximumOp::fold(FoldAdaptor adaptor) {
   if (getLhs() == getRhs())
     return getLhs();
-  bool isBool = getType().getElementType().isInteger(1);
+  // Booleans and unsigned integers compare unsigned.
+  bool isUnsigned = getType().getElementType().isInteger(1) ||
+                    getType().getElementType().isUnsignedInteger();
   return foldBinary(
       adaptor.getOperands(), getType(),
       [](const APFloat &a, const APFloat &b) {
         return a.isNaN() || a.compare(b) == APFloat::cmpGreaterThan ? a : b;
       },
       [&](const APInt &a, const APInt &b) {
-        return isBool ? llvm::APIntOps::umax(a, b) : llvm::APIntOps::smax(a, b);
+        return isUnsigned ? llvm::APIntOps::umax(a, b)
+                          : llvm::APIntOps::smax(a, b);
       });
 }
 
 OpFoldResult MinimumOp::fold(FoldAdaptor adaptor) {
   if (getLhs() == getRhs())
     return getLhs();
-  bool isBool = getType().getElementType().isInteger(1);
+  // Booleans and unsigned integers compare unsigned.
+  bool isUnsigned = getType().getElementType().isInteger(1) ||
+                    getType().getElementType().isUnsignedInteger();
   return foldBinary(
       adaptor.getOperands(), getType(),
       [](const APFloat &a, const APFloat &b) {
         return a.isNaN() || a.compare(b) == APFloat::cmpLessThan ? a : b;
       },
       [&](const APInt &a, const APInt &b) {
-        return isBool ? llvm::APIntOps::umin(a, b) : llvm::APIntOps::smin(a, b);
+        return isUnsigned ? llvm::APIntOps::umin(a, b)
+                          : llvm::APIntOps::smin(a, b);
       });
 }
 
@@ -165,7 +171,8 @@ OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
           return APInt(1, value);
         });
   }
-  bool isBool = cast<ShapedType>(getLhs().getType()).getElementType().isInteger(1);
+  Type element = cast<ShapedType>(getLhs().getType()).getElementType();
+  bool isUnsigned = element.isInteger(1) || element.isUnsignedInteger();
   return constFoldBinaryOp<IntegerAttr, APInt, void, IntegerAttr, APInt>(
       adaptor.getOperands(), resultType,
       [&](const APInt &a, const APInt &b) -> std::optional<APInt> {
@@ -178,16 +185,16 @@ OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
           value = a != b;
           break;
         case ComparisonDirection::LT:
-          value = isBool ? a.ult(b) : a.slt(b);
+          value = isUnsigned ? a.ult(b) : a.slt(b);
           break;
         case ComparisonDirection::LE:
-          value = isBool ? a.ule(b) : a.sle(b);
+          value = isUnsigned ? a.ule(b) : a.sle(b);
           break;
         case ComparisonDirection::GT:
-          value = isBool ? a.ugt(b) : a.sgt(b);
+          value = isUnsigned ? a.ugt(b) : a.sgt(b);
           break;
         case ComparisonDirection::GE:
-          value = isBool ? a.uge(b) : a.sge(b);
+          value = isUnsigned ? a.uge(b) : a.sge(b);
           break;
         }
         return APInt(1, value);

@@ -10,12 +10,20 @@
 using namespace mlir;
 using namespace mlir::ml;
 
+Type ml::signlessType(Type type) {
+  auto integer = dyn_cast<IntegerType>(type);
+  if (!integer || !integer.isUnsigned())
+    return type;
+  return IntegerType::get(type.getContext(), integer.getWidth());
+}
+
 BoolAsBytesTypeConverter::BoolAsBytesTypeConverter() {
-  addConversion([](Type type) { return type; });
+  addConversion([](Type type) { return signlessType(type); });
   addConversion([](RankedTensorType type) -> Type {
-    if (!type.getElementType().isInteger(1))
-      return type;
-    return type.clone(IntegerType::get(type.getContext(), 8));
+    Type element = type.getElementType();
+    if (element.isInteger(1))
+      return type.clone(IntegerType::get(type.getContext(), 8));
+    return type.clone(signlessType(element));
   });
 }
 

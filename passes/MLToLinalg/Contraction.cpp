@@ -62,7 +62,7 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
   matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
+    auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Type accType = computeType(type.getElementType());
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     auto lhsType = cast<RankedTensorType>(lhs.getType());
@@ -179,7 +179,7 @@ struct CumsumToLoop : OpConversionPattern<CumsumOp> {
   matchAndRewrite(CumsumOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
+    auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     Value input = adaptor.getOperand();
     int64_t axis = op.getAxis(), rank = type.getRank();
     // Symbolic sizes (a dynamic variant) are read from the input.
@@ -234,10 +234,10 @@ struct CumsumToLoop : OpConversionPattern<CumsumOp> {
 };
 
 /// The identity of a reduction in `type` (sum 0, prod 1, max lowest,
-/// min highest). Booleans reduce as i8 bytes holding 0 or 1, so max is `any`
-/// and min is `all`.
+/// min highest; of unsigned values where `isUnsigned`). Booleans reduce as
+/// i8 bytes holding 0 or 1, so max is `any` and min is `all`.
 TypedAttr reductionIdentity(OpBuilder &b, ReduceKind kind, Type type,
-                            bool isBool) {
+                            bool isBool, bool isUnsigned) {
   bool isMax = kind == ReduceKind::Max;
   if (isBool)
     return b.getIntegerAttr(type, isMax ? 0 : 1);
@@ -261,16 +261,19 @@ TypedAttr reductionIdentity(OpBuilder &b, ReduceKind kind, Type type,
     return b.getIntegerAttr(type, 1);
   case ReduceKind::Max:
   case ReduceKind::Min:
+    if (isUnsigned)
+      return b.getIntegerAttr(type, isMax ? APInt::getMinValue(width)
+                                          : APInt::getMaxValue(width));
     return b.getIntegerAttr(type, isMax ? APInt::getSignedMinValue(width)
                                         : APInt::getSignedMaxValue(width));
   }
   llvm_unreachable("unknown reduce kind");
 }
 
-/// acc <- combine(acc, x). Booleans arrive as i8 0/1, where signed max/min
-/// are or/and.
-Value combine(OpBuilder &b, Location loc, ReduceKind kind, Value acc,
-              Value x) {
+/// acc <- combine(acc, x), comparing unsigned where `isUnsigned`. Booleans
+/// arrive as i8 0/1, where signed max/min are or/and.
+Value combine(OpBuilder &b, Location loc, ReduceKind kind, Value acc, Value x,
+              bool isUnsigned) {
   Type type = acc.getType();
   bool isFloat = isa<FloatType>(type);
   // Float sums may be reassociated (NumPy itself sums pairwise): that is
@@ -293,6 +296,9 @@ Value combine(OpBuilder &b, Location loc, ReduceKind kind, Value acc,
   if (isFloat)
     return isMax ? arith::MaximumFOp::create(b, loc, acc, x).getResult()
                  : arith::MinimumFOp::create(b, loc, acc, x).getResult();
+  if (isUnsigned)
+    return isMax ? arith::MaxUIOp::create(b, loc, acc, x).getResult()
+                 : arith::MinUIOp::create(b, loc, acc, x).getResult();
   return isMax ? arith::MaxSIOp::create(b, loc, acc, x).getResult()
                : arith::MinSIOp::create(b, loc, acc, x).getResult();
 }
@@ -307,6 +313,7 @@ struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
     auto inType = cast<RankedTensorType>(adaptor.getOperand().getType());
     Type logical = op.getOperand().getType().getElementType();
     bool isBool = logical.isInteger(1);
+    bool isUnsigned = logical.isUnsignedInteger();
     Type accType = computeType(inType.getElementType());
     ReduceKind kind = op.getKind();
     SmallVector<int64_t> axes(op.getAxes());
@@ -323,7 +330,8 @@ struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
       }
     auto accTensorType = RankedTensorType::get(reducedShape, accType);
     Value identity = arith::ConstantOp::create(
-        rewriter, loc, reductionIdentity(rewriter, kind, accType, isBool));
+        rewriter, loc,
+        reductionIdentity(rewriter, kind, accType, isBool, isUnsigned));
     Value init = createFilledTensor(rewriter, loc, accTensorType, identity,
                                     reducedSizes);
     auto reduce = linalg::ReduceOp::create(
@@ -331,7 +339,8 @@ struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
         [&](OpBuilder &b, Location nl, ValueRange args) {
           Value x = isBool ? storeScalar(b, nl, loadScalar(b, nl, args[0], logical))
                            : convertScalar(b, nl, args[0], accType);
-          linalg::YieldOp::create(b, nl, combine(b, nl, kind, args[1], x));
+          linalg::YieldOp::create(b, nl,
+                                  combine(b, nl, kind, args[1], x, isUnsigned));
         });
     auto type = cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     auto unkept = RankedTensorType::get(reducedShape, type.getElementType());
@@ -358,6 +367,7 @@ struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
     auto inType = cast<RankedTensorType>(input.getType());
     Type logical = op.getOperand().getType().getElementType();
     bool isBool = logical.isInteger(1);
+    bool isUnsigned = logical.isUnsignedInteger();
     Type valueType = computeType(inType.getElementType());
     Type indexType = rewriter.getI64Type();
     int64_t axis = op.getAxis(), rank = inType.getRank();
@@ -380,7 +390,8 @@ struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
     Value bestInit = createFilledTensor(
         rewriter, loc, RankedTensorType::get(reducedShape, valueType),
         arith::ConstantOp::create(
-            rewriter, loc, reductionIdentity(rewriter, kind, valueType, isBool)),
+            rewriter, loc,
+            reductionIdentity(rewriter, kind, valueType, isBool, isUnsigned)),
         reducedSizes);
     Value indexInit = createFilledTensor(
         rewriter, loc, RankedTensorType::get(reducedShape, indexType),
@@ -408,8 +419,9 @@ struct ArgReduceToLinalg : OpConversionPattern<OpTy> {
                 b, nl, better, arith::AndIOp::create(b, nl, xIsNan, bestIsNum));
           } else {
             using P = arith::CmpIPredicate;
-            better = arith::CmpIOp::create(b, nl, IsMax ? P::sgt : P::slt, x,
-                                           best);
+            P predicate = isUnsigned ? (IsMax ? P::ugt : P::ult)
+                                     : (IsMax ? P::sgt : P::slt);
+            better = arith::CmpIOp::create(b, nl, predicate, x, best);
           }
           Value index = arith::IndexCastOp::create(
               b, nl, indexType, linalg::IndexOp::create(b, nl, axis));

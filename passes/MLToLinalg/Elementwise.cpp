@@ -25,10 +25,13 @@ namespace {
 
 bool isNarrowFloat(Type type) { return type.isF16() || type.isBF16(); }
 
-/// Scalar arithmetic helpers bound to one builder and location.
+/// Scalar arithmetic helpers bound to one builder and location, and to the
+/// signedness of the integers the op computes on (unsigned ones arrive as
+/// signless values).
 struct Scalar {
   OpBuilder &b;
   Location loc;
+  bool isUnsigned = false;
 
   static bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
   static bool isBool(Value v) { return v.getType().isInteger(1); }
@@ -108,6 +111,18 @@ struct Scalar {
     Value unsafe = ori(isZero, overflows);
     return {select(unsafe, one, rhs), isZero};
   }
+
+  /// Unsigned `x / y` or `x % y` (DivOp: arith.divui or remui), 0 where y
+  /// is 0, as NumPy gives.
+  template <typename DivOp>
+  Value unsignedDivision(Value x, Value y) {
+    Type type = y.getType();
+    Value zero = constant(type, 0), one = constant(type, 1);
+    Value isZero = cmpi(arith::CmpIPredicate::eq, y, zero);
+    Value divisor = select(isZero, one, y);
+    Value result = DivOp::create(b, loc, x, divisor);
+    return select(isZero, zero, result);
+  }
 };
 
 //===----------------------------------------------------------------------===//
@@ -140,6 +155,8 @@ Value lowerScalar(DivOp, Scalar &s, ValueRange a) {
 // div = (a - mod) / b rounded to the nearest integer of its floor.
 Value lowerScalar(FloorDivOp, Scalar &s, ValueRange a) {
   Value x = a[0], y = a[1];
+  if (!Scalar::isFloat(x) && s.isUnsigned)
+    return s.unsignedDivision<arith::DivUIOp>(x, y);
   if (!Scalar::isFloat(x)) {
     // Truncating division, one less when the remainder and the divisor
     // differ in sign (what arith.floordivsi means, spelled out so no
@@ -180,6 +197,8 @@ Value lowerScalar(RemOp, Scalar &s, ValueRange a) {
   Value x = a[0], y = a[1];
   Type type = x.getType();
   Value zero = s.constant(type, 0);
+  if (!Scalar::isFloat(x) && s.isUnsigned)
+    return s.unsignedDivision<arith::RemUIOp>(x, y);
   if (!Scalar::isFloat(x)) {
     auto [divisor, isZero] = s.safeDivisor(x, y);
     Value rem = arith::RemSIOp::create(s.b, s.loc, x, divisor);
@@ -210,13 +229,14 @@ Value lowerScalar(PowOp, Scalar &s, ValueRange a) {
   Type type = base.getType();
   Value zero = s.constant(type, 0), one = s.constant(type, 1);
   Value minusOne = s.constant(type, -1);
-  Value negative = s.cmpi(P::slt, exponent, zero);
+  Value negative = s.isUnsigned ? s.constant(s.b.getI1Type(), 0)
+                                : s.cmpi(P::slt, exponent, zero);
   Value loopExponent = s.select(negative, zero, exponent);
   auto loop = scf::WhileOp::create(
       s.b, s.loc, TypeRange{type, type, type},
       ValueRange{one, base, loopExponent},
       [&](OpBuilder &b, Location loc, ValueRange args) {
-        Value more = arith::CmpIOp::create(b, loc, P::sgt, args[2], zero);
+        Value more = arith::CmpIOp::create(b, loc, P::ne, args[2], zero);
         scf::ConditionOp::create(b, loc, more, args);
       },
       [&](OpBuilder &b, Location loc, ValueRange args) {
@@ -226,7 +246,7 @@ Value lowerScalar(PowOp, Scalar &s, ValueRange a) {
         Value product = inner.muli(args[0], args[1]);
         Value result = inner.select(odd, product, args[0]);
         Value square = inner.muli(args[1], args[1]);
-        Value half = arith::ShRSIOp::create(b, loc, args[2], one);
+        Value half = arith::ShRUIOp::create(b, loc, args[2], one);
         scf::YieldOp::create(b, loc, ValueRange{result, square, half});
       });
   Value exponentBit = s.andi(exponent, one);
@@ -251,8 +271,9 @@ Value lowerScalar(MaximumOp, Scalar &s, ValueRange a) {
     Value pickX = s.ori(greater, xIsNan);
     return s.select(pickX, x, y);
   }
-  return Scalar::isBool(x) ? arith::MaxUIOp::create(s.b, s.loc, x, y).getResult()
-                           : arith::MaxSIOp::create(s.b, s.loc, x, y).getResult();
+  return Scalar::isBool(x) || s.isUnsigned
+             ? arith::MaxUIOp::create(s.b, s.loc, x, y).getResult()
+             : arith::MaxSIOp::create(s.b, s.loc, x, y).getResult();
 }
 
 Value lowerScalar(MinimumOp, Scalar &s, ValueRange a) {
@@ -264,8 +285,9 @@ Value lowerScalar(MinimumOp, Scalar &s, ValueRange a) {
     Value pickX = s.ori(less, xIsNan);
     return s.select(pickX, x, y);
   }
-  return Scalar::isBool(x) ? arith::MinUIOp::create(s.b, s.loc, x, y).getResult()
-                           : arith::MinSIOp::create(s.b, s.loc, x, y).getResult();
+  return Scalar::isBool(x) || s.isUnsigned
+             ? arith::MinUIOp::create(s.b, s.loc, x, y).getResult()
+             : arith::MinSIOp::create(s.b, s.loc, x, y).getResult();
 }
 
 Value lowerScalar(NegOp, Scalar &s, ValueRange a) {
@@ -281,6 +303,8 @@ Value lowerScalar(AbsOp, Scalar &s, ValueRange a) {
   Value x = a[0];
   if (Scalar::isFloat(x))
     return math::AbsFOp::create(s.b, s.loc, x);
+  if (s.isUnsigned)
+    return x;
   Value zero = s.constant(x.getType(), 0);
   Value negative = s.cmpi(arith::CmpIPredicate::slt, x, zero);
   Value negated = arith::SubIOp::create(s.b, s.loc, zero, x);
@@ -303,6 +327,8 @@ Value lowerScalar(SignOp, Scalar &s, ValueRange a) {
     return s.select(isPositive, one, notPositive);
   }
   using P = arith::CmpIPredicate;
+  if (s.isUnsigned)
+    return s.select(s.cmpi(P::ne, x, zero), one, zero);
   Value isNegative = s.cmpi(P::slt, x, zero);
   Value notPositive = s.select(isNegative, minusOne, zero);
   Value isPositive = s.cmpi(P::sgt, x, zero);
@@ -412,7 +438,8 @@ Value lowerScalar(ShiftLeftOp, Scalar &s, ValueRange a) {
   return s.select(inRange, shifted, zero);
 }
 
-// NumPy: a >> b if 0 <= b < width, else (a < 0 ? -1 : 0).
+// NumPy: a >> b if 0 <= b < width, else (a < 0 ? -1 : 0); unsigned a
+// shifts in zeros.
 Value lowerScalar(ShiftRightOp, Scalar &s, ValueRange a) {
   Value x = a[0], amount = a[1];
   Type type = x.getType();
@@ -420,6 +447,10 @@ Value lowerScalar(ShiftRightOp, Scalar &s, ValueRange a) {
   Value inRange = s.cmpi(arith::CmpIPredicate::ult, amount, width);
   Value zero = s.constant(type, 0), minusOne = s.constant(type, -1);
   Value safe = s.select(inRange, amount, zero);
+  if (s.isUnsigned) {
+    Value shifted = arith::ShRUIOp::create(s.b, s.loc, x, safe);
+    return s.select(inRange, shifted, zero);
+  }
   Value shifted = arith::ShRSIOp::create(s.b, s.loc, x, safe);
   Value negative = s.cmpi(arith::CmpIPredicate::slt, x, zero);
   Value saturated = s.select(negative, minusOne, zero);
@@ -450,7 +481,7 @@ Value lowerScalar(CompareOp op, Scalar &s, ValueRange a) {
     return s.cmpf(predicate, x, y);
   }
   using P = arith::CmpIPredicate;
-  bool isBool = Scalar::isBool(x);
+  bool isBool = Scalar::isBool(x) || s.isUnsigned;
   P predicate = P::eq;
   switch (direction) {
   case ComparisonDirection::EQ: predicate = P::eq; break;
@@ -482,7 +513,8 @@ struct ArithmeticToGeneric : OpConversionPattern<OpTy> {
     Value result = createElementwise(
         rewriter, op.getLoc(), storage, adaptor.getOperands(),
         [&](OpBuilder &b, Location loc, ValueRange elements) {
-          Scalar s{b, loc};
+          Scalar s{b, loc,
+                   getElementTypeOrSelf(op->getOperand(0)).isUnsignedInteger()};
           SmallVector<Value> args;
           for (auto [element, operand] :
                llvm::zip_equal(elements, op->getOperands())) {
@@ -532,7 +564,7 @@ struct CastToGeneric : OpConversionPattern<CastOp> {
         rewriter, op.getLoc(), storage, adaptor.getOperands(),
         [&](OpBuilder &b, Location loc, ValueRange a) {
           Value value = loadScalar(b, loc, a[0], from);
-          return storeScalar(b, loc, convertScalar(b, loc, value, to));
+          return storeScalar(b, loc, convertScalar(b, loc, value, to, from));
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -599,8 +631,13 @@ Type ml::computeType(Type elementType) {
 }
 
 Value ml::convertScalar(OpBuilder &b, Location loc, Value value,
-                        Type elementType) {
-  Type from = value.getType();
+                        Type elementType, Type from) {
+  if (!from)
+    from = value.getType();
+  bool fromUnsigned = from.isUnsignedInteger() || from.isInteger(1);
+  bool toUnsigned = elementType.isUnsignedInteger();
+  from = signlessType(from);
+  elementType = signlessType(elementType);
   if (from == elementType)
     return value;
   Scalar s{b, loc};
@@ -628,27 +665,44 @@ Value ml::convertScalar(OpBuilder &b, Location loc, Value value,
     return arith::TruncFOp::create(b, loc, elementType, value);
   }
   if (fromFloat) {
-    // Float to a narrow integer truncates through i32, as C and NumPy do.
+    // Float to an integer truncates through a wider signed one, as C and
+    // NumPy do on x86 (so -1.0 becomes 255 as a uint8): i32 for narrow
+    // integers, i64 for uint32. uint64 takes values from 2^63 up by
+    // subtracting 2^63 and setting the top bit again.
     auto toInt = cast<IntegerType>(elementType);
-    if (toInt.getWidth() >= 32)
+    unsigned width = toInt.getWidth();
+    if (toUnsigned && width == 64) {
+      Type f = value.getType();
+      Value top = s.constant(f, 9223372036854775808.0);
+      Value small = arith::FPToSIOp::create(b, loc, elementType, value);
+      Value shifted = arith::FPToSIOp::create(
+          b, loc, elementType, s.subf(value, top));
+      Value high = s.xori(shifted, s.intMin(elementType));
+      return s.select(s.cmpf(arith::CmpFPredicate::OLT, value, top), small,
+                      high);
+    }
+    unsigned through = toUnsigned && width == 32 ? 64 : 32;
+    if (width >= through)
       return arith::FPToSIOp::create(b, loc, elementType, value);
-    Value wide = arith::FPToSIOp::create(b, loc, b.getI32Type(), value);
+    Value wide =
+        arith::FPToSIOp::create(b, loc, b.getIntegerType(through), value);
     return arith::TruncIOp::create(b, loc, elementType, wide);
   }
-  bool fromBool = from.isInteger(1);
   if (toFloat)
-    return fromBool ? arith::UIToFPOp::create(b, loc, elementType, value)
-                          .getResult()
-                    : arith::SIToFPOp::create(b, loc, elementType, value)
-                          .getResult();
+    return fromUnsigned ? arith::UIToFPOp::create(b, loc, elementType, value)
+                              .getResult()
+                        : arith::SIToFPOp::create(b, loc, elementType, value)
+                              .getResult();
   unsigned fromWidth = from.getIntOrFloatBitWidth();
   unsigned toWidth = elementType.getIntOrFloatBitWidth();
   if (fromWidth > toWidth)
     return arith::TruncIOp::create(b, loc, elementType, value);
-  return fromBool ? arith::ExtUIOp::create(b, loc, elementType, value)
-                        .getResult()
-                  : arith::ExtSIOp::create(b, loc, elementType, value)
-                        .getResult();
+  if (fromWidth == toWidth) // int8 <-> uint8: the same bits
+    return value;
+  return fromUnsigned ? arith::ExtUIOp::create(b, loc, elementType, value)
+                            .getResult()
+                      : arith::ExtSIOp::create(b, loc, elementType, value)
+                            .getResult();
 }
 
 void ml::populateElementwiseToLinalgPatterns(const TypeConverter &converter,

@@ -17,7 +17,9 @@ namespace mlir::ml {
 
 /// Maps `ml` tensor types to the types of the lowered IR: booleans are
 /// stored as i8 holding 0 or 1 (NumPy's layout, and memrefs of i1 do not
-/// lower to LLVM), every other type is unchanged.
+/// lower to LLVM), unsigned integers as signless ones of their width (arith
+/// takes only those; the ops chosen carry the signedness), every other
+/// type is unchanged.
 class BoolAsBytesTypeConverter : public TypeConverter {
 public:
   BoolAsBytesTypeConverter();
@@ -88,8 +90,15 @@ Value createExpandShape(OpBuilder &b, Location loc, RankedTensorType type,
                         Value value, ArrayRef<ReassociationIndices> groups,
                         ArrayRef<OpFoldResult> sizes);
 
-/// Converts the scalar `value` to `elementType` with NumPy's `astype` rules.
-Value convertScalar(OpBuilder &b, Location loc, Value value, Type elementType);
+/// `type` with an unsigned integer as the signless one of its width: the
+/// type its values are computed in.
+Type signlessType(Type type);
+
+/// Converts the scalar `value`, of the element type `from` (its own type
+/// when null; for an unsigned type, the signless one it is computed in), to
+/// `elementType` (likewise) with NumPy's `astype` rules.
+Value convertScalar(OpBuilder &b, Location loc, Value value, Type elementType,
+                    Type from = {});
 
 /// NumPy's `x + y` on two scalars of one numeric type (f16/bf16 computed in
 /// f32 and rounded once).

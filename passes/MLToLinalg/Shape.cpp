@@ -74,9 +74,12 @@ struct ConstantToArith : OpConversionPattern<ConstantOp> {
     if (storage != op.getType()) {
       auto dense = dyn_cast<DenseElementsAttr>(value);
       if (!dense)
-        return rewriter.notifyMatchFailure(op, "boolean constant not dense");
-      value = dense.mapValues(rewriter.getI8Type(),
-                              [](const APInt &bit) { return bit.zext(8); });
+        return rewriter.notifyMatchFailure(op, "constant not dense");
+      // Booleans become bytes; unsigned integers keep their bits.
+      Type element = cast<ShapedType>(storage).getElementType();
+      unsigned width = element.getIntOrFloatBitWidth();
+      value = dense.mapValues(
+          element, [&](const APInt &bits) { return bits.zext(width); });
     }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
     return success();

@@ -8,7 +8,8 @@ from .symbolic import Dim
 
 SUPPORTED = tuple(
     np.dtype(t)
-    for t in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.float16, np.float32, np.float64)
+    for t in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+              np.uint64, np.float16, np.float32, np.float64)
 )
 
 _TO_MLIR = {
@@ -17,6 +18,10 @@ _TO_MLIR = {
     np.dtype(np.int16): lambda: ir.IntegerType.get_signless(16),
     np.dtype(np.int32): lambda: ir.IntegerType.get_signless(32),
     np.dtype(np.int64): lambda: ir.IntegerType.get_signless(64),
+    np.dtype(np.uint8): lambda: ir.IntegerType.get_unsigned(8),
+    np.dtype(np.uint16): lambda: ir.IntegerType.get_unsigned(16),
+    np.dtype(np.uint32): lambda: ir.IntegerType.get_unsigned(32),
+    np.dtype(np.uint64): lambda: ir.IntegerType.get_unsigned(64),
     np.dtype(np.float16): ir.F16Type.get,
     np.dtype(np.float32): ir.F32Type.get,
     np.dtype(np.float64): ir.F64Type.get,
@@ -28,6 +33,10 @@ _FROM_MLIR = {
     "i16": np.dtype(np.int16),
     "i32": np.dtype(np.int32),
     "i64": np.dtype(np.int64),
+    "ui8": np.dtype(np.uint8),
+    "ui16": np.dtype(np.uint16),
+    "ui32": np.dtype(np.uint32),
+    "ui64": np.dtype(np.uint64),
     "f16": np.dtype(np.float16),
     "f32": np.dtype(np.float32),
     "f64": np.dtype(np.float64),

@@ -545,7 +545,10 @@ def constant(value, dtype=None) -> Tracer:
     native = dtypes.check(array.dtype, "constant")
     # order="C" copies only when needed and, unlike ascontiguousarray, keeps 0-d.
     array = np.asarray(array, dtype=native, order="C")
-    attribute = ir.DenseElementsAttr.get(array, context=current_trace().context)
+    # From the buffer alone, unsigned elements would be signless ones.
+    element_type = dtypes.to_mlir(native) if native.kind == "u" else None
+    attribute = ir.DenseElementsAttr.get(array, type=element_type,
+                                         context=current_trace().context)
     return Tracer(build(ml.ConstantOp, attribute).result, known=array)
 
 
@@ -567,7 +570,10 @@ def _scalar_attribute(array: np.ndarray) -> ir.Attribute:
     element_type = dtypes.to_mlir(array.dtype)
     if array.dtype.kind == "f":
         return ir.FloatAttr.get(element_type, float(array))
-    return ir.IntegerAttr.get(element_type, int(array))
+    value = int(array)
+    if value >= 1 << 63:  # a uint64 beyond int64: the same bits, as int64
+        value -= 1 << 64
+    return ir.IntegerAttr.get(element_type, value)
 
 
 @dataclasses.dataclass

@@ -460,9 +460,12 @@ def contraction(b):
 def cast(b):
     x = b.pick()
     dtype = b.choice(list(DTYPE_NAMES))
-    if np.asarray(b.env[x]).dtype.kind == "f" and DTYPE_NAMES[dtype].kind == "i":
-        # NaN, infinities and values out of range convert to int undefined.
-        return f"np.where(np.isfinite({{0}}), np.clip({{0}}, -100, 100), 0).astype({dtype})", [x], EXACT
+    if np.asarray(b.env[x]).dtype.kind == "f" and DTYPE_NAMES[dtype].kind in "iu":
+        # NaN, infinities and values out of range (negative ones, for an
+        # unsigned type) convert to int undefined.
+        low = 0 if DTYPE_NAMES[dtype].kind == "u" else -100
+        return (f"np.where(np.isfinite({{0}}), np.clip({{0}}, {low}, 100), 0).astype({dtype})",
+                [x], EXACT)
     return b.choice(["{{0}}.astype({})", "np.astype({{0}}, {})"]).format(dtype), [x], EXACT
 
 

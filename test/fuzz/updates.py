@@ -266,10 +266,12 @@ def _dtype_of(b, refs, text):
 
 def _sanitized(b, refs, name, target_dtype) -> str:
     """Operand `name` as written into `target_dtype` by an unsafe cast:
-    floats into integers only finite and in range (else undefined)."""
+    floats into integers only finite and in range, not negative for unsigned
+    ones (else undefined)."""
     text = refs(name)
     if np.dtype(target_dtype).kind in "iu" and np.asarray(b.env[name]).dtype.kind == "f":
-        return f"np.where(np.isfinite({text}), np.clip({text}, -100, 100), 0)"
+        low = 0 if np.dtype(target_dtype).kind == "u" else -100
+        return f"np.where(np.isfinite({text}), np.clip({text}, {low}, 100), 0)"
     return text
 
 

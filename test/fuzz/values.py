@@ -2,8 +2,8 @@
 
 import numpy as np
 
-DTYPES = [np.dtype(t) for t in ("bool", "int8", "int16", "int32", "int64", "float16",
-                                "float32", "float64")]
+DTYPES = [np.dtype(t) for t in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
+                                "uint32", "uint64", "float16", "float32", "float64")]
 # Multiply-adds a contraction may take: bounds the time (and memory) NumPy
 # and mljit spend on one statement.
 MAX_WORK = 1 << 23
@@ -16,11 +16,11 @@ def random_value(rng, shape, dtype):
     if dtype == np.bool_:
         return rng.random(shape) < 0.5
     special = rng.random(shape) < 0.1
-    if dtype.kind == "i":
+    if dtype.kind in "iu":
         info = np.iinfo(dtype)
-        values = np.where(special, rng.choice([info.min, info.max, 0], shape),
-                          rng.integers(-10, 11, shape))
-        return values.astype(dtype)
+        small = rng.integers(0 if dtype.kind == "u" else -10, 11, shape)
+        extremes = np.array([info.min, info.max, 0], dtype)
+        return np.where(special, rng.choice(extremes, shape), small.astype(dtype))
     if rng.random() < 0.3:  # halves: exact ties for rounding and comparisons
         values = rng.integers(-20, 21, shape) / 2
     else:

@@ -5,9 +5,10 @@ import zlib
 
 import numpy as np
 
-DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.float16, np.float32, np.float64]
+DTYPES = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint64, np.float16,
+          np.float32, np.float64]
 FLOAT_DTYPES = [np.float16, np.float32, np.float64]
-INT_DTYPES = [np.int8, np.int16, np.int32, np.int64]
+INT_DTYPES = [np.int8, np.int16, np.int32, np.int64]  # unsigned: test_integer_dtypes.py
 
 # Relative tolerance per dtype for functions whose last bits differ between
 # NumPy's and libm's implementations (exp, tanh, ...); arithmetic is exact.
@@ -20,8 +21,8 @@ def random_array(rng, shape, dtype, *, low=-10, high=10, nonzero=False):
     dtype = np.dtype(dtype)
     if dtype == np.bool_:
         return rng.random(shape) < 0.5
-    if dtype.kind == "i":
-        values = rng.integers(low, high, size=shape)
+    if dtype.kind in "iu":
+        values = rng.integers(max(low, 0) if dtype.kind == "u" else low, high, size=shape)
         if nonzero:
             values[values == 0] = 1
         return values.astype(dtype)

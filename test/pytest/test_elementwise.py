@@ -244,7 +244,7 @@ def test_comparisons_with_python_int_arguments_beyond_the_dtype_are_exact(dtype)
     # Found by the fuzzer: a Python int argument, known only at run time, was
     # cast to int8 (2**63 - 1 wrapping to -1), so `a < np.int8(3)` was true;
     # NumPy compares its exact value. In range, NumPy's narrow loop agrees.
-    x = np.array([-128, -1, 0, 3, 127], dtype)
+    x = np.array([-128, -1, 0, 3, 127]).astype(dtype)  # unsigned: wrapped
 
     def compare(n, x):
         return (n < x, x < n, np.less_equal(n, x[0]), np.greater(x[3], n),

@@ -636,7 +636,9 @@ def add_at(a: Tracer, indices, b, subtract: bool = False) -> None:
                                       axis).result))
         return
     loop = _core.result_type(a, b)
-    if loop.kind != a.dtype.kind:
+    # Integers of either sign wrap alike: summed in a wider one and cast back
+    # once, they are what casting back at every repeat gives.
+    if loop.kind != a.dtype.kind and not (loop.kind in "iu" and a.dtype.kind in "iu"):
         raise _core.unsupported(
             f"numpy.{'subtract' if subtract else 'add'}.at of {_core.result_type(b)} values "
             f"into a {a.dtype} array at indices that may repeat (NumPy casts the "

@@ -159,7 +159,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     if mean is not None or correction is not None:
         raise unsupported("numpy.var with mean= or correction=")
     a = asarray(a)
-    if dtype is None and a.dtype.kind in "bi":
+    if dtype is None and a.dtype.kind in "biu":
         dtype = _np.float64
     count = _count(a, axis)
     deviation = UFUNCS[_np.subtract](a, _divide(sum(a, axis, dtype, keepdims=True), count))

@@ -41,7 +41,33 @@ def _float_op(op_class):
 
 
 def _compare(direction):
-    return lambda dtype, values: build(_ml.CompareOp, direction, *values).result
+    def build_op(dtype, values):
+        kinds = [Tracer(v).dtype.kind for v in values]
+        if kinds in (["i", "u"], ["u", "i"]):
+            return _mixed_sign_compare(direction, values, kinds.index("i"))
+        return build(_ml.CompareOp, direction, *values).result
+
+    return build_op
+
+
+# Each direction, with its operands swapped.
+_SWAPPED = {_Dir.EQ: _Dir.EQ, _Dir.NE: _Dir.NE, _Dir.LT: _Dir.GT, _Dir.LE: _Dir.GE,
+            _Dir.GT: _Dir.LT, _Dir.GE: _Dir.LE}
+
+
+def _mixed_sign_compare(direction, values, signed):
+    """int64 against uint64, which NumPy compares exactly (its own loop,
+    not a promotion): a negative int64 is below every uint64; the others
+    compare as uint64."""
+    x, y = values[signed], values[1 - signed]
+    if signed == 1:
+        direction = _SWAPPED[direction]
+    zero = _splat_for([x], Tracer(x).dtype, 0)
+    negative = build(_ml.CompareOp, _Dir.LT, x, zero).result
+    as_unsigned = _core.astype(Tracer(x), Tracer(y).dtype).value
+    compared = build(_ml.CompareOp, direction, as_unsigned, y).result
+    below = direction in (_Dir.LT, _Dir.LE, _Dir.NE)
+    return build(_ml.SelectOp, negative, _splat_for([x], _BOOL, below), compared).result
 
 
 def _as_bool(value, dtype):
@@ -72,7 +98,8 @@ def _logical_not(dtype, values):
 
 def _invert(dtype, values):
     # ~x: flips every bit; on booleans that is `not`.
-    ones = _splat_for(values, dtype, True if dtype == _np.bool_ else -1)
+    every_bit = True if dtype == _np.bool_ else -1 if dtype.kind == "i" else _np.iinfo(dtype).max
+    ones = _splat_for(values, dtype, every_bit)
     return build(_ml.XorOp, values[0], ones).result
 
 
@@ -98,6 +125,8 @@ def _reciprocal(dtype, values):
     def equals(value):
         return build(_ml.CompareOp, _Dir.EQ, x, _splat_for(values, dtype, value)).result
 
+    if dtype.kind == "u":  # (T)inf is 0 there: 1 for 1, 0 otherwise
+        return where(equals(1), _splat_for(values, dtype, 1), _splat_for(values, dtype, 0))
     minimum = _splat_for(values, dtype, _np.iinfo(dtype).min if dtype.itemsize >= 4 else 0)
     zero, one, minus_one = (_splat_for(values, dtype, v) for v in (0, 1, -1))
     result = where(equals(0), minimum, zero)
@@ -142,10 +171,11 @@ def _nan_ignoring(op_class):
 
 def _beyond_range_comparison(ufunc, args):
     """NumPy compares an integer array with a Python int beyond its dtype's
-    range exactly (`int8 < 300` is true everywhere) instead of overflowing:
+    range exactly (`int8 < 300` and `uint8 > -1` are true everywhere) instead
+    of overflowing:
     the answer is a constant, None when no such int is compared."""
     for number, array in (args, reversed(args)):
-        if type(number) is int and isinstance(array, Tracer) and array.dtype.kind == "i":
+        if type(number) is int and isinstance(array, Tracer) and array.dtype.kind in "iu":
             info = _np.iinfo(array.dtype)
             if not info.min <= number <= info.max:
                 # Every element compares with `number` as 0 does with 1 (or 1 with 0).
@@ -160,14 +190,20 @@ def _widened_for_weak_int(args):
     compared with a narrower integer: NumPy compares the int's exact value,
     so one beyond the dtype's range (`int8 < 2**63 - 1`) is not wrapped
     into it. Comparing both in int64, which holds every such int and every
-    element, is exact; in range, it agrees with NumPy's narrow loop."""
+    element, is exact; in range, it agrees with NumPy's narrow loop. Against
+    uint64, the int compares as a strong int64, exactly."""
     if not any(isinstance(a, Tracer) and a.weak_type is int for a in args):
         return args
     keys = [_core.promotion_key(a) for a in args]
-    if not any(isinstance(k, _np.dtype) and k.kind in "iu" and k.itemsize < 8 for k in keys):
-        return args
-    return tuple(a if isinstance(k, type) else _core.asarray(a, _np.int64)
-                 for a, k in zip(args, keys))
+    if any(isinstance(k, _np.dtype) and k.kind in "iu" and k.itemsize < 8 for k in keys):
+        return tuple(a if isinstance(k, type) else _core.asarray(a, _np.int64)
+                     for a, k in zip(args, keys))
+    if any(k == _np.uint64 for k in keys):
+        # No integer type holds both: the int, strong, compares with uint64
+        # in NumPy's exact int64-uint64 loop.
+        return tuple(_core.astype(a, _np.int64) if isinstance(k, type) else a
+                     for a, k in zip(args, keys))
+    return args
 
 
 def _log_add_exp(base_two):
@@ -366,7 +402,7 @@ def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None, **kwargs):
         raise _core.unsupported("numpy.clip with out= or ufunc keywords")
     low = _core.as_value(a_min if a_min is not None else min)
     high = _core.as_value(a_max if a_max is not None else max)
-    if isinstance(a, Tracer) and a.dtype.kind == "i":
+    if isinstance(a, Tracer) and a.dtype.kind in "iu":
         # As NumPy: a Python int bound beyond the dtype's range bounds nothing
         # (rather than overflowing the dtype).
         info = _np.iinfo(a.dtype)
@@ -379,7 +415,7 @@ def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None, **kwargs):
         return a
     # One dtype for all three, as NumPy's clip ufunc (not max then min).
     dtype = _core.result_type(a, *bounds)
-    if dtype.kind == "i" and dtype.itemsize < 8 and any(
+    if dtype.kind in "iu" and dtype.itemsize < 8 and any(
             isinstance(bound, Tracer) and bound.weak_type is int for bound in bounds):
         # A Python int bound known only at run time may lie beyond the dtype's
         # range, where it bounds nothing, as a constant one above: clipped in
@@ -402,7 +438,7 @@ def round(a, decimals=0, out=None):
     if not _core.traced(a):
         return _np.round(a, decimals)
     a = _core.asarray(a)
-    if a.dtype.kind == "i":
+    if a.dtype.kind in "iu":
         if decimals >= 0:
             return a
         raise _core.unsupported("numpy.round of integers with negative decimals")

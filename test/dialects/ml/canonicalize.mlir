@@ -224,3 +224,22 @@ func.func @split_cotangents(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>, %c: tensor
   %s = ml.add %pa, %overlap : tensor<2x9xf32>
   return %abc, %s : tensor<2x9xf32>, tensor<2x9xf32>
 }
+
+// -----
+
+// Constants of unsigned integers fold as unsigned: 255 (uint8) is above 1,
+// and the larger of the two; an int8's -1 is below.
+// CHECK-LABEL: func.func @unsigned_folds
+// CHECK-DAG: ml.constant dense<true> : tensor<2xi1>
+// CHECK-DAG: ml.constant dense<255> : tensor<2xui8>
+// CHECK-DAG: ml.constant dense<false> : tensor<2xi1>
+func.func @unsigned_folds() -> (tensor<2xi1>, tensor<2xui8>, tensor<2xi1>) {
+  %big = ml.constant dense<255> : tensor<2xui8>
+  %one = ml.constant dense<1> : tensor<2xui8>
+  %gt = ml.compare gt, %big, %one : tensor<2xui8>
+  %max = ml.maximum %big, %one : tensor<2xui8>
+  %m1 = ml.constant dense<-1> : tensor<2xi8>
+  %p1 = ml.constant dense<1> : tensor<2xi8>
+  %sgt = ml.compare gt, %m1, %p1 : tensor<2xi8>
+  return %gt, %max, %sgt : tensor<2xi1>, tensor<2xui8>, tensor<2xi1>
+}

@@ -2,7 +2,7 @@
 // RUN: ml-opt %s -split-input-file -verify-diagnostics
 
 func.func @sub_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.sub' op operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.sub' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
   %0 = ml.sub %a, %a : tensor<2xi1>
   return
 }
@@ -10,7 +10,7 @@ func.func @sub_bool(%a: tensor<2xi1>) {
 // -----
 
 func.func @mul_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.mul' op operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.mul' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
   %0 = ml.mul %a, %a : tensor<2xi1>
   return
 }
@@ -18,7 +18,7 @@ func.func @mul_bool(%a: tensor<2xi1>) {
 // -----
 
 func.func @floordiv_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.floordiv' op operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.floordiv' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
   %0 = ml.floordiv %a, %a : tensor<2xi1>
   return
 }
@@ -26,7 +26,7 @@ func.func @floordiv_bool(%a: tensor<2xi1>) {
 // -----
 
 func.func @rem_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.rem' op operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.rem' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
   %0 = ml.rem %a, %a : tensor<2xi1>
   return
 }
@@ -34,7 +34,7 @@ func.func @rem_bool(%a: tensor<2xi1>) {
 // -----
 
 func.func @pow_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.pow' op operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.pow' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
   %0 = ml.pow %a, %a : tensor<2xi1>
   return
 }
@@ -58,7 +58,7 @@ func.func @minimum_mismatched(%a: tensor<2xf32>, %b: tensor<2xf16>) {
 // -----
 
 func.func @neg_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.neg' op operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.neg' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
   %0 = ml.neg %a : tensor<2xi1>
   return
 }
@@ -66,7 +66,7 @@ func.func @neg_bool(%a: tensor<2xi1>) {
 // -----
 
 func.func @abs_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.abs' op operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.abs' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
   %0 = ml.abs %a : tensor<2xi1>
   return
 }
@@ -74,7 +74,7 @@ func.func @abs_bool(%a: tensor<2xi1>) {
 // -----
 
 func.func @sign_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.sign' op operand #0 must be ranked tensor of floating-point or signless integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.sign' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
   %0 = ml.sign %a : tensor<2xi1>
   return
 }
@@ -283,7 +283,7 @@ func.func @atan2_int(%a: tensor<2xi32>) {
 // -----
 
 func.func @and_float(%a: tensor<2xf32>) {
-  // expected-error @+1 {{'ml.and' op operand #0 must be ranked tensor of signless integer or 1-bit signless integer values, but got 'tensor<2xf32>'}}
+  // expected-error @+1 {{'ml.and' op operand #0 must be ranked tensor of signless or unsigned integer or 1-bit signless integer values, but got 'tensor<2xf32>'}}
   %0 = ml.and %a, %a : tensor<2xf32>
   return
 }
@@ -291,7 +291,7 @@ func.func @and_float(%a: tensor<2xf32>) {
 // -----
 
 func.func @or_float(%a: tensor<2xf32>) {
-  // expected-error @+1 {{'ml.or' op operand #0 must be ranked tensor of signless integer or 1-bit signless integer values, but got 'tensor<2xf32>'}}
+  // expected-error @+1 {{'ml.or' op operand #0 must be ranked tensor of signless or unsigned integer or 1-bit signless integer values, but got 'tensor<2xf32>'}}
   %0 = ml.or %a, %a : tensor<2xf32>
   return
 }
@@ -299,7 +299,7 @@ func.func @or_float(%a: tensor<2xf32>) {
 // -----
 
 func.func @xor_float(%a: tensor<2xf32>) {
-  // expected-error @+1 {{'ml.xor' op operand #0 must be ranked tensor of signless integer or 1-bit signless integer values, but got 'tensor<2xf32>'}}
+  // expected-error @+1 {{'ml.xor' op operand #0 must be ranked tensor of signless or unsigned integer or 1-bit signless integer values, but got 'tensor<2xf32>'}}
   %0 = ml.xor %a, %a : tensor<2xf32>
   return
 }
@@ -307,7 +307,7 @@ func.func @xor_float(%a: tensor<2xf32>) {
 // -----
 
 func.func @shift_left_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.shift_left' op operand #0 must be ranked tensor of signless integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.shift_left' op operand #0 must be ranked tensor of signless or unsigned integer values, but got 'tensor<2xi1>'}}
   %0 = ml.shift_left %a, %a : tensor<2xi1>
   return
 }
@@ -315,7 +315,7 @@ func.func @shift_left_bool(%a: tensor<2xi1>) {
 // -----
 
 func.func @shift_right_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.shift_right' op operand #0 must be ranked tensor of signless integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.shift_right' op operand #0 must be ranked tensor of signless or unsigned integer values, but got 'tensor<2xi1>'}}
   %0 = ml.shift_right %a, %a : tensor<2xi1>
   return
 }
@@ -331,7 +331,7 @@ func.func @cumsum_axis(%a: tensor<2x3xf32>) {
 // -----
 
 func.func @cumsum_bool(%a: tensor<3xi1>) {
-  // expected-error @+1 {{'ml.cumsum' op operand #0 must be ranked tensor of floating-point or signless integer values}}
+  // expected-error @+1 {{'ml.cumsum' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values}}
   %0 = ml.cumsum %a axis = 0 : tensor<3xi1>
   return
 }
@@ -357,7 +357,7 @@ func.func @gather_empty_axis(%a: tensor<0x3xf32>, %i: tensor<4xi32>) {
 // -----
 
 func.func @gather_float_indices(%a: tensor<2x3xf32>, %i: tensor<4xf32>) {
-  // expected-error @+1 {{'ml.gather' op operand #1 must be ranked tensor of signless integer values, but got 'tensor<4xf32>'}}
+  // expected-error @+1 {{'ml.gather' op operand #1 must be ranked tensor of signless or unsigned integer values, but got 'tensor<4xf32>'}}
   %0 = "ml.gather"(%a, %i) {axis = 0 : i64} : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<4x3xf32>
   return
 }
@@ -374,7 +374,7 @@ func.func @gather_result(%a: tensor<2x3xf32>, %i: tensor<4xi32>) {
 // -----
 
 func.func @maximum_index(%a: tensor<2xindex>) {
-  // expected-error @+1 {{'ml.maximum' op operand #0 must be ranked tensor of floating-point or signless integer or 1-bit signless integer values, but got 'tensor<2xindex>'}}
+  // expected-error @+1 {{'ml.maximum' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer or 1-bit signless integer values, but got 'tensor<2xindex>'}}
   %0 = ml.maximum %a, %a : tensor<2xindex>
   return
 }
@@ -382,7 +382,7 @@ func.func @maximum_index(%a: tensor<2xindex>) {
 // -----
 
 func.func @concatenate_index(%a: tensor<2xindex>) {
-  // expected-error @+1 {{'ml.concatenate' op operand #0 must be variadic of ranked tensor of floating-point or signless integer or 1-bit signless integer values, but got 'tensor<2xindex>'}}
+  // expected-error @+1 {{'ml.concatenate' op operand #0 must be variadic of ranked tensor of floating-point or signless or unsigned integer or 1-bit signless integer values, but got 'tensor<2xindex>'}}
   %0 = ml.concatenate %a, %a dim = 0 : (tensor<2xindex>, tensor<2xindex>) -> tensor<4xindex>
   return
 }

@@ -120,3 +120,17 @@ func.func @matmul_transposed_lhs(%x: tensor<4x3xf32>, %y: tensor<4x5xf32>, %w: t
   %1 = ml.matmul %t, %wt : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
   return %0, %1 : tensor<3x5xf32>, tensor<3x5xf32>
 }
+
+// The maximum of unsigned values starts from 0 and compares unsigned; their
+// minimum starts from all ones (255 for a uint8, not -1 as an int8's
+// largest).
+// CHECK-LABEL: func.func @unsigned_extremes
+// CHECK-DAG: arith.constant 0 : i8
+// CHECK-DAG: arith.constant -1 : i8
+// CHECK: arith.maxui
+// CHECK: arith.minui
+func.func @unsigned_extremes(%a: tensor<5xui8>) -> (tensor<ui8>, tensor<ui8>) {
+  %0 = ml.reduce max %a axes = [0] : tensor<5xui8> -> tensor<ui8>
+  %1 = ml.reduce min %a axes = [0] : tensor<5xui8> -> tensor<ui8>
+  return %0, %1 : tensor<ui8>, tensor<ui8>
+}

@@ -74,10 +74,11 @@ func.func @floordiv_float(%a: tensor<4xf64>, %b: tensor<4xf64>) -> tensor<4xf64>
 
 // -----
 
-// Integer power by squaring in a loop.
+// Integer power by squaring in a loop (the exponent, never negative there,
+// halved by a logical shift: the same for signed and unsigned exponents).
 // CHECK-LABEL: func.func @pow_int
 // CHECK: scf.while
-// CHECK: arith.shrsi
+// CHECK: arith.shrui
 func.func @pow_int(%a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi64> {
   %0 = ml.pow %a, %b : tensor<4xi64>
   return %0 : tensor<4xi64>
@@ -181,4 +182,32 @@ func.func @int16(%a: tensor<8xi16>, %b: tensor<8xi16>) -> tensor<8xi16> {
   %0 = ml.mul %a, %b : tensor<8xi16>
   %1 = ml.floordiv %0, %b : tensor<8xi16>
   return %1 : tensor<8xi16>
+}
+
+// -----
+
+// Unsigned integers are computed as signless ones of their width (the
+// function takes i8 buffers: NumPy's uint8 bytes), by the unsigned ops:
+// division and remainder (a zero divisor still yields 0), right shifts that
+// shift in zeros, unsigned comparisons and maximum, and conversions that
+// read the bits as unsigned.
+// CHECK-LABEL: func.func @uint8
+// CHECK-SAME: (%{{.*}}: tensor<8xi8>, %{{.*}}: tensor<8xi8>) -> (tensor<8xi8>, tensor<8xi8>, tensor<8xi8>, tensor<8xi8>, tensor<8xf32>, tensor<8xi32>)
+// CHECK: arith.divui %{{.*}}, %{{.*}} : i8
+// CHECK-NOT: arith.divsi
+// CHECK: arith.shrui
+// CHECK-NOT: arith.shrsi
+// CHECK: arith.cmpi ult
+// CHECK: arith.maxui
+// CHECK: arith.uitofp %{{.*}} : i8 to f32
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK-NOT: ui8
+func.func @uint8(%a: tensor<8xui8>, %b: tensor<8xui8>) -> (tensor<8xui8>, tensor<8xui8>, tensor<8xi1>, tensor<8xui8>, tensor<8xf32>, tensor<8xi32>) {
+  %0 = ml.floordiv %a, %b : tensor<8xui8>
+  %1 = ml.shift_right %a, %b : tensor<8xui8>
+  %2 = ml.compare lt, %a, %b : tensor<8xui8>
+  %3 = ml.maximum %a, %b : tensor<8xui8>
+  %4 = ml.cast %a : tensor<8xui8> to tensor<8xf32>
+  %5 = ml.cast %a : tensor<8xui8> to tensor<8xi32>
+  return %0, %1, %2, %3, %4, %5 : tensor<8xui8>, tensor<8xui8>, tensor<8xi1>, tensor<8xui8>, tensor<8xf32>, tensor<8xi32>
 }
