@@ -3,7 +3,10 @@
  * On x86-64 without F16C, LLVM converts between f16 and f32 with the
  * compiler-rt functions below (f16 passed in XMM registers, GCC 12's
  * _Float16 ABI). libgcc_s has them but is not visible to the JIT's symbol
- * lookup; these are the same conversions, rounding to nearest even.
+ * lookup; these are the same conversions, rounding to nearest even. LLVM
+ * also rounds f32 to bf16 with __truncsfbf2 where it legalizes a bf16
+ * operation by promoting it to f32 (bf16 travels in XMM registers as f16
+ * does, so _Float16 carries its bits here).
  *
  *===----------------------------------------------------------------------===*/
 
@@ -79,4 +82,13 @@ EXPORT _Float16 __truncsfhf2(float value) {
   if (rest > halfway || (rest == halfway && (kept & 1u)))
     ++kept; /* may carry into the exponent, which is then right */
   return bitsHalf((uint16_t)(sign | (((uint32_t)halfExponent << 10) + kept)));
+}
+
+EXPORT _Float16 __truncsfbf2(float value) {
+  uint32_t f = floatBits(value);
+  uint16_t high = (uint16_t)(f >> 16);
+  if ((f & 0x7fffffffu) > 0x7f800000u) /* NaN: quiet, its sign kept */
+    return bitsHalf(high | 0x40u);
+  uint32_t rounded = f + 0x7fffu + ((f >> 16) & 1u); /* to nearest even */
+  return bitsHalf((uint16_t)(rounded >> 16));
 }

@@ -1,4 +1,8 @@
-"""The NumPy dtypes mljit compiles, and their MLIR element types."""
+"""The NumPy dtypes mljit compiles, and their MLIR element types.
+
+`bfloat16` comes from the `ml_dtypes` package (as in JAX), where it is
+installed; it is never required.
+"""
 
 import numpy as np
 from mlir import ir
@@ -6,11 +10,19 @@ from mlir import ir
 from .errors import UnsupportedError
 from .symbolic import Dim
 
+try:
+    import ml_dtypes
+except ImportError:  # optional: its dtypes are then simply not supported
+    ml_dtypes = None
+
+# Floats NumPy knows only through ml_dtypes: their dtype kind is "V".
+EXTENSION_FLOATS = (np.dtype(ml_dtypes.bfloat16),) if ml_dtypes else ()
+
 SUPPORTED = tuple(
     np.dtype(t)
     for t in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
               np.uint64, np.float16, np.float32, np.float64)
-)
+) + EXTENSION_FLOATS
 
 _TO_MLIR = {
     np.dtype(np.bool_): lambda: ir.IntegerType.get_signless(1),
@@ -26,6 +38,8 @@ _TO_MLIR = {
     np.dtype(np.float32): ir.F32Type.get,
     np.dtype(np.float64): ir.F64Type.get,
 }
+if ml_dtypes:
+    _TO_MLIR[np.dtype(ml_dtypes.bfloat16)] = ir.BF16Type.get
 
 _FROM_MLIR = {
     "i1": np.dtype(np.bool_),
@@ -41,6 +55,14 @@ _FROM_MLIR = {
     "f32": np.dtype(np.float32),
     "f64": np.dtype(np.float64),
 }
+if ml_dtypes:
+    _FROM_MLIR["bf16"] = np.dtype(ml_dtypes.bfloat16)
+
+
+def is_float(dtype) -> bool:
+    """Whether `dtype` is a floating-point one, NumPy's or ml_dtypes'."""
+    dtype = np.dtype(dtype)
+    return dtype.kind == "f" or dtype in EXTENSION_FLOATS
 
 
 def check(dtype, what="array") -> np.dtype:

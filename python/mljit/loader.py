@@ -37,6 +37,16 @@ RUNTIME_LIBRARY_FILE = "libmljit_runtime.so"
 _descriptor_types: dict = {}
 
 
+def _dtype(name: str) -> np.dtype:
+    """The dtype `name`; bfloat16 registers with NumPy when ml_dtypes is
+    imported, which happens here if needed."""
+    try:
+        return np.dtype(name)
+    except TypeError:
+        import ml_dtypes  # noqa: F401 (registers its dtypes)
+        return np.dtype(name)
+
+
 def _descriptor_type(rank: int) -> type:
     """MLIR's strided memref descriptor of `rank` dimensions."""
     if rank not in _descriptor_types:
@@ -182,9 +192,9 @@ class LoadedFunction:
             _cuda.check(self._runtime)
         # Large products call NumPy's OpenBLAS, as in the JIT.
         self._runtime.mljit_use_loaded_blas()
-        self._inputs = [(tuple(s["shape"]), np.dtype(s["dtype"]), s.get("symbol"))
+        self._inputs = [(tuple(s["shape"]), _dtype(s["dtype"]), s.get("symbol"))
                         for s in manifest["inputs"]]
-        self._outputs = [(tuple(s["shape"]), np.dtype(s["dtype"])) for s in manifest["outputs"]]
+        self._outputs = [(tuple(s["shape"]), _dtype(s["dtype"])) for s in manifest["outputs"]]
         # The packed form of the C interface, `void f(void **arguments)`, run
         # by the runtime so that a temporary it cannot allocate comes back
         # as MemoryError.

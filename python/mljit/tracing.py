@@ -568,7 +568,7 @@ def splat(scalar, shape, dtype) -> Tracer:
 
 def _scalar_attribute(array: np.ndarray) -> ir.Attribute:
     element_type = dtypes.to_mlir(array.dtype)
-    if array.dtype.kind == "f":
+    if dtypes.is_float(array.dtype):
         return ir.FloatAttr.get(element_type, float(array))
     value = int(array)
     if value >= 1 << 63:  # a uint64 beyond int64: the same bits, as int64

@@ -61,6 +61,26 @@ def test_truncate_float_to_half_rounds_to_nearest_even(rng):
             assert got == int(want.view(np.uint16)), f"{value!r} -> {got:#06x}, want {want!r}"
 
 
+def test_truncate_float_to_bfloat16_rounds_to_nearest_even(rng):
+    ml_dtypes = pytest.importorskip("ml_dtypes", reason="bfloat16's reference is ml_dtypes")
+    truncate = runtime.__truncsfbf2
+    truncate.argtypes = [ctypes.c_float]
+    truncate.restype = ctypes.c_float
+    edges = np.array([0.0, -0.0, 1.0 + 2**-8, 1.0 + 3 * 2**-8, 3.4e38, -3.4e38, 1e-40,
+                      np.inf, -np.inf, np.nan, -np.nan], np.float32)
+    samples = np.concatenate([edges, rng.integers(0, 1 << 32, 20000, dtype=np.uint64)
+                              .astype(np.uint32).view(np.float32)])
+    with np.errstate(invalid="ignore"):
+        expected = samples.astype(ml_dtypes.bfloat16).view(np.uint16)
+    for value, want in zip(samples, expected):
+        result = truncate(ctypes.c_float(value))
+        got = struct.unpack("<I", struct.pack("<f", result))[0] & 0xFFFF
+        if np.isnan(value):
+            assert (got & 0x7F80) == 0x7F80 and (got & 0x7F), f"{value!r} -> {got:#06x}"
+        else:
+            assert got == int(want), f"{value!r} -> {got:#06x}, want {int(want):#06x}"
+
+
 def test_gemm_without_blas_falls_back_to_loops(rng):
     import mljit
 

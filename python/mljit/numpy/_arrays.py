@@ -358,7 +358,7 @@ def cumprod(a, axis=None, dtype=None, out=None):
 def _before(x: Tracer, y: Tracer, i=None, j=None) -> Tracer:
     """Whether x sorts strictly before y in NumPy's order (NaN last); with
     their positions i and j, equal keys (NaNs too) sort by position."""
-    if x.dtype.kind == "f":
+    if _dtypes.is_float(x.dtype):
         before = _u.logical_or(_u.less(x, y),
                                _u.logical_and(_u.isnan(y), _u.logical_not(_u.isnan(x))))
     else:
@@ -398,7 +398,7 @@ def _sort_rows(keys: Tracer, with_index: bool) -> Tracer:
     rows, n = keys.shape
     length = 1 if n <= 1 else 1 << (n - 1).bit_length()
     if length > n:
-        largest = _np.nan if keys.dtype.kind == "f" else _np.iinfo(keys.dtype).max
+        largest = _np.nan if _dtypes.is_float(keys.dtype) else _np.iinfo(keys.dtype).max
         keys = concatenate([keys, splat_like((rows, length - n), keys.dtype, largest)], 1)
     # Flat positions r * length + i, from two small constants.
     position = ravel(_u.add(asarray(_np.arange(length, dtype=_np.intp)),

@@ -59,8 +59,11 @@ def result_type(*values) -> _np.dtype:
     return _np.result_type(*samples)
 
 
+is_float = _dtypes.is_float
+
+
 def weak_type(dtype: _np.dtype) -> type:
-    return {"b": bool, "i": int, "u": int, "f": float}[dtype.kind]
+    return float if is_float(dtype) else {"b": bool, "i": int, "u": int}[dtype.kind]
 
 
 def at_line(message: str) -> str:

@@ -21,7 +21,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     if not _core.traced(x):
         return _np.linalg.norm(x, ord, axis, keepdims)
     x = asarray(x)
-    if x.dtype.kind != "f":
+    if not _core.is_float(x.dtype):
         x = astype(x, _np.float64)
     axes = tuple(range(x.ndim)) if axis is None else normalize_axis_tuple(axis, x.ndim)
     matrix = len(axes) == 2

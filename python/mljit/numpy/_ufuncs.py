@@ -35,7 +35,7 @@ def _float_op(op_class):
     (floor, ceil, trunc keep integer dtypes in NumPy 2)."""
 
     def build_op(dtype, values):
-        return build(op_class, *values).result if dtype.kind == "f" else values[0]
+        return build(op_class, *values).result if _core.is_float(dtype) else values[0]
 
     return build_op
 
@@ -114,7 +114,7 @@ def _square(dtype, values):
 
 def _reciprocal(dtype, values):
     x = values[0]
-    if dtype.kind == "f":
+    if _core.is_float(dtype):
         return build(_ml.DivOp, _splat_for(values, dtype, 1), x).result
     # NumPy computes (T)(1.0 / x): 1 for 1, -1 for -1, 0 otherwise, and for 0
     # what x86 makes of (T)inf: the 32-bit "integer indefinite" 0x80000000,
@@ -135,7 +135,7 @@ def _reciprocal(dtype, values):
 
 
 def _isnan(dtype, values):
-    if dtype.kind != "f":
+    if not _core.is_float(dtype):
         return _splat_for(values, _BOOL, False)
     return build(_ml.CompareOp, _Dir.NE, values[0], values[0]).result
 
@@ -144,7 +144,7 @@ def _infinity_test(direction, integer_answer):
     """isinf: |x| == inf; isfinite: |x| < inf (false for NaN)."""
 
     def build_op(dtype, values):
-        if dtype.kind != "f":
+        if not _core.is_float(dtype):
             return _splat_for(values, _BOOL, integer_answer)
         magnitude = build(_ml.AbsOp, values[0]).result
         infinity = _splat_for(values, dtype, _np.inf)
@@ -158,7 +158,7 @@ def _nan_ignoring(op_class):
 
     def build_op(dtype, values):
         result = build(op_class, *values).result
-        if dtype.kind != "f":
+        if not _core.is_float(dtype):
             return result
         a, b = values
         a_nan = build(_ml.CompareOp, _Dir.NE, a, a).result
@@ -354,9 +354,9 @@ def power_operator(base, exponent):
     if isinstance(base, Tracer) and base.weak_type is None:
         if type(exponent) is int and exponent == 2:
             return UFUNCS[_np.square](base)
-        if base.dtype.kind == "f" and type(exponent) is int and exponent == -1:
+        if _core.is_float(base.dtype) and type(exponent) is int and exponent == -1:
             return UFUNCS[_np.reciprocal](base)
-        if base.dtype.kind == "f" and type(exponent) is float and exponent == 0.5:
+        if _core.is_float(base.dtype) and type(exponent) is float and exponent == 0.5:
             return UFUNCS[_np.sqrt](base)
     return UFUNCS[_np.power](base, exponent)
 
