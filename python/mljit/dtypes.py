@@ -1,8 +1,10 @@
 """The NumPy dtypes mljit compiles, and their MLIR element types.
 
-`bfloat16` comes from the `ml_dtypes` package (as in JAX), where it is
-installed; it is never required.
+`bfloat16` comes from the `ml_dtypes` package (as in JAX), where the
+program uses it; it is never required, nor imported here.
 """
+
+import sys
 
 import numpy as np
 from mlir import ir
@@ -10,19 +12,11 @@ from mlir import ir
 from .errors import UnsupportedError
 from .symbolic import Dim
 
-try:
-    import ml_dtypes
-except ImportError:  # optional: its dtypes are then simply not supported
-    ml_dtypes = None
-
-# Floats NumPy knows only through ml_dtypes: their dtype kind is "V".
-EXTENSION_FLOATS = (np.dtype(ml_dtypes.bfloat16),) if ml_dtypes else ()
-
-SUPPORTED = tuple(
+_NATIVE = tuple(
     np.dtype(t)
     for t in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
               np.uint64, np.float16, np.float32, np.float64)
-) + EXTENSION_FLOATS
+)
 
 _TO_MLIR = {
     np.dtype(np.bool_): lambda: ir.IntegerType.get_signless(1),
@@ -38,8 +32,6 @@ _TO_MLIR = {
     np.dtype(np.float32): ir.F32Type.get,
     np.dtype(np.float64): ir.F64Type.get,
 }
-if ml_dtypes:
-    _TO_MLIR[np.dtype(ml_dtypes.bfloat16)] = ir.BF16Type.get
 
 _FROM_MLIR = {
     "i1": np.dtype(np.bool_),
@@ -55,21 +47,38 @@ _FROM_MLIR = {
     "f32": np.dtype(np.float32),
     "f64": np.dtype(np.float64),
 }
-if ml_dtypes:
-    _FROM_MLIR["bf16"] = np.dtype(ml_dtypes.bfloat16)
+
+
+def _extension_floats() -> tuple:
+    """ml_dtypes' floats mljit supports (kind "V" to NumPy), once the
+    program has imported ml_dtypes: arrays of them exist only then, and
+    importing it here would add a second to every first compile."""
+    module = sys.modules.get("ml_dtypes")
+    if module is None:
+        return ()
+    bfloat16 = np.dtype(module.bfloat16)
+    if bfloat16 not in _TO_MLIR:
+        _TO_MLIR[bfloat16] = ir.BF16Type.get
+        _FROM_MLIR["bf16"] = bfloat16
+    return (bfloat16,)
+
+
+def supported() -> tuple:
+    """The dtypes mljit compiles now."""
+    return _NATIVE + _extension_floats()
 
 
 def is_float(dtype) -> bool:
     """Whether `dtype` is a floating-point one, NumPy's or ml_dtypes'."""
     dtype = np.dtype(dtype)
-    return dtype.kind == "f" or dtype in EXTENSION_FLOATS
+    return dtype.kind == "f" or dtype in _extension_floats()
 
 
 def check(dtype, what="array") -> np.dtype:
     """`dtype` as a NumPy dtype, or UnsupportedError naming it."""
     dtype = np.dtype(dtype)
-    if dtype.newbyteorder("=") not in _TO_MLIR:
-        names = ", ".join(str(d) for d in SUPPORTED)
+    if dtype.newbyteorder("=") not in supported():
+        names = ", ".join(str(d) for d in supported())
         raise UnsupportedError(
             f"mljit does not support {what} dtype {dtype}; supported: {names}"
         )
@@ -82,6 +91,7 @@ def to_mlir(dtype) -> ir.Type:
 
 
 def from_mlir(element_type: ir.Type) -> np.dtype:
+    _extension_floats()
     return _FROM_MLIR[str(element_type)]
 
 

@@ -210,7 +210,7 @@ def as_known(result):
     if isinstance(result, (list, tuple)):
         return type(result)(as_known(r) for r in result)
     if isinstance(result, (_np.ndarray, _np.generic)):
-        if result.dtype.newbyteorder("=") not in _dtypes.SUPPORTED:
+        if result.dtype.newbyteorder("=") not in _dtypes.supported():
             return result
         return Tracer(None, scalar=isinstance(result, _np.generic), known=_np.asarray(result))
     return result
