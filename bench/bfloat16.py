@@ -13,10 +13,9 @@ must agree with NumPy's to bfloat16's precision.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
+from timing import median_time
 
 try:
     import ml_dtypes
@@ -36,16 +35,6 @@ def inputs(dtype):
     return [(rng.standard_normal(shape) * scale).astype(dtype) for shape, scale in
             [((256, 1024), 1.0), ((1024, 4096), 0.03), ((4096,), 0.1),
              ((4096, 1024), 0.03), ((1024,), 0.1)]]
-
-
-def median_time(function, args, calls=10):
-    function(*args)
-    times = []
-    for _ in range(calls):
-        start = time.perf_counter()
-        function(*args)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def systems():

@@ -86,6 +86,9 @@ constexpr const char *kCPUToAffine[] = {
 // (runtime/MemrefCopy.c).
 constexpr const char *kCPUToLLVM[] = {
     "convert-bufferization-to-memref",
+    // Complex arithmetic as NumPy's on the parts (Smith's division, hypot
+    // for abs), before the math ops it makes are lowered.
+    "convert-complex-to-standard",
     // Vectorizable f32 approximations whose error stays within a few ULP;
     // libm where LLVM has no accurate lowering.
     "ml-lower-math{approximate=tanh,exp,expm1,log,log1p,log2}",
@@ -102,6 +105,7 @@ constexpr const char *kCPUToLLVM[] = {
     "convert-scf-to-cf",
     "convert-math-to-llvm",
     "convert-openmp-to-llvm",
+    "convert-complex-to-llvm",
     "convert-arith-to-llvm",
     "convert-func-to-llvm",
     "ml-noalias-arguments",

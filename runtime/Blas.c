@@ -1,7 +1,8 @@
 /*===- Blas.c - matrix products for ml-matmul-to-blas ---------------------===
  *
  * `_mlir_ciface_mljit_gemm_<t>(A, B, C, beta)` computes C = A @ B + beta * C
- * on strided 2-D memrefs (and the batch_ variants on 3-D ones). They call the
+ * on strided 2-D memrefs (and the batch_ variants on 3-D ones), <t> one of
+ * f32, f64, c64 (complex64) and c128. They call the
  * CBLAS gemm of the OpenBLAS that NumPy loaded into the process (ILP64
  * interface), found by `mljit_use_loaded_blas`, or fall back to plain loops
  * when there is none.
@@ -20,6 +21,7 @@
 #define _GNU_SOURCE
 #include "Parallel.h"
 
+#include <complex.h>
 #include <dlfcn.h>
 #include <link.h>
 #include <pthread.h>
@@ -45,6 +47,12 @@ typedef void (*SgemvFn)(int, int, int64_t, int64_t, float, const float *, int64_
 typedef void (*DgemvFn)(int, int, int64_t, int64_t, double, const double *,
                         int64_t, const double *, int64_t, double, double *,
                         int64_t);
+/* cgemm/zgemm and cgemv/zgemv take alpha and beta by address. */
+typedef void (*ComplexGemmFn)(int, int, int, int64_t, int64_t, int64_t, const void *,
+                              const void *, int64_t, const void *, int64_t, const void *,
+                              void *, int64_t);
+typedef void (*ComplexGemvFn)(int, int, int64_t, int64_t, const void *, const void *,
+                              int64_t, const void *, int64_t, const void *, void *, int64_t);
 typedef int (*GetThreadsFn)(void);
 typedef void (*SetThreadsFn)(int);
 
@@ -52,8 +60,37 @@ static SgemmFn sgemm;
 static DgemmFn dgemm;
 static SgemvFn sgemv;
 static DgemvFn dgemv;
+static ComplexGemmFn cgemm_blas, zgemm_blas;
+static ComplexGemvFn cgemv_blas, zgemv_blas;
 static GetThreadsFn get_blas_threads;
 static SetThreadsFn set_blas_threads;
+
+/* The complex gemms and gemvs with alpha and beta by value, as the real
+ * ones take them (DEFINE_GEMM calls either alike); null without a BLAS. */
+#define DEFINE_COMPLEX_BLAS(T, NAME)                                           \
+  static void NAME##gemm_by_value(int order, int ta, int tb, int64_t m,       \
+                                  int64_t n, int64_t k, T alpha, const T *a,  \
+                                  int64_t lda, const T *b, int64_t ldb,       \
+                                  T beta, T *c, int64_t ldc) {                \
+    NAME##gemm_blas(order, ta, tb, m, n, k, &alpha, a, lda, b, ldb, &beta, c, \
+                    ldc);                                                      \
+  }                                                                            \
+  static void NAME##gemv_by_value(int order, int t, int64_t m, int64_t n,     \
+                                  T alpha, const T *a, int64_t lda,           \
+                                  const T *x, int64_t incx, T beta, T *y,     \
+                                  int64_t incy) {                              \
+    NAME##gemv_blas(order, t, m, n, &alpha, a, lda, x, incx, &beta, y, incy); \
+  }                                                                            \
+  static void (*NAME##gemm)(int, int, int, int64_t, int64_t, int64_t, T,      \
+                            const T *, int64_t, const T *, int64_t, T, T *,   \
+                            int64_t);                                          \
+  static void (*NAME##gemv)(int, int, int64_t, int64_t, T, const T *,         \
+                            int64_t, const T *, int64_t, T, T *, int64_t);
+
+DEFINE_COMPLEX_BLAS(float complex, c)
+DEFINE_COMPLEX_BLAS(double complex, z)
+
+static void install_complex_blas(void *library, const char *prefix);
 
 /* Installs the CBLAS (ILP64) gemm functions and the library's thread-count
  * getter and setter (either may be null); null gemms restore the fallback. */
@@ -63,6 +100,10 @@ EXPORT void mljit_set_blas(void *single, void *double_, void *get_threads,
   dgemm = (DgemmFn)double_;
   sgemv = 0;
   dgemv = 0;
+  cgemm = 0;
+  zgemm = 0;
+  cgemv = 0;
+  zgemv = 0;
   get_blas_threads = (GetThreadsFn)get_threads;
   set_blas_threads = (SetThreadsFn)set_threads;
 }
@@ -94,12 +135,27 @@ static int install_if_openblas(struct dl_phdr_info *object, size_t size, void *f
                      symbol(library, prefix, "openblas_set_num_threads64_"));
       sgemv = (SgemvFn)symbol(library, prefix, "cblas_sgemv64_");
       dgemv = (DgemvFn)symbol(library, prefix, "cblas_dgemv64_");
+      install_complex_blas(library, prefix);
       *(int *)found = 1;
       return 1; /* the library stays open: its functions are in use */
     }
   }
   dlclose(library);
   return 0;
+}
+
+/* The complex gemms and gemvs of `library`, where it has all four. */
+static void install_complex_blas(void *library, const char *prefix) {
+  cgemm_blas = (ComplexGemmFn)symbol(library, prefix, "cblas_cgemm64_");
+  zgemm_blas = (ComplexGemmFn)symbol(library, prefix, "cblas_zgemm64_");
+  cgemv_blas = (ComplexGemvFn)symbol(library, prefix, "cblas_cgemv64_");
+  zgemv_blas = (ComplexGemvFn)symbol(library, prefix, "cblas_zgemv64_");
+  if (cgemm_blas && zgemm_blas && cgemv_blas && zgemv_blas) {
+    cgemm = cgemm_by_value;
+    zgemm = zgemm_by_value;
+    cgemv = cgemv_by_value;
+    zgemv = zgemv_by_value;
+  }
 }
 
 /* Installs the OpenBLAS that NumPy's own modules loaded (importing NumPy
@@ -136,7 +192,7 @@ static void end_product(void) {
   pthread_mutex_unlock(&blas_threads_lock);
 }
 
-#define DEFINE_GEMM(T, SUFFIX, BLAS, GEMV)                                     \
+#define DEFINE_GEMM(T, R, SUFFIX, BLAS, GEMV)                                     \
   typedef struct {                                                             \
     T *allocated, *aligned;                                                    \
     int64_t offset, sizes[2], strides[2];                                      \
@@ -165,7 +221,7 @@ static void end_product(void) {
                                                                                \
   static void loops_##SUFFIX(const Matrix_##SUFFIX *a,                         \
                              const Matrix_##SUFFIX *b, Matrix_##SUFFIX *c,     \
-                             T beta) {                                         \
+                             R beta) {                                         \
     int64_t m = c->sizes[0], n = c->sizes[1], k = a->sizes[1];                 \
     const T *pa = a->aligned + a->offset, *pb = b->aligned + b->offset;        \
     T *pc = c->aligned + c->offset;                                            \
@@ -185,7 +241,7 @@ static void end_product(void) {
   /* C = A @ B + beta * C on the calling thread. */                            \
   static void product_##SUFFIX(const Matrix_##SUFFIX *a,                       \
                                const Matrix_##SUFFIX *b, Matrix_##SUFFIX *c,   \
-                               T beta) {                                       \
+                               R beta) {                                       \
     int64_t m = c->sizes[0], n = c->sizes[1], k = a->sizes[1];                 \
     if (m == 0 || n == 0)                                                      \
       return;                                                                  \
@@ -219,7 +275,7 @@ static void end_product(void) {
   typedef struct {                                                             \
     const Matrix_##SUFFIX *a, *b;                                              \
     Matrix_##SUFFIX *c;                                                        \
-    T beta;                                                                    \
+    R beta;                                                                    \
     int by_rows;                                                               \
   } Split_##SUFFIX;                                                            \
                                                                                \
@@ -242,7 +298,7 @@ static void end_product(void) {
                                                                                \
   static void parallel_product_##SUFFIX(const Matrix_##SUFFIX *a,              \
                                         const Matrix_##SUFFIX *b,              \
-                                        Matrix_##SUFFIX *c, T beta) {          \
+                                        Matrix_##SUFFIX *c, R beta) {          \
     int64_t m = c->sizes[0], n = c->sizes[1], k = a->sizes[1];                 \
     if (m * n * k < PARALLEL_MIN_WORK) {                                       \
       product_##SUFFIX(a, b, c, beta);                                         \
@@ -253,7 +309,7 @@ static void end_product(void) {
   }                                                                            \
                                                                                \
   EXPORT void _mlir_ciface_mljit_gemm_##SUFFIX(                                \
-      Matrix_##SUFFIX *a, Matrix_##SUFFIX *b, Matrix_##SUFFIX *c, T beta) {    \
+      Matrix_##SUFFIX *a, Matrix_##SUFFIX *b, Matrix_##SUFFIX *c, R beta) {    \
     begin_product();                                                           \
     parallel_product_##SUFFIX(a, b, c, beta);                                  \
     end_product();                                                             \
@@ -271,7 +327,7 @@ static void end_product(void) {
   typedef struct {                                                             \
     const Batch_##SUFFIX *a, *b;                                               \
     Batch_##SUFFIX *c;                                                         \
-    T beta;                                                                    \
+    R beta;                                                                    \
   } Batches_##SUFFIX;                                                          \
                                                                                \
   static void batch_part_##SUFFIX(int64_t begin, int64_t end, void *context) { \
@@ -285,7 +341,7 @@ static void end_product(void) {
   }                                                                            \
                                                                                \
   EXPORT void _mlir_ciface_mljit_batch_gemm_##SUFFIX(                          \
-      Batch_##SUFFIX *a, Batch_##SUFFIX *b, Batch_##SUFFIX *c, T beta) {       \
+      Batch_##SUFFIX *a, Batch_##SUFFIX *b, Batch_##SUFFIX *c, R beta) {       \
     int64_t batch = c->sizes[0];                                               \
     begin_product();                                                           \
     if (batch >= mljit_pool_threads()) {                                       \
@@ -302,5 +358,9 @@ static void end_product(void) {
     end_product();                                                             \
   }
 
-DEFINE_GEMM(float, f32, sgemm, sgemv)
-DEFINE_GEMM(double, f64, dgemm, dgemv)
+DEFINE_GEMM(float, float, f32, sgemm, sgemv)
+DEFINE_GEMM(double, double, f64, dgemm, dgemv)
+/* complex64 and complex128; beta (0 or 1) is real: a complex<f32> argument
+ * would not pass as C's float complex does. */
+DEFINE_GEMM(float complex, float, c64, cgemm, cgemv)
+DEFINE_GEMM(double complex, double, c128, zgemm, zgemv)

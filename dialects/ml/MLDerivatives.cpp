@@ -385,6 +385,12 @@ ML_UNARY_RULE(CoshOp, unary<SinhOp>(b, loc, operand))
 
 #undef ML_UNARY_RULE
 
+// Complex operands never carry tangents (see CastOp).
+ML_ZERO_TANGENT(ConjOp)
+ML_ZERO_TANGENT(RealOp)
+ML_ZERO_TANGENT(ImagOp)
+ML_ZERO_TANGENT(ComplexAbsOp)
+
 // atan2(y, x): d = (x dy - y dx) / (x^2 + y^2).
 LogicalResult Atan2Op::buildJVP(OpBuilder &b, ArrayRef<Value> t,
                                 SmallVectorImpl<Value> &results) {
@@ -423,9 +429,15 @@ LogicalResult SelectOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
   return success();
 }
 
-// Float to float: the tangent converted; to or from integers: none.
+// Float to float: the tangent converted; to or from integers: none. Complex
+// values have no tangents, so a float's cannot flow into one: refused rather
+// than dropped (which would make the derivative silently zero).
 LogicalResult CastOp::buildJVP(OpBuilder &b, ArrayRef<Value> t,
                                SmallVectorImpl<Value> &results) {
+  if (t[0] && isa<ComplexType>(getType().getElementType()))
+    return emitOpError("cannot differentiate through complex numbers (a "
+                       "float with a tangent converted to ")
+           << getType().getElementType() << ")";
   bool floats = isDifferentiable(getOperand().getType()) &&
                 isDifferentiable(getResult().getType());
   results.push_back(floats ? sameOpOnTangents(b, *this, t, {0}) : Value());

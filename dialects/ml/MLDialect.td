@@ -36,16 +36,26 @@ def ML_Dialect : Dialect {
 // Element types
 //===----------------------------------------------------------------------===//
 
-def ML_Float : AnyTypeOf<[F16, BF16, F32, F64], "floating-point">;
+// f8E4M3FN and f8E5M2 are ml_dtypes' float8_e4m3fn and float8_e5m2.
+def ML_Float : AnyTypeOf<[F8E4M3FN, F8E5M2, F16, BF16, F32, F64],
+                         "floating-point">;
 // Signless integers are signed (two's complement); unsigned ones (ui8 for
 // NumPy's uint8) divide, shift, compare and convert as unsigned.
 def ML_Int : AnyTypeOf<[I8, I16, I32, I64, UI8, UI16, UI32, UI64],
                        "signless or unsigned integer">;
 def ML_Bool : TypeAlias<I1, "boolean">;
+// NumPy's complex64 and complex128.
+def ML_Complex : AnyTypeOf<[Complex<F32>, Complex<F64>], "complex">;
 
-def ML_Tensor : RankedTensorOf<[ML_Float, ML_Int, I1]>;
+def ML_Tensor : RankedTensorOf<[ML_Float, ML_Int, I1, ML_Complex]>;
+// Real numbers: ordered, and what integer-only or float-only semantics
+// (floor division, sign, rounding) are defined on.
 def ML_NumericTensor : RankedTensorOf<[ML_Float, ML_Int]>;
+// Numbers a ring's operations (+, -, *) are defined on.
+def ML_ArithmeticTensor : RankedTensorOf<[ML_Float, ML_Int, ML_Complex]>;
 def ML_FloatTensor : RankedTensorOf<[ML_Float]>;
+def ML_InexactTensor : RankedTensorOf<[ML_Float, ML_Complex]>;
+def ML_ComplexTensor : RankedTensorOf<[ML_Complex]>;
 def ML_BoolTensor : RankedTensorOf<[I1]>;
 def ML_IndexTensor : RankedTensorOf<[I64]>;
 def ML_IntTensor : RankedTensorOf<[ML_Int]>;

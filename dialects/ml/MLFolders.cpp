@@ -21,10 +21,17 @@ bool isFloatTensor(Type type) {
   return isa<FloatType>(cast<ShapedType>(type).getElementType());
 }
 
-/// Folds a binary op elementwise with `floatFn` or `intFn`, by element type.
+bool isComplexTensor(Type type) {
+  return isa<ComplexType>(cast<ShapedType>(type).getElementType());
+}
+
+/// Folds a binary op elementwise with `floatFn` or `intFn`, by element type
+/// (complex constants are left to the generated code).
 template <typename FloatFn, typename IntFn>
 Attribute foldBinary(ArrayRef<Attribute> operands, Type type, FloatFn floatFn,
                      IntFn intFn) {
+  if (isComplexTensor(type))
+    return {};
   if (isFloatTensor(type))
     return constFoldBinaryOp<FloatAttr, APFloat, void>(operands, floatFn);
   return constFoldBinaryOp<IntegerAttr, APInt, void>(operands, intFn);
@@ -46,6 +53,8 @@ bool mlir::ml::isSplatOf(Attribute attr, double f, int64_t i) {
   if (!splat)
     return false;
   Type elementType = splat.getElementType();
+  if (isa<ComplexType>(elementType))
+    return false;
   if (auto floatType = dyn_cast<FloatType>(elementType)) {
     APFloat expected(f);
     bool losesInfo;
@@ -90,6 +99,8 @@ OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
   if (isSplatOf(adaptor.getRhs(), 1.0, 1))
     return getLhs();
+  if (isComplexTensor(getType()))
+    return {};
   return constFoldBinaryOp<FloatAttr, APFloat, void>(
       adaptor.getOperands(),
       [](const APFloat &a, const APFloat &b) { return a / b; });
@@ -132,6 +143,8 @@ OpFoldResult MinimumOp::fold(FoldAdaptor adaptor) {
 OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
   if (auto inner = getOperand().getDefiningOp<NegOp>())
     return inner.getOperand();
+  if (isComplexTensor(getType()))
+    return {};
   if (isFloatTensor(getType()))
     return constFoldUnaryOp<FloatAttr, APFloat, void>(
         adaptor.getOperands(), [](const APFloat &a) { return -a; });
@@ -142,6 +155,8 @@ OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
 OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
   ComparisonDirection direction = getDirection();
   Type resultType = getType();
+  if (isComplexTensor(getLhs().getType()))
+    return {};
   if (isFloatTensor(getLhs().getType())) {
     return constFoldBinaryOp<FloatAttr, APFloat, void, IntegerAttr, APInt>(
         adaptor.getOperands(), resultType,

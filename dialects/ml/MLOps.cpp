@@ -92,6 +92,13 @@ bool mlir::ml::isCountable(Type type) {
   return true;
 }
 
+Type mlir::ml::realPartsType(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  auto complex = tensor ? dyn_cast<ComplexType>(tensor.getElementType())
+                        : ComplexType();
+  return complex ? tensor.clone(complex.getElementType()) : type;
+}
+
 //===----------------------------------------------------------------------===//
 // CompareOp
 //===----------------------------------------------------------------------===//
@@ -592,6 +599,9 @@ ReduceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                              " is not defined on i1; cast to an integer type "
                              "first");
   if (kind == ReduceKind::Max || kind == ReduceKind::Min) {
+    if (isa<ComplexType>(type.getElementType()))
+      return emitOptionalError(loc, "'ml.reduce' op ", stringifyEnum(kind),
+                               " is not defined on complex numbers");
     for (int64_t axis : axes)
       if (type.getDimSize(axis) == 0)
         return emitOptionalError(
@@ -616,6 +626,9 @@ static LogicalResult inferArgReduce(StringRef opName,
   int64_t axis = adaptor.getAxis();
   if (failed(verifyAxes(loc, opName, {axis}, type.getRank())))
     return failure();
+  if (isa<ComplexType>(type.getElementType()))
+    return emitOptionalError(loc, "'", opName,
+                             "' op is not defined on complex numbers");
   if (type.getDimSize(axis) == 0)
     return emitOptionalError(loc, "'", opName, "' op axis ", axis,
                              " has size zero, so there is no element to "

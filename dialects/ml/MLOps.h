@@ -18,6 +18,10 @@ namespace mlir::ml {
 /// dimensions overflows int64 (MLIR asserts on computing its element count or
 /// its strides); true otherwise.
 bool isCountable(Type type);
+
+/// A complex tensor type with its elements' parts as elements
+/// (tensor<4xcomplex<f32>> -> tensor<4xf32>); other types unchanged.
+Type realPartsType(Type type);
 } // namespace mlir::ml
 
 #include "dialects/ml/MLInterfaces.h.inc"

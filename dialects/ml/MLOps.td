@@ -70,7 +70,7 @@ class ML_BinaryOp<string mnemonic, Type tensorType, string meaning,
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($result)";
 }
 
-def ML_AddOp : ML_BinaryOp<"add", ML_NumericTensor, "addition",
+def ML_AddOp : ML_BinaryOp<"add", ML_ArithmeticTensor, "addition",
                            [Commutative, ML_Linear]> {
   let description = [{
     `lhs + rhs` elementwise. Integers wrap around on overflow.
@@ -85,7 +85,7 @@ def ML_AddOp : ML_BinaryOp<"add", ML_NumericTensor, "addition",
   let hasCanonicalizer = 1;
 }
 
-def ML_SubOp : ML_BinaryOp<"sub", ML_NumericTensor, "subtraction",
+def ML_SubOp : ML_BinaryOp<"sub", ML_ArithmeticTensor, "subtraction",
                            [ML_Linear]> {
   let description = [{
     `lhs - rhs` elementwise. Integers wrap around on overflow.
@@ -99,7 +99,7 @@ def ML_SubOp : ML_BinaryOp<"sub", ML_NumericTensor, "subtraction",
   let hasFolder = 1;
 }
 
-def ML_MulOp : ML_BinaryOp<"mul", ML_NumericTensor, "multiplication",
+def ML_MulOp : ML_BinaryOp<"mul", ML_ArithmeticTensor, "multiplication",
                            [Commutative, ML_Linear]> {
   let description = [{
     `lhs * rhs` elementwise. Integers wrap around on overflow.
@@ -113,7 +113,7 @@ def ML_MulOp : ML_BinaryOp<"mul", ML_NumericTensor, "multiplication",
   let hasFolder = 1;
 }
 
-def ML_DivOp : ML_BinaryOp<"div", ML_FloatTensor, "true division",
+def ML_DivOp : ML_BinaryOp<"div", ML_InexactTensor, "true division",
                            [ML_Linear]> {
   let description = [{
     IEEE division `lhs / rhs` (NumPy's `true_divide`). Integer operands are
@@ -160,7 +160,7 @@ def ML_RemOp : ML_BinaryOp<"rem", ML_NumericTensor, "remainder"> {
   }];
 }
 
-def ML_PowOp : ML_BinaryOp<"pow", ML_NumericTensor, "power"> {
+def ML_PowOp : ML_BinaryOp<"pow", ML_ArithmeticTensor, "power"> {
   let description = [{
     `lhs ** rhs` elementwise. For integers the result wraps on overflow; a
     negative exponent (an error in NumPy) yields `1` for a base of `1`,
@@ -227,19 +227,19 @@ class ML_UnaryOp<string mnemonic, Type tensorType, string meaning,
   let assemblyFormat = "$operand attr-dict `:` type($result)";
 }
 
-def ML_NegOp : ML_UnaryOp<"neg", ML_NumericTensor, "negative", [ML_Linear]> {
+def ML_NegOp : ML_UnaryOp<"neg", ML_ArithmeticTensor, "negative", [ML_Linear]> {
   let hasFolder = 1;
 }
 def ML_AbsOp : ML_UnaryOp<"abs", ML_NumericTensor, "absolute">;
 def ML_SignOp : ML_UnaryOp<"sign", ML_NumericTensor, "sign">;
-def ML_ExpOp : ML_UnaryOp<"exp", ML_FloatTensor, "exp">;
-def ML_LogOp : ML_UnaryOp<"log", ML_FloatTensor, "log">;
+def ML_ExpOp : ML_UnaryOp<"exp", ML_InexactTensor, "exp">;
+def ML_LogOp : ML_UnaryOp<"log", ML_InexactTensor, "log">;
 def ML_Log1pOp : ML_UnaryOp<"log1p", ML_FloatTensor, "log1p">;
-def ML_TanhOp : ML_UnaryOp<"tanh", ML_FloatTensor, "tanh">;
-def ML_SqrtOp : ML_UnaryOp<"sqrt", ML_FloatTensor, "sqrt">;
+def ML_TanhOp : ML_UnaryOp<"tanh", ML_InexactTensor, "tanh">;
+def ML_SqrtOp : ML_UnaryOp<"sqrt", ML_InexactTensor, "sqrt">;
 def ML_RsqrtOp : ML_UnaryOp<"rsqrt", ML_FloatTensor, "reciprocal square root">;
-def ML_SinOp : ML_UnaryOp<"sin", ML_FloatTensor, "sin">;
-def ML_CosOp : ML_UnaryOp<"cos", ML_FloatTensor, "cos">;
+def ML_SinOp : ML_UnaryOp<"sin", ML_InexactTensor, "sin">;
+def ML_CosOp : ML_UnaryOp<"cos", ML_InexactTensor, "cos">;
 def ML_FloorOp : ML_UnaryOp<"floor", ML_FloatTensor, "floor">;
 def ML_CeilOp : ML_UnaryOp<"ceil", ML_FloatTensor, "ceil">;
 def ML_TruncOp : ML_UnaryOp<"trunc", ML_FloatTensor, "trunc">;
@@ -255,6 +255,33 @@ def ML_AcosOp : ML_UnaryOp<"acos", ML_FloatTensor, "arccos">;
 def ML_AtanOp : ML_UnaryOp<"atan", ML_FloatTensor, "arctan">;
 def ML_SinhOp : ML_UnaryOp<"sinh", ML_FloatTensor, "sinh">;
 def ML_CoshOp : ML_UnaryOp<"cosh", ML_FloatTensor, "cosh">;
+
+//===----------------------------------------------------------------------===//
+// Complex numbers
+//===----------------------------------------------------------------------===//
+
+def ML_ConjOp : ML_UnaryOp<"conj", ML_ComplexTensor, "conjugate">;
+
+/// A real tensor computed from a complex one of the same shape, whose
+/// element type is the complex element type's parts.
+class ML_ComplexToRealOp<string mnemonic, string meaning>
+    : ML_Op<mnemonic, [Pure, SameOperandsAndResultShape,
+        TypesMatchWith<"result elements are the operand's parts", "operand",
+                       "result", "::mlir::ml::realPartsType($_self)">]> {
+  let summary = "elementwise " # meaning # " of complex numbers";
+  let description = "NumPy's `" # meaning # "` of every element, in the "
+      # "complex type's parts (f32 for complex<f32>)."
+      # "\n\nExample:\n\n```mlir\n%r = ml." # mnemonic
+      # " %z : tensor<4xcomplex<f32>>\n```";
+  let arguments = (ins ML_ComplexTensor:$operand);
+  let results = (outs ML_FloatTensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($operand)";
+}
+
+def ML_RealOp : ML_ComplexToRealOp<"real", "real part">;
+def ML_ImagOp : ML_ComplexToRealOp<"imag", "imaginary part">;
+// |z| = hypot(re, im): no overflow where |z| itself is finite.
+def ML_ComplexAbsOp : ML_ComplexToRealOp<"complex_abs", "absolute value">;
 
 //===----------------------------------------------------------------------===//
 // More elementwise binary ops
@@ -679,8 +706,8 @@ def ML_MatmulOp : ML_Op<"matmul", [Pure, SameOperandsElementType, ML_Linear,
                           -> tensor<8x3x4x6xf32>
     ```
   }];
-  let arguments = (ins ML_NumericTensor:$lhs, ML_NumericTensor:$rhs);
-  let results = (outs ML_NumericTensor:$result);
+  let arguments = (ins ML_ArithmeticTensor:$lhs, ML_ArithmeticTensor:$rhs);
+  let results = (outs ML_ArithmeticTensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` "
                        "`(` type($lhs) `,` type($rhs) `)` `->` type($result)";
 }
@@ -721,8 +748,8 @@ def ML_CumsumOp : ML_Op<"cumsum", [Pure, SameOperandsAndResultType, ML_Linear]> 
     %r = ml.cumsum %x axis = 1 : tensor<2x5xf32>
     ```
   }];
-  let arguments = (ins ML_NumericTensor:$operand, I64Attr:$axis);
-  let results = (outs ML_NumericTensor:$result);
+  let arguments = (ins ML_ArithmeticTensor:$operand, I64Attr:$axis);
+  let results = (outs ML_ArithmeticTensor:$result);
   let assemblyFormat = "$operand `axis` `=` $axis attr-dict `:` type($result)";
   let hasVerifier = 1;
 }

@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -27,8 +28,15 @@ using namespace mlir;
 
 namespace {
 
+bool isGemmType(Type type) {
+  if (auto complex = dyn_cast<ComplexType>(type))
+    type = complex.getElementType();
+  return type.isF32() || type.isF64();
+}
+
 /// The element types of a product's operands (A, B, C) if the runtime
-/// computes it: one of f32 or f64 throughout, or a 2-D f64 product of an
+/// computes it: one of f32, f64, complex<f32> or complex<f64> throughout
+/// (gemm, cgemm, zgemm), or a 2-D f64 product of an
 /// f32 B (mljit_gemm_f64_f32: a weight read as stored, see
 /// ml-fold-casts-into-products).
 std::optional<SmallVector<Type, 3>> runtimeTypes(linalg::LinalgOp op) {
@@ -42,16 +50,21 @@ std::optional<SmallVector<Type, 3>> runtimeTypes(linalg::LinalgOp op) {
     types.push_back(type.getElementType());
   }
   bool same = types[0] == types[1] && types[1] == types[2];
-  if (same && (types[0].isF32() || types[0].isF64()))
+  if (same && isGemmType(types[0]))
     return types;
   bool mixed = types[0].isF64() && types[1].isF32() && types[2].isF64() &&
                isa<linalg::MatmulOp>(op);
   return mixed ? std::optional(types) : std::nullopt;
 }
 
-/// The runtime function's name suffix for `types`: f32, f64 or f64_f32.
+/// The runtime function's name suffix for `types`: f32, f64, c64, c128 or
+/// f64_f32.
 std::string suffix(ArrayRef<Type> types) {
-  auto name = [](Type type) { return type.isF32() ? "f32" : "f64"; };
+  auto name = [](Type type) {
+    if (auto complex = dyn_cast<ComplexType>(type))
+      return complex.getElementType().isF32() ? "c64" : "c128";
+    return type.isF32() ? "f32" : "f64";
+  };
   return types[0] == types[1] ? name(types[0])
                               : std::string(name(types[0])) + "_" + name(types[1]);
 }
@@ -96,13 +109,21 @@ bool touches(Operation *op, const DenseSet<Value> &buffers) {
 /// it. The call can then overwrite the output (beta = 0) and the fill goes
 /// away. (CSE merges the fills of products of one shape, and
 /// bufferization fills each product's buffer where that one fill was.)
+bool isZero(Value value) {
+  if (auto complex = value.getDefiningOp<complex::ConstantOp>())
+    return llvm::all_of(complex.getValue(), [](Attribute part) {
+      return cast<FloatAttr>(part).getValue().isZero();
+    });
+  return matchPattern(value, m_AnyZeroFloat());
+}
+
 linalg::FillOp zeroFillBefore(linalg::LinalgOp op, bool anywhere) {
   Value output = op.getDpsInits()[0];
   auto isZeroFill = [&](Operation *before) {
     auto fill = dyn_cast_if_present<linalg::FillOp>(before);
     return fill && fill.hasPureBufferSemantics() &&
                    fill.getOutputs()[0] == output &&
-                   matchPattern(fill.getInputs()[0], m_AnyZeroFloat())
+                   isZero(fill.getInputs()[0])
                ? fill
                : linalg::FillOp();
   };
@@ -212,8 +233,12 @@ struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
     SmallVector<Type> operandTypes;
     for (Type type : types)
       operandTypes.push_back(MemRefType::get(dynamic, type, layout));
-    Type elementType = types[2];
-    operandTypes.push_back(elementType); // beta: C = A @ B + beta * C
+    // beta (C = A @ B + beta * C), 0 or 1: a real number, also for complex
+    // products (C's float complex passes unlike an LLVM {float, float}).
+    Type betaType = types[2];
+    if (auto complex = dyn_cast<ComplexType>(betaType))
+      betaType = complex.getElementType();
+    operandTypes.push_back(betaType);
 
     auto callee = module.lookupSymbol<func::FuncOp>(name);
     if (!callee) {
@@ -240,7 +265,7 @@ struct MatmulToBlas : ml::impl::MatmulToBlasBase<MatmulToBlas> {
           builder, op.getLoc(), operandTypes[use.getOperandNumber()], operand));
     }
     operands.push_back(arith::ConstantOp::create(
-        builder, op.getLoc(), builder.getFloatAttr(elementType, fill ? 0 : 1)));
+        builder, op.getLoc(), builder.getFloatAttr(betaType, fill ? 0 : 1)));
     func::CallOp::create(builder, op.getLoc(), callee, operands);
     if (fill)
       fill->erase();

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -15,6 +16,19 @@ Type ml::signlessType(Type type) {
   if (!integer || !integer.isUnsigned())
     return type;
   return IntegerType::get(type.getContext(), integer.getWidth());
+}
+
+Value ml::scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
+  if (auto complex = dyn_cast<ComplexType>(type)) {
+    Type part = complex.getElementType();
+    ArrayAttr parts = b.getArrayAttr(
+        {b.getFloatAttr(part, value), b.getFloatAttr(part, 0.0)});
+    return complex::ConstantOp::create(b, loc, type, parts);
+  }
+  if (isa<FloatType>(type))
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
 }
 
 BoolAsBytesTypeConverter::BoolAsBytesTypeConverter() {

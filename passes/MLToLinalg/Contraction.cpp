@@ -10,6 +10,7 @@
 #include "passes/MLToLinalg/Patterns.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -90,8 +91,7 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
     auto accTensor = [&](ArrayRef<int64_t> accShape,
                          ArrayRef<OpFoldResult> accSizes) {
       auto accType2 = RankedTensorType::get(accShape, accType);
-      Value zero = arith::ConstantOp::create(
-          rewriter, loc, accType, rewriter.getZeroAttr(accType));
+      Value zero = scalarConstant(rewriter, loc, accType, 0.0);
       return createFilledTensor(rewriter, loc, accType2, zero, accSizes);
     };
 
@@ -270,11 +270,26 @@ TypedAttr reductionIdentity(OpBuilder &b, ReduceKind kind, Type type,
   llvm_unreachable("unknown reduce kind");
 }
 
+/// The identity of a reduction in `type` (sum 0, prod 1, max lowest,
+/// min highest; of unsigned values where `isUnsigned`) as a constant.
+/// Complex numbers have only sums and products.
+Value createReductionIdentity(OpBuilder &b, Location loc, ReduceKind kind,
+                              Type type, bool isBool, bool isUnsigned) {
+  if (isa<ComplexType>(type))
+    return scalarConstant(b, loc, type, kind == ReduceKind::Prod ? 1.0 : 0.0);
+  return arith::ConstantOp::create(
+      b, loc, reductionIdentity(b, kind, type, isBool, isUnsigned));
+}
+
 /// acc <- combine(acc, x), comparing unsigned where `isUnsigned`. Booleans
 /// arrive as i8 0/1, where signed max/min are or/and.
 Value combine(OpBuilder &b, Location loc, ReduceKind kind, Value acc, Value x,
               bool isUnsigned) {
   Type type = acc.getType();
+  if (isa<ComplexType>(type))
+    return kind == ReduceKind::Prod
+               ? complex::MulOp::create(b, loc, acc, x).getResult()
+               : complex::AddOp::create(b, loc, acc, x).getResult();
   bool isFloat = isa<FloatType>(type);
   // Float sums may be reassociated (NumPy itself sums pairwise): that is
   // what lets them vectorize.
@@ -329,9 +344,8 @@ struct ReduceToLinalg : OpConversionPattern<ReduceOp> {
         reducedSizes.push_back(inSizes[d]);
       }
     auto accTensorType = RankedTensorType::get(reducedShape, accType);
-    Value identity = arith::ConstantOp::create(
-        rewriter, loc,
-        reductionIdentity(rewriter, kind, accType, isBool, isUnsigned));
+    Value identity = createReductionIdentity(rewriter, loc, kind, accType,
+                                             isBool, isUnsigned);
     Value init = createFilledTensor(rewriter, loc, accTensorType, identity,
                                     reducedSizes);
     auto reduce = linalg::ReduceOp::create(

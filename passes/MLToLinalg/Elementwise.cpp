@@ -11,6 +11,7 @@
 #include "passes/MLToLinalg/Patterns.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Complex/IR/Complex.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -18,12 +19,17 @@
 #include "llvm/ADT/APInt.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::ml;
 
 namespace {
 
-bool isNarrowFloat(Type type) { return type.isF16() || type.isBF16(); }
+bool isNarrowFloat(Type type) {
+  return type.isF16() || type.isBF16() ||
+         isa<Float8E4M3FNType, Float8E5M2Type>(type);
+}
 
 /// Scalar arithmetic helpers bound to one builder and location, and to the
 /// signedness of the integers the op computes on (unsigned ones arrive as
@@ -34,6 +40,7 @@ struct Scalar {
   bool isUnsigned = false;
 
   static bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
+  static bool isComplex(Value v) { return isa<ComplexType>(v.getType()); }
   static bool isBool(Value v) { return v.getType().isInteger(1); }
 
   Value constant(Type type, double value) {
@@ -60,6 +67,60 @@ struct Scalar {
   Value andi(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
   Value ori(Value x, Value y) { return arith::OrIOp::create(b, loc, x, y); }
   Value xori(Value x, Value y) { return arith::XOrIOp::create(b, loc, x, y); }
+  Value re(Value z) { return complex::ReOp::create(b, loc, z); }
+  Value complexConstant(Type type, double real, double imag) {
+    Type part = cast<ComplexType>(type).getElementType();
+    return complex::ConstantOp::create(
+        b, loc, type,
+        b.getArrayAttr({b.getFloatAttr(part, real), b.getFloatAttr(part, imag)}));
+  }
+  Value isComplexZero(Value z) {
+    Value zero = constant(cast<ComplexType>(z.getType()).getElementType(), 0);
+    Value realZero = cmpf(arith::CmpFPredicate::OEQ, re(z), zero);
+    return andi(realZero, cmpf(arith::CmpFPredicate::OEQ, im(z), zero));
+  }
+  Value im(Value z) { return complex::ImOp::create(b, loc, z); }
+
+  /// NumPy's order of complex numbers: lexicographic, real parts first. A
+  /// NaN part makes every ordering false (and `ne` true), as NumPy's CLT,
+  /// CLE, CGT and CGE do.
+  Value compareComplex(ComparisonDirection direction, Value x, Value y) {
+    using P = arith::CmpFPredicate;
+    Value xr = re(x), xi = im(x), yr = re(y), yi = im(y);
+    if (direction == ComparisonDirection::EQ) {
+      Value realsEqual = cmpf(P::OEQ, xr, yr);
+      return andi(realsEqual, cmpf(P::OEQ, xi, yi));
+    }
+    if (direction == ComparisonDirection::NE) {
+      Value realsDiffer = cmpf(P::UNE, xr, yr);
+      return ori(realsDiffer, cmpf(P::UNE, xi, yi));
+    }
+    bool below = direction == ComparisonDirection::LT ||
+                 direction == ComparisonDirection::LE;
+    P imagPredicate = direction == ComparisonDirection::LT   ? P::OLT
+                      : direction == ComparisonDirection::LE ? P::OLE
+                      : direction == ComparisonDirection::GT ? P::OGT
+                                                             : P::OGE;
+    Value realsOrdered = cmpf(below ? P::OLT : P::OGT, xr, yr);
+    Value imagsNumbers = cmpf(P::ORD, xi, yi);
+    Value byReal = andi(realsOrdered, imagsNumbers);
+    Value realsEqual = cmpf(P::OEQ, xr, yr);
+    Value byImag = andi(realsEqual, cmpf(imagPredicate, xi, yi));
+    return ori(byReal, byImag);
+  }
+
+  /// NumPy's complex maximum/minimum: `x` if it has a NaN part or is at
+  /// least (at most) `y`, else `y`.
+  Value complexExtreme(bool isMax, Value x, Value y) {
+    using P = arith::CmpFPredicate;
+    Value xr = re(x), xi = im(x);
+    Value realIsNan = cmpf(P::UNO, xr, xr);
+    Value imagIsNan = cmpf(P::UNO, xi, xi);
+    Value ordered = compareComplex(
+        isMax ? ComparisonDirection::GE : ComparisonDirection::LE, x, y);
+    Value pickX = ori(ori(realIsNan, imagIsNan), ordered);
+    return select(pickX, x, y);
+  }
 
   /// Whether a truncated remainder `rem` is one `divisor` off floor
   /// semantics (Python's and NumPy's): it is non-zero and its sign differs
@@ -132,22 +193,31 @@ struct Scalar {
 //===----------------------------------------------------------------------===//
 
 Value lowerScalar(AddOp, Scalar &s, ValueRange a) {
+  if (Scalar::isComplex(a[0]))
+    return complex::AddOp::create(s.b, s.loc, a[0], a[1]);
   return Scalar::isFloat(a[0]) ? s.addf(a[0], a[1]) : s.addi(a[0], a[1]);
 }
 
 Value lowerScalar(SubOp, Scalar &s, ValueRange a) {
+  if (Scalar::isComplex(a[0]))
+    return complex::SubOp::create(s.b, s.loc, a[0], a[1]);
   if (Scalar::isFloat(a[0]))
     return s.subf(a[0], a[1]);
   return arith::SubIOp::create(s.b, s.loc, a[0], a[1]);
 }
 
 Value lowerScalar(MulOp, Scalar &s, ValueRange a) {
+  if (Scalar::isComplex(a[0]))
+    return complex::MulOp::create(s.b, s.loc, a[0], a[1]);
   if (Scalar::isFloat(a[0]))
     return arith::MulFOp::create(s.b, s.loc, a[0], a[1]);
   return s.muli(a[0], a[1]);
 }
 
+// Complex division by Smith's algorithm (complex-to-standard's), as NumPy.
 Value lowerScalar(DivOp, Scalar &s, ValueRange a) {
+  if (Scalar::isComplex(a[0]))
+    return complex::DivOp::create(s.b, s.loc, a[0], a[1]);
   return arith::DivFOp::create(s.b, s.loc, a[0], a[1]);
 }
 
@@ -223,6 +293,20 @@ Value lowerScalar(RemOp, Scalar &s, ValueRange a) {
 // the real power (0 unless the base is 1 or -1) instead of NumPy's error.
 Value lowerScalar(PowOp, Scalar &s, ValueRange a) {
   Value base = a[0], exponent = a[1];
+  if (Scalar::isComplex(base)) {
+    // NumPy's npy_cpow: x ** 0 is 1; 0 ** y is 0 where Re y > 0, else NaN;
+    // otherwise exp(y log x).
+    Type type = base.getType();
+    Value power = complex::PowOp::create(s.b, s.loc, base, exponent);
+    Value zero = s.constant(cast<ComplexType>(type).getElementType(), 0);
+    Value positive = s.cmpf(arith::CmpFPredicate::OGT, s.re(exponent), zero);
+    Value complexZero = s.complexConstant(type, 0, 0);
+    Value complexNan = s.complexConstant(type, std::nan(""), std::nan(""));
+    Value ofZero = s.select(positive, complexZero, complexNan);
+    Value result = s.select(s.isComplexZero(base), ofZero, power);
+    Value complexOne = s.complexConstant(type, 1, 0);
+    return s.select(s.isComplexZero(exponent), complexOne, result);
+  }
   if (Scalar::isFloat(base))
     return math::PowFOp::create(s.b, s.loc, base, exponent);
   using P = arith::CmpIPredicate;
@@ -264,6 +348,8 @@ Value lowerScalar(PowOp, Scalar &s, ValueRange a) {
 // compares unsigned.
 Value lowerScalar(MaximumOp, Scalar &s, ValueRange a) {
   Value x = a[0], y = a[1];
+  if (Scalar::isComplex(x))
+    return s.complexExtreme(/*isMax=*/true, x, y);
   if (Scalar::isFloat(x)) {
     using P = arith::CmpFPredicate;
     Value greater = s.cmpf(P::OGT, x, y);
@@ -278,6 +364,8 @@ Value lowerScalar(MaximumOp, Scalar &s, ValueRange a) {
 
 Value lowerScalar(MinimumOp, Scalar &s, ValueRange a) {
   Value x = a[0], y = a[1];
+  if (Scalar::isComplex(x))
+    return s.complexExtreme(/*isMax=*/false, x, y);
   if (Scalar::isFloat(x)) {
     using P = arith::CmpFPredicate;
     Value less = s.cmpf(P::OLT, x, y);
@@ -291,6 +379,8 @@ Value lowerScalar(MinimumOp, Scalar &s, ValueRange a) {
 }
 
 Value lowerScalar(NegOp, Scalar &s, ValueRange a) {
+  if (Scalar::isComplex(a[0]))
+    return complex::NegOp::create(s.b, s.loc, a[0]);
   if (Scalar::isFloat(a[0]))
     return arith::NegFOp::create(s.b, s.loc, a[0]);
   Value zero = s.constant(a[0].getType(), 0);
@@ -335,30 +425,33 @@ Value lowerScalar(SignOp, Scalar &s, ValueRange a) {
   return s.select(isPositive, one, notPositive);
 }
 
-template <typename MathOp>
+template <typename MathOp, typename ComplexOp = void>
 Value lowerMath(Scalar &s, ValueRange a) {
+  if constexpr (!std::is_void_v<ComplexOp>)
+    if (Scalar::isComplex(a[0]))
+      return ComplexOp::create(s.b, s.loc, a[0]);
   return MathOp::create(s.b, s.loc, a[0]);
 }
 Value lowerScalar(ExpOp, Scalar &s, ValueRange a) {
-  return lowerMath<math::ExpOp>(s, a);
+  return lowerMath<math::ExpOp, complex::ExpOp>(s, a);
 }
 Value lowerScalar(LogOp, Scalar &s, ValueRange a) {
-  return lowerMath<math::LogOp>(s, a);
+  return lowerMath<math::LogOp, complex::LogOp>(s, a);
 }
 Value lowerScalar(Log1pOp, Scalar &s, ValueRange a) {
   return lowerMath<math::Log1pOp>(s, a);
 }
 Value lowerScalar(TanhOp, Scalar &s, ValueRange a) {
-  return lowerMath<math::TanhOp>(s, a);
+  return lowerMath<math::TanhOp, complex::TanhOp>(s, a);
 }
 Value lowerScalar(SqrtOp, Scalar &s, ValueRange a) {
-  return lowerMath<math::SqrtOp>(s, a);
+  return lowerMath<math::SqrtOp, complex::SqrtOp>(s, a);
 }
 Value lowerScalar(SinOp, Scalar &s, ValueRange a) {
-  return lowerMath<math::SinOp>(s, a);
+  return lowerMath<math::SinOp, complex::SinOp>(s, a);
 }
 Value lowerScalar(CosOp, Scalar &s, ValueRange a) {
-  return lowerMath<math::CosOp>(s, a);
+  return lowerMath<math::CosOp, complex::CosOp>(s, a);
 }
 Value lowerScalar(FloorOp, Scalar &s, ValueRange a) {
   return lowerMath<math::FloorOp>(s, a);
@@ -405,6 +498,24 @@ Value lowerScalar(SinhOp, Scalar &s, ValueRange a) {
 }
 Value lowerScalar(CoshOp, Scalar &s, ValueRange a) {
   return lowerMath<math::CoshOp>(s, a);
+}
+Value lowerScalar(ConjOp, Scalar &s, ValueRange a) {
+  return complex::ConjOp::create(s.b, s.loc, a[0]);
+}
+Value lowerScalar(RealOp, Scalar &s, ValueRange a) { return s.re(a[0]); }
+Value lowerScalar(ImagOp, Scalar &s, ValueRange a) { return s.im(a[0]); }
+// hypot(re, im), which is +inf where a part is infinite, even with a NaN
+// beside it (complex.abs gives NaN there).
+Value lowerScalar(ComplexAbsOp, Scalar &s, ValueRange a) {
+  Value z = a[0];
+  Type part = cast<ComplexType>(z.getType()).getElementType();
+  Value infinity = s.constant(part, INFINITY);
+  Value realInfinite = s.cmpf(arith::CmpFPredicate::OEQ,
+                              math::AbsFOp::create(s.b, s.loc, s.re(z)), infinity);
+  Value imagInfinite = s.cmpf(arith::CmpFPredicate::OEQ,
+                              math::AbsFOp::create(s.b, s.loc, s.im(z)), infinity);
+  Value magnitude = complex::AbsOp::create(s.b, s.loc, z);
+  return s.select(s.ori(realInfinite, imagInfinite), infinity, magnitude);
 }
 // atan2(±0, ±0) is chosen explicitly: ±0 for x = +0, ±π for x = -0 (C's
 // and NumPy's answer), where math.atan2's constant folder answers NaN.
@@ -467,6 +578,8 @@ Value lowerScalar(RsqrtOp, Scalar &s, ValueRange a) {
 Value lowerScalar(CompareOp op, Scalar &s, ValueRange a) {
   Value x = a[0], y = a[1];
   ComparisonDirection direction = op.getDirection();
+  if (Scalar::isComplex(x))
+    return s.compareComplex(direction, x, y);
   if (Scalar::isFloat(x)) {
     using P = arith::CmpFPredicate;
     P predicate = P::OEQ;
@@ -625,6 +738,117 @@ static Value roundF32ToBF16(OpBuilder &b, Location loc, Value value) {
   return arith::BitcastOp::create(b, loc, b.getBF16Type(), half);
 }
 
+namespace {
+/// ml_dtypes' 8-bit floats, which LLVM has no type for: their values are
+/// i8 bits, converted to and from f32 with integer ops.
+struct Float8Format {
+  unsigned mantissaBits;
+  int bias;
+  /// E5M2 has IEEE infinities; E4M3FN has none, and its only NaN is all
+  /// ones (S.1111.111).
+  bool hasInfinity;
+};
+
+std::optional<Float8Format> float8Format(Type type) {
+  if (isa<Float8E4M3FNType>(type))
+    return Float8Format{3, 7, false};
+  if (isa<Float8E5M2Type>(type))
+    return Float8Format{2, 15, true};
+  return std::nullopt;
+}
+} // namespace
+
+/// f8 -> f32, exact: normal numbers rebias their exponent, subnormal ones
+/// are their mantissa times 2^(1 - bias - mantissa bits).
+static Value extendFloat8(OpBuilder &b, Location loc, Value value,
+                          Float8Format format) {
+  Scalar s{b, loc};
+  using P = arith::CmpIPredicate;
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  auto bitsOf = [&](int64_t v) { return s.constant(i32, double(v)); };
+  int mantissa = format.mantissaBits;
+  Value byte = arith::BitcastOp::create(b, loc, b.getI8Type(), value);
+  Value bits = arith::ExtUIOp::create(b, loc, i32, byte);
+  Value signBit = s.andi(bits, bitsOf(0x80));
+  Value sign = arith::ShLIOp::create(b, loc, signBit, bitsOf(24));
+  Value magnitude = s.andi(bits, bitsOf(0x7F));
+  Value moved = arith::ShLIOp::create(b, loc, magnitude, bitsOf(23 - mantissa));
+  Value normal = s.addi(moved, bitsOf(int64_t(127 - format.bias) << 23));
+  Value count = arith::UIToFPOp::create(b, loc, f32, magnitude);
+  Value step = s.constant(f32, std::ldexp(1.0, 1 - format.bias - mantissa));
+  Value scaled = arith::MulFOp::create(b, loc, count, step);
+  Value subnormal = arith::BitcastOp::create(b, loc, i32, scaled);
+  Value isSubnormal = s.cmpi(P::ult, magnitude, bitsOf(1 << mantissa));
+  Value result = s.select(isSubnormal, subnormal, normal);
+  if (format.hasInfinity) {
+    // Exponent all ones: infinity (mantissa 0) or NaN, f32's alike.
+    Value special = s.ori(moved, bitsOf(0x7F800000));
+    Value isSpecial = s.cmpi(P::uge, magnitude, bitsOf(0x1F << mantissa));
+    result = s.select(isSpecial, special, result);
+  } else {
+    Value isNan = s.cmpi(P::eq, magnitude, bitsOf(0x7F));
+    result = s.select(isNan, bitsOf(0x7FC00000), result);
+  }
+  Value signed_ = s.ori(result, sign);
+  return arith::BitcastOp::create(b, loc, f32, signed_);
+}
+
+/// f32 -> f8 rounded to nearest even, as ml_dtypes converts: results below
+/// the smallest normal number are rounded by the FPU (adding 2^(shift + 1 -
+/// bias) puts their mantissa in the low bits), the others by integer
+/// arithmetic on the bits. Beyond the largest finite value: infinity in
+/// E5M2, NaN in E4M3FN; NaN stays NaN; the sign is kept.
+static Value roundF32ToFloat8(OpBuilder &b, Location loc, Value value,
+                              Float8Format format, Type type) {
+  Scalar s{b, loc};
+  using P = arith::CmpIPredicate;
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  auto bitsOf = [&](int64_t v) { return s.constant(i32, double(v)); };
+  int shift = 23 - format.mantissaBits, bias = format.bias;
+  Value bits = arith::BitcastOp::create(b, loc, i32, value);
+  Value magnitude = s.andi(bits, bitsOf(0x7FFFFFFF));
+  Value signBit = s.andi(bits, bitsOf(0x80000000LL));
+  Value sign = arith::ShRUIOp::create(b, loc, signBit, bitsOf(24));
+  // Subnormal results.
+  Value absolute = arith::BitcastOp::create(b, loc, f32, magnitude);
+  Value magic = s.constant(f32, std::ldexp(1.0, shift + 1 - bias));
+  Value sum = arith::AddFOp::create(b, loc, absolute, magic);
+  Value sumBits = arith::BitcastOp::create(b, loc, i32, sum);
+  Value magicBits = bitsOf(int64_t(127 - bias + shift + 1) << 23);
+  Value subnormal = arith::SubIOp::create(b, loc, sumBits, magicBits);
+  // Normal results: the mantissa rounded to nearest even, the exponent
+  // rebiased.
+  Value shiftBy = bitsOf(shift);
+  Value lowestKept = arith::ShRUIOp::create(b, loc, magnitude, shiftBy);
+  Value odd = s.andi(lowestKept, bitsOf(1));
+  Value rebiased = s.addi(magnitude, bitsOf(int64_t(bias - 127) << 23));
+  Value halfway = s.addi(rebiased, bitsOf((1 << (shift - 1)) - 1));
+  Value roundedUp = s.addi(halfway, odd);
+  Value normal = arith::ShRUIOp::create(b, loc, roundedUp, shiftBy);
+  Value isSubnormal =
+      s.cmpi(P::ult, magnitude, bitsOf(int64_t(127 + 1 - bias) << 23));
+  Value rounded = s.select(isSubnormal, subnormal, normal);
+  if (format.hasInfinity) {
+    int64_t infinity = 0x1F << format.mantissaBits;
+    int64_t quietNan = infinity | (1 << (format.mantissaBits - 1));
+    Value overflows =
+        s.cmpi(P::uge, magnitude, bitsOf(int64_t(127 + bias + 1) << 23));
+    Value isNan = s.cmpi(P::ugt, magnitude, bitsOf(0x7F800000));
+    Value nanBits = bitsOf(quietNan);
+    Value special = s.select(isNan, nanBits, bitsOf(infinity));
+    rounded = s.select(overflows, special, rounded);
+  } else {
+    Value overflows =
+        s.cmpi(P::uge, magnitude, bitsOf(int64_t(127 + bias + 2) << 23));
+    Value roundsAbove = s.cmpi(P::ugt, rounded, bitsOf(0x7E));
+    Value isNan = s.ori(overflows, roundsAbove);
+    rounded = s.select(isNan, bitsOf(0x7F), rounded);
+  }
+  Value signed_ = s.ori(rounded, sign);
+  Value byte = arith::TruncIOp::create(b, loc, b.getI8Type(), signed_);
+  return arith::BitcastOp::create(b, loc, type, byte);
+}
+
 Type ml::computeType(Type elementType) {
   return isNarrowFloat(elementType) ? Float32Type::get(elementType.getContext())
                                     : elementType;
@@ -636,11 +860,46 @@ Value ml::convertScalar(OpBuilder &b, Location loc, Value value,
     from = value.getType();
   bool fromUnsigned = from.isUnsignedInteger() || from.isInteger(1);
   bool toUnsigned = elementType.isUnsignedInteger();
+  Type to = elementType, fromOriginal = from;
   from = signlessType(from);
   elementType = signlessType(elementType);
   if (from == elementType)
     return value;
   Scalar s{b, loc};
+  auto fromComplex = dyn_cast<ComplexType>(from);
+  auto toComplex = dyn_cast<ComplexType>(elementType);
+  if (fromComplex && toComplex) {
+    Type part = toComplex.getElementType();
+    Value re = convertScalar(b, loc, s.re(value), part);
+    Value im = convertScalar(b, loc, s.im(value), part);
+    return complex::CreateOp::create(b, loc, elementType, re, im);
+  }
+  if (toComplex) {
+    Type part = toComplex.getElementType();
+    Value re = convertScalar(b, loc, value, part, fromOriginal);
+    return complex::CreateOp::create(b, loc, elementType, re,
+                                     s.constant(part, 0.0));
+  }
+  if (fromComplex && elementType.isInteger(1)) {
+    Value zero = s.constant(fromComplex.getElementType(), 0);
+    Value realNonZero = s.cmpf(arith::CmpFPredicate::UNE, s.re(value), zero);
+    return s.ori(realNonZero,
+                 s.cmpf(arith::CmpFPredicate::UNE, s.im(value), zero));
+  }
+  // Complex to real drops the imaginary part, as NumPy's astype.
+  if (fromComplex)
+    return convertScalar(b, loc, s.re(value), to);
+  // 8-bit floats convert through f32 (where every value they hold is exact;
+  // f64 rounds to odd on the way, so that the result rounds once).
+  if (auto format = float8Format(from))
+    return convertScalar(b, loc, extendFloat8(b, loc, value, *format), to);
+  if (auto format = float8Format(elementType)) {
+    if (from.isF64())
+      value = truncateToOddF32(b, loc, value);
+    else
+      value = convertScalar(b, loc, value, b.getF32Type(), fromOriginal);
+    return roundF32ToFloat8(b, loc, value, *format, elementType);
+  }
   auto fromFloat = dyn_cast<FloatType>(from);
   auto toFloat = dyn_cast<FloatType>(elementType);
   if (elementType.isInteger(1)) {
@@ -725,6 +984,8 @@ void ml::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
                ArithmeticToGeneric<AsinOp>, ArithmeticToGeneric<AcosOp>,
                ArithmeticToGeneric<AtanOp>, ArithmeticToGeneric<SinhOp>,
                ArithmeticToGeneric<CoshOp>, ArithmeticToGeneric<Atan2Op>,
+               ArithmeticToGeneric<ConjOp>, ArithmeticToGeneric<RealOp>,
+               ArithmeticToGeneric<ImagOp>, ArithmeticToGeneric<ComplexAbsOp>,
                ArithmeticToGeneric<AndOp>, ArithmeticToGeneric<OrOp>,
                ArithmeticToGeneric<XorOp>, ArithmeticToGeneric<ShiftLeftOp>,
                ArithmeticToGeneric<ShiftRightOp>,

@@ -90,6 +90,10 @@ Value createExpandShape(OpBuilder &b, Location loc, RankedTensorType type,
                         Value value, ArrayRef<ReassociationIndices> groups,
                         ArrayRef<OpFoldResult> sizes);
 
+/// The scalar `value` of a numeric element type (a complex one gets it as
+/// its real part).
+Value scalarConstant(OpBuilder &b, Location loc, Type type, double value);
+
 /// `type` with an unsigned integer as the signless one of its width: the
 /// type its values are computed in.
 Type signlessType(Type type);

@@ -25,7 +25,7 @@ import numpy as np
 from . import _native, cuda, dtypes, effects, state, symbolic, tracing
 # Importing mljit.numpy gives tracers NumPy's operators and functions.
 from . import numpy as _numpy_api  # noqa: F401
-from .errors import RecompileError
+from .errors import RecompileError, UnsupportedError
 from .signature import (Signature, bindings, differences, generalize, name_sizes,
                         signature_of, symbolic_ints, symbolic_sizes)
 from .stages import Lowered
@@ -234,7 +234,12 @@ class JitFunction:
                                    self._name, self._location, recorded)
         finally:
             effects.tracing_ended()
-        return Lowered(traced, signature, self._target_for(signature), self.signature,
+        target = self._target_for(signature)
+        # The GPU pipeline has no lowering of complex arithmetic.
+        if target.is_gpu and "complex<" in str(traced.module):
+            raise UnsupportedError(f"{self._name}: complex numbers in device='cuda' code are "
+                                   "not supported by mljit; compile it for the CPU")
+        return Lowered(traced, signature, target, self.signature,
                        self._dump_ir or os.environ.get("MLJIT_DUMP_IR") or None,
                        trace_seconds=time.perf_counter() - start)
 
@@ -371,4 +376,7 @@ def device_put(array) -> cuda.DeviceArray:
         return array
     array = np.asarray(array)
     dtypes.check(array.dtype, "device_put")
+    if dtypes.is_complex(array.dtype):
+        raise UnsupportedError(f"device_put: {array.dtype} arrays on the GPU are not "
+                               "supported by mljit")
     return cuda.DeviceArray.from_numpy(_native.runtime_library, array)

@@ -1,7 +1,8 @@
 """The NumPy dtypes mljit compiles, and their MLIR element types.
 
-`bfloat16` comes from the `ml_dtypes` package (as in JAX), where the
-program uses it; it is never required, nor imported here.
+`bfloat16`, `float8_e4m3fn` and `float8_e5m2` come from the `ml_dtypes`
+package (as in JAX), where the program uses it; it is never required, nor
+imported here.
 """
 
 import sys
@@ -15,7 +16,7 @@ from .symbolic import Dim
 _NATIVE = tuple(
     np.dtype(t)
     for t in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
-              np.uint64, np.float16, np.float32, np.float64)
+              np.uint64, np.float16, np.float32, np.float64, np.complex64, np.complex128)
 )
 
 _TO_MLIR = {
@@ -31,6 +32,8 @@ _TO_MLIR = {
     np.dtype(np.float16): ir.F16Type.get,
     np.dtype(np.float32): ir.F32Type.get,
     np.dtype(np.float64): ir.F64Type.get,
+    np.dtype(np.complex64): lambda: ir.ComplexType.get(ir.F32Type.get()),
+    np.dtype(np.complex128): lambda: ir.ComplexType.get(ir.F64Type.get()),
 }
 
 _FROM_MLIR = {
@@ -46,7 +49,17 @@ _FROM_MLIR = {
     "f16": np.dtype(np.float16),
     "f32": np.dtype(np.float32),
     "f64": np.dtype(np.float64),
+    "complex<f32>": np.dtype(np.complex64),
+    "complex<f64>": np.dtype(np.complex128),
 }
+
+
+# ml_dtypes' floats mljit supports: (name in ml_dtypes, MLIR type, its name).
+_EXTENSION_FLOATS = (
+    ("bfloat16", lambda: ir.BF16Type.get(), "bf16"),
+    ("float8_e4m3fn", lambda: ir.Float8E4M3FNType.get(), "f8E4M3FN"),
+    ("float8_e5m2", lambda: ir.Float8E5M2Type.get(), "f8E5M2"),
+)
 
 
 def _extension_floats() -> tuple:
@@ -56,11 +69,14 @@ def _extension_floats() -> tuple:
     module = sys.modules.get("ml_dtypes")
     if module is None:
         return ()
-    bfloat16 = np.dtype(module.bfloat16)
-    if bfloat16 not in _TO_MLIR:
-        _TO_MLIR[bfloat16] = ir.BF16Type.get
-        _FROM_MLIR["bf16"] = bfloat16
-    return (bfloat16,)
+    found = []
+    for name, mlir_type, mlir_name in _EXTENSION_FLOATS:
+        dtype = np.dtype(getattr(module, name))
+        if dtype not in _TO_MLIR:
+            _TO_MLIR[dtype] = mlir_type
+            _FROM_MLIR[mlir_name] = dtype
+        found.append(dtype)
+    return tuple(found)
 
 
 def supported() -> tuple:
@@ -72,6 +88,10 @@ def is_float(dtype) -> bool:
     """Whether `dtype` is a floating-point one, NumPy's or ml_dtypes'."""
     dtype = np.dtype(dtype)
     return dtype.kind == "f" or dtype in _extension_floats()
+
+
+def is_complex(dtype) -> bool:
+    return np.dtype(dtype).kind == "c"
 
 
 def check(dtype, what="array") -> np.dtype:

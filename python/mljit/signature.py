@@ -80,6 +80,8 @@ def spec_of(leaf, where: str) -> ArgSpec:
         return ArgSpec((), np.dtype(np.int64), int, scalar=True, value=int(leaf))
     if isinstance(leaf, float):
         return ArgSpec((), np.dtype(np.float64), float, scalar=True)
+    if isinstance(leaf, complex):
+        return ArgSpec((), np.dtype(np.complex128), complex, scalar=True)
     raise UnsupportedError(
         f"{where}: a {type(leaf).__name__} is not an array; pass NumPy arrays or "
         "Python scalars, or mark the argument static (static_argnums/static_argnames)"

@@ -545,17 +545,29 @@ def constant(value, dtype=None) -> Tracer:
     native = dtypes.check(array.dtype, "constant")
     # order="C" copies only when needed and, unlike ascontiguousarray, keeps 0-d.
     array = np.asarray(array, dtype=native, order="C")
-    # From the buffer alone, unsigned elements would be signless ones.
-    element_type = dtypes.to_mlir(native) if native.kind == "u" else None
-    attribute = ir.DenseElementsAttr.get(array, type=element_type,
-                                         context=current_trace().context)
+    if dtypes.is_complex(native) or native.kind == "V":
+        # The bindings read complex elements as pairs of their parts, and
+        # ml_dtypes' floats (which have no buffer format) as their bits.
+        parts = array.reshape(-1).view(
+            {"c": f"f{native.itemsize // 2}", "V": f"u{native.itemsize}"}[native.kind])
+        attribute = ir.DenseElementsAttr.get(parts, type=dtypes.to_mlir(native),
+                                             shape=list(array.shape),
+                                             context=current_trace().context)
+    else:
+        # From the buffer alone, unsigned elements would be signless ones.
+        element_type = dtypes.to_mlir(native) if native.kind == "u" else None
+        attribute = ir.DenseElementsAttr.get(array, type=element_type,
+                                             context=current_trace().context)
     return Tracer(build(ml.ConstantOp, attribute).result, known=array)
 
 
 def splat(scalar, shape, dtype) -> Tracer:
     """A constant of `shape` whose every element is `scalar` (as `dtype`)."""
     array = np.asarray(scalar, dtype=dtype)
-    if symbolic.is_symbolic(shape):
+    # The bindings have no complex scalar attribute: a 0-d constant, broadcast.
+    if dtypes.is_complex(array.dtype) and shape == ():
+        return constant(array)
+    if symbolic.is_symbolic(shape) or dtypes.is_complex(array.dtype):
         one = splat(array, (), array.dtype)
         return Tracer(build(ml.BroadcastOp, dtypes.tensor_type(shape, array.dtype), one.value,
                             current_trace().dynamic_sizes(shape)).result)

@@ -460,9 +460,10 @@ def contraction(b):
 def cast(b):
     x = b.pick()
     dtype = b.choice(list(DTYPE_NAMES))
-    if np.asarray(b.env[x]).dtype.kind == "f" and DTYPE_NAMES[dtype].kind in "iu":
+    if np.asarray(b.env[x]).dtype.kind in "fc" and DTYPE_NAMES[dtype].kind in "iu":
         # NaN, infinities and values out of range (negative ones, for an
-        # unsigned type) convert to int undefined.
+        # unsigned type) convert to int undefined (a complex number's real
+        # part, which np.clip's lexicographic order bounds the same).
         low = 0 if DTYPE_NAMES[dtype].kind == "u" else -100
         return (f"np.where(np.isfinite({{0}}), np.clip({{0}}, {low}, 100), 0).astype({dtype})",
                 [x], EXACT)

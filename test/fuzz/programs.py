@@ -491,6 +491,9 @@ def perturb(value, rng, precision=None):
     the dtype `precision` it was computed in (the difference between NumPy's
     and mljit's functions the tests accept), its type and dtype kept."""
     array = np.asarray(value)
+    if array.dtype.kind == "c":  # each part moved as a float of its width
+        parts = [perturb(part, rng, precision) for part in (array.real, array.imag)]
+        return _like((parts[0] + 1j * parts[1]).astype(array.dtype), value)
     if array.dtype.kind != "f":
         return value
     rtol = RTOL[np.dtype(precision or array.dtype)]

@@ -3,7 +3,8 @@
 import numpy as np
 
 DTYPES = [np.dtype(t) for t in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
-                                "uint32", "uint64", "float16", "float32", "float64")]
+                                "uint32", "uint64", "float16", "float32", "float64",
+                                "complex64", "complex128")]
 # Multiply-adds a contraction may take: bounds the time (and memory) NumPy
 # and mljit spend on one statement.
 MAX_WORK = 1 << 23
@@ -21,6 +22,12 @@ def random_value(rng, shape, dtype):
         small = rng.integers(0 if dtype.kind == "u" else -10, 11, shape)
         extremes = np.array([info.min, info.max, 0], dtype)
         return np.where(special, rng.choice(extremes, shape), small.astype(dtype))
+    if dtype.kind == "c":  # each part as a float, equal real parts now and then
+        real = random_value(rng, shape, np.dtype(np.float64))
+        imag = random_value(rng, shape, np.dtype(np.float64))
+        value = np.empty(shape, dtype)  # parts set as they are (1j * inf is NaN + inf j)
+        value.real, value.imag = real, np.where(rng.random(shape) < 0.2, 0.0, imag)
+        return value
     if rng.random() < 0.3:  # halves: exact ties for rounding and comparisons
         values = rng.integers(-20, 21, shape) / 2
     else:

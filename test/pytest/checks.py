@@ -1,6 +1,7 @@
 """Helpers shared by the tests: random inputs per dtype, comparison with
 NumPy itself, and scripts run where MLIR cannot be imported."""
 
+import warnings
 import zlib
 
 import numpy as np
@@ -52,6 +53,27 @@ def assert_same(got, expected, *, rtol=None, atol=0.0, what=""):
     if rtol is None:
         rtol = 0.0
     np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True, err_msg=what)
+
+
+def numpy_results(functions, *args):
+    """NumPy's result of each function (None where NumPy refuses these
+    dtypes), its warnings (overflow, division by zero) silenced as the
+    compiled code has none."""
+    results = []
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for function in functions:
+            try:
+                results.append(function(*args))
+            except (TypeError, ValueError, OverflowError):
+                results.append(None)
+    return results
+
+
+def applicable(functions, dtypes, size=12):
+    """The functions NumPy has a loop for on arrays of these dtypes."""
+    samples = [np.ones(size, d) for d in dtypes]
+    return [f for f, r in zip(functions, numpy_results(functions, *samples)) if r is not None]
 
 
 def seeded_rng(name: str) -> np.random.Generator:

@@ -6,7 +6,6 @@ values hypothesis draws (extremes included); and the programs the dtypes
 are for: an image batch normalized, audio scaled with wrap-around, a hash."""
 
 import itertools
-import warnings
 
 import numpy as np
 import pytest
@@ -14,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mljit
-from checks import assert_same
+from checks import applicable, assert_same, numpy_results
 
 INTEGERS = [np.dtype(t) for t in ("bool", "int8", "int16", "int32", "int64",
                                   "uint8", "uint16", "uint32", "uint64")]
@@ -37,26 +36,6 @@ def elements(dtype):
 def arrays(dtype):
     return st.lists(elements(dtype), min_size=SIZE, max_size=SIZE).map(
         lambda values: np.array(values, dtype))
-
-
-def numpy_results(functions, *args):
-    """NumPy's result of each function that has a loop for these dtypes
-    (None where NumPy refuses them), warnings (overflow, division by zero)
-    silenced as the compiled code has none."""
-    results = []
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        for function in functions:
-            try:
-                results.append(function(*args))
-            except (TypeError, ValueError, OverflowError):
-                results.append(None)
-    return results
-
-
-def applicable(functions, dtypes):
-    samples = [np.ones(SIZE, d) for d in dtypes]
-    return [f for f, r in zip(functions, numpy_results(functions, *samples)) if r is not None]
 
 
 def exponents_and_shifts_in_range(ufunc, a, b):

@@ -31,8 +31,7 @@ def test_wrong_argument_count_and_names():
     (np.array([1, None], dtype=object), "object"),
     (np.array(["a", "b"]), "<U1"),
     (np.array([b"a", b"b"]), "|S1"),
-    (np.array([1 + 2j, 3j]), "complex128"),
-    (np.array([1, 2], np.complex64), "complex64"),
+    (np.array([1, 2], "timedelta64[s]"), "timedelta64"),
     (np.array(["2020-01-01", "2021-01-01"], dtype="datetime64[D]"), "datetime64"),
     (np.array([1, 2], np.longdouble), "float128"),
 ])
@@ -41,7 +40,7 @@ def test_unsupported_dtypes_are_named(value, dtype_name):
         mljit.jit(add)(value, np.ones(2))
 
 
-@pytest.mark.parametrize("value", ["text", b"bytes", 1 + 2j, object()])
+@pytest.mark.parametrize("value", ["text", b"bytes", object()])
 def test_non_array_arguments_are_named(value):
     with pytest.raises(mljit.UnsupportedError, match="is not an array"):
         mljit.jit(add)(value, np.ones(2))

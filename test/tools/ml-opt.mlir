@@ -27,7 +27,7 @@
 // UNKNOWN: error: custom op 'ml.frobnicate' is unknown
 
 // RUN: not ml-opt %t/bad-type.mlir 2>&1 | FileCheck %s --check-prefix=TYPE
-// TYPE: error: 'ml.exp' op operand #0 must be ranked tensor of floating-point values
+// TYPE: error: 'ml.exp' op operand #0 must be ranked tensor of floating-point or complex values
 
 // RUN: not ml-opt %t/good.mlir --pass-pipeline='builtin.module(no-such-pass)' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=NOPASS

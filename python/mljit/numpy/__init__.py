@@ -11,6 +11,7 @@ from ._arrays import (
     append, argsort, cumprod, diag, diagonal, pad, repeat, roll, sort, take_along_axis, tile,
     trace,
 )
+from ._complex import angle, imag, iscomplexobj, isrealobj, real
 from ._core import asarray, astype
 from ._dispatch import FUNCTIONS, install_tracer_methods
 from ._indexing import take

@@ -425,6 +425,8 @@ def _sort_rows(keys: Tracer, with_index: bool) -> Tracer:
 def _sorted(function, a, axis, kind, order, stable):
     # NumPy's checks of kind, order and stable, on a one-element stand-in.
     a = asarray(a)
+    if _dtypes.is_complex(a.dtype):
+        raise unsupported(f"numpy.{function.__name__} of complex numbers")
     _np.argsort(_np.zeros(1, a.dtype), kind=kind, order=order, stable=stable)
     with_index = function is _np.argsort
     if axis is None:

@@ -42,12 +42,10 @@ def promotion_key(x):
         return x.dtype
     if isinstance(x, bool):
         return _np.dtype(_np.bool_)
-    if isinstance(x, (int, float)):
+    if isinstance(x, (int, float, complex)):
         return type(x)
     if isinstance(x, Dim):  # a symbolic size: a Python int, known at run time
         return int
-    if isinstance(x, complex):
-        raise unsupported("complex numbers")
     return _np.asarray(x).dtype
 
 
@@ -55,7 +53,8 @@ def result_type(*values) -> _np.dtype:
     """np.result_type over values (tracers by dtype, Python scalars weak)."""
     keys = [promotion_key(v) for v in values]
     # np.result_type takes Python scalars themselves as weak, not their types.
-    samples = [0 if k is int else 0.0 if k is float else k for k in keys]
+    samples = [{int: 0, float: 0.0, complex: 0j}.get(k, k) if isinstance(k, type) else k
+               for k in keys]
     return _np.result_type(*samples)
 
 
@@ -63,7 +62,7 @@ is_float = _dtypes.is_float
 
 
 def weak_type(dtype: _np.dtype) -> type:
-    return float if is_float(dtype) else {"b": bool, "i": int, "u": int}[dtype.kind]
+    return float if is_float(dtype) else {"b": bool, "i": int, "u": int, "c": complex}[dtype.kind]
 
 
 def at_line(message: str) -> str:
@@ -98,6 +97,11 @@ def astype(x, dtype, order="K", casting="unsafe", subok=True, copy=True) -> Trac
         return x if copy is False and x.weak_type is None else Tracer(x.value)
     result_type_ = _dtypes.tensor_type(x.shape, dtype)
     return Tracer(build(_ml.CastOp, result_type_, x.value).result)
+
+
+def complex_parts(z: Tracer) -> tuple:
+    """The real and imaginary parts of a traced complex array."""
+    return tuple(Tracer(build(op, z.value).result) for op in (_ml.RealOp, _ml.ImagOp))
 
 
 def broadcast_value(x: Tracer, shape: tuple) -> Tracer:
@@ -145,6 +149,17 @@ def operand(x, dtype, shape):
     return broadcast_value(constant(array), shape).value
 
 
+# The ufuncs mljit computes on complex numbers (NumPy's results); `np.fft`
+# and the others are refused with a clear error.
+COMPLEX_UFUNCS = frozenset((
+    _np.add, _np.subtract, _np.multiply, _np.true_divide, _np.power, _np.negative,
+    _np.positive, _np.absolute, _np.square, _np.reciprocal, _np.conjugate, _np.exp, _np.log,
+    _np.sqrt, _np.sin, _np.cos, _np.tanh, _np.equal, _np.not_equal, _np.less, _np.less_equal,
+    _np.greater, _np.greater_equal, _np.maximum, _np.minimum, _np.isnan, _np.isinf,
+    _np.isfinite, _np.logical_and, _np.logical_or, _np.logical_xor, _np.logical_not,
+))
+
+
 def apply_ufunc(ufunc, build_op, *operands, dtype=None):
     """Applies `ufunc` with NumPy's dtype and broadcasting rules; the op is
     `build_op(loop_dtype, values) -> ir.Value` on operands already cast to
@@ -165,6 +180,8 @@ def apply_ufunc(ufunc, build_op, *operands, dtype=None):
     loop = ufunc.resolve_dtypes(tuple(keys) + (None,) * ufunc.nout)
     for loop_dtype in loop:
         _dtypes.check(loop_dtype, f"numpy.{ufunc.__name__} operand")
+    if ufunc not in COMPLEX_UFUNCS and builtins.any(_dtypes.is_complex(d) for d in loop):
+        raise unsupported(f"numpy.{ufunc.__name__} of complex numbers")
     in_dtypes, out_dtype = loop[: ufunc.nin], loop[ufunc.nin]
     shape = broadcast_shapes(*(shape_of(x) for x in operands))
     values = [operand(x, d, shape) for x, d in zip(operands, in_dtypes)]

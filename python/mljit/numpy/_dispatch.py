@@ -14,7 +14,7 @@ import numpy as _np
 
 from ..symbolic import Dim
 from ..tracing import Tracer
-from . import (_arrays, _core, _indexing, _layouts, _linalg, _norms, _reductions, _shapes,
+from . import (_arrays, _complex, _core, _indexing, _layouts, _linalg, _norms, _reductions, _shapes,
                _ufuncs, _views)
 from ._core import astype, unsupported
 
@@ -34,6 +34,11 @@ FUNCTIONS = {
     _np.argmax: _reductions.argmax,
     _np.argmin: _reductions.argmin,
     _np.cumsum: _reductions.cumsum,
+    _np.real: _complex.real,
+    _np.imag: _complex.imag,
+    _np.angle: _complex.angle,
+    _np.iscomplexobj: _complex.iscomplexobj,
+    _np.isrealobj: _complex.isrealobj,
     _np.where: _ufuncs.where,
     _np.clip: _ufuncs.clip,
     _np.round: _ufuncs.round,
@@ -289,7 +294,8 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
 
 
 def _operator(function, numpy_operator, reflected=False):
-    operand_types = (Tracer, _np.ndarray, _np.generic, bool, int, float, list, tuple)
+    operand_types = (Tracer, _np.ndarray, _np.generic, bool, int, float, complex, list,
+                     tuple)
 
     def method(self, other):
         if isinstance(other, Dim):  # a size or an int argument, known at run time
@@ -472,6 +478,8 @@ def install_tracer_methods():
     Tracer.fill = _fill
     Tracer.T = property(lambda self: _shapes.transpose(self))
     Tracer.mT = property(_shapes.matrix_transpose)
+    Tracer.real = property(_complex.real)
+    Tracer.imag = property(_complex.imag)
     Tracer.itemsize = property(lambda self: self.dtype.itemsize)
     Tracer.nbytes = property(lambda self: self.size * self.dtype.itemsize)
     Tracer.reshape = _reshape_method
@@ -486,6 +494,7 @@ def install_tracer_methods():
         "argmin": _reductions.argmin, "cumsum": _reductions.cumsum,
         "clip": _ufuncs.clip, "round": _ufuncs.round, "dot": _linalg.dot,
         "copy": _shapes.copy, "take": _indexing.take,
+        "conj": ufunc[_np.conjugate], "conjugate": ufunc[_np.conjugate],
         "flatten": lambda self, order="C": _views.fresh(_shapes.ravel(self)),
     }
     for name, function in methods.items():

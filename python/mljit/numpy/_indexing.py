@@ -676,9 +676,9 @@ def _assigned(value, dtype: _np.dtype, shape: tuple) -> Tracer:
         value = _core.asarray(value)
     elif isinstance(value, Tracer):
         value = _core.astype(value, dtype)
-    elif isinstance(value, complex) or _np.iscomplexobj(value):
-        raise _core.unsupported("writing complex values")
-    elif isinstance(value, (bool, int, float)):
+    elif (isinstance(value, complex) or _np.iscomplexobj(value)) and not dtypes.is_complex(dtype):
+        raise _core.unsupported(f"writing complex values into a {dtype} array")
+    elif isinstance(value, (bool, int, float, complex)):
         value = _core.asarray(_np.asarray(value, dtype=dtype))
     else:
         value = _core.asarray(_np.asarray(value).astype(dtype))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as _np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from .. import dtypes as _dtypes
 from . import _core
 from ._core import asarray, astype, unsupported
 from ._reductions import _reduced_shape
@@ -21,6 +22,12 @@ def norm(x, ord=None, axis=None, keepdims=False):
     if not _core.traced(x):
         return _np.linalg.norm(x, ord, axis, keepdims)
     x = asarray(x)
+    # NumPy's 2-norms of complex numbers add re^2 + im^2; the others take
+    # magnitudes.
+    squares = None
+    if _dtypes.is_complex(x.dtype):
+        squares = UFUNCS[_np.add](*(UFUNCS[_np.multiply](p, p) for p in _core.complex_parts(x)))
+        x = UFUNCS[_np.absolute](x)
     if not _core.is_float(x.dtype):
         x = astype(x, _np.float64)
     axes = tuple(range(x.ndim)) if axis is None else normalize_axis_tuple(axis, x.ndim)
@@ -31,7 +38,9 @@ def norm(x, ord=None, axis=None, keepdims=False):
         raise unsupported("numpy.linalg.norm over more than two axes with ord")
     magnitude = UFUNCS[_np.absolute](x)
     if ord in (None, 2, "fro"):
-        return UFUNCS[_np.sqrt](_sum(UFUNCS[_np.multiply](x, x), axis=axes, keepdims=keepdims))
+        if squares is None:
+            squares = UFUNCS[_np.multiply](x, x)
+        return UFUNCS[_np.sqrt](_sum(squares, axis=axes, keepdims=keepdims))
     if ord == _np.inf:
         if any(x.shape[a] == 0 for a in axes):  # NumPy's max(initial=0)
             return _core.splat_like(_reduced_shape(x, axes, keepdims), x.dtype, 0)

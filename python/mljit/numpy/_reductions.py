@@ -41,6 +41,9 @@ def _axes(axis, ndim) -> list:
 
 
 def _reduce(kind, a: Tracer, axis, keepdims) -> Tracer:
+    if _dtypes.is_complex(a.dtype) and kind in (_ml.ReduceKind.Max, _ml.ReduceKind.Min):
+        raise unsupported(f"numpy.{'max' if kind == _ml.ReduceKind.Max else 'min'} "
+                          "of complex numbers")
     axes = _axes(axis, a.ndim)
     if not axes:
         return a
@@ -163,7 +166,12 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
         dtype = _np.float64
     count = _count(a, axis)
     deviation = UFUNCS[_np.subtract](a, _divide(sum(a, axis, dtype, keepdims=True), count))
-    squares = UFUNCS[_np.multiply](deviation, deviation)
+    if _dtypes.is_complex(deviation.dtype):
+        # |d|^2, real, as NumPy's var: re^2 + im^2.
+        squares = UFUNCS[_np.add](*(UFUNCS[_np.multiply](p, p)
+                                    for p in _core.complex_parts(deviation)))
+    else:
+        squares = UFUNCS[_np.multiply](deviation, deviation)
     return _divide(sum(squares, axis, dtype, keepdims=keepdims), builtins.max(count - ddof, 0))
 
 
@@ -183,6 +191,8 @@ def _arg_reduce(op_class, numpy_function, a, axis, out, keepdims):
     if out is not None:
         raise unsupported(f"numpy.{numpy_function.__name__} with out=")
     a = asarray(a)
+    if _dtypes.is_complex(a.dtype):
+        raise unsupported(f"numpy.{numpy_function.__name__} of complex numbers")
     if axis is None:
         index = Tracer(build(op_class, ravel(a).value, 0).result)
         return reshape(index, (1,) * a.ndim) if keepdims else index

@@ -373,7 +373,9 @@ def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, d
     (unsafe) copy does (2.7 into an int array is 2)."""
     a = asarray(a)
     target = _dtypes.check(a.dtype if dtype is None else dtype)
-    if not isinstance(fill_value, Tracer):
+    if type(fill_value) is int:  # NEP 50: a Python int out of range raises
+        fill_value = _np.asarray(fill_value, dtype=target)
+    elif not isinstance(fill_value, Tracer):
         fill_value = _np.asarray(fill_value).astype(target)
     return _like(a, target, shape, fill_value)
 

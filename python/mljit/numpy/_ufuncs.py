@@ -10,6 +10,7 @@ import math
 
 import numpy as _np
 
+from .. import dtypes as _dtypes
 from ..dialects import ml as _ml
 from ..symbolic import Dim
 from ..tracing import Tracer, build
@@ -104,7 +105,14 @@ def _invert(dtype, values):
 
 
 def _absolute(dtype, values):
-    return values[0] if dtype == _np.bool_ else build(_ml.AbsOp, *values).result
+    if dtype == _np.bool_:
+        return values[0]
+    op = _ml.ComplexAbsOp if _dtypes.is_complex(dtype) else _ml.AbsOp
+    return build(op, *values).result
+
+
+def _conjugate(dtype, values):
+    return build(_ml.ConjOp, *values).result if _dtypes.is_complex(dtype) else values[0]
 
 
 def _square(dtype, values):
@@ -114,7 +122,7 @@ def _square(dtype, values):
 
 def _reciprocal(dtype, values):
     x = values[0]
-    if _core.is_float(dtype):
+    if _core.is_float(dtype) or _dtypes.is_complex(dtype):
         return build(_ml.DivOp, _splat_for(values, dtype, 1), x).result
     # NumPy computes (T)(1.0 / x): 1 for 1, -1 for -1, 0 otherwise, and for 0
     # what x86 makes of (T)inf: the 32-bit "integer indefinite" 0x80000000,
@@ -135,7 +143,8 @@ def _reciprocal(dtype, values):
 
 
 def _isnan(dtype, values):
-    if not _core.is_float(dtype):
+    # A complex number with a NaN part differs from itself.
+    if not (_core.is_float(dtype) or _dtypes.is_complex(dtype)):
         return _splat_for(values, _BOOL, False)
     return build(_ml.CompareOp, _Dir.NE, values[0], values[0]).result
 
@@ -144,6 +153,12 @@ def _infinity_test(direction, integer_answer):
     """isinf: |x| == inf; isfinite: |x| < inf (false for NaN)."""
 
     def build_op(dtype, values):
+        if _dtypes.is_complex(dtype):
+            # isinf: either part infinite; isfinite: both parts finite.
+            parts = _core.complex_parts(Tracer(values[0]))
+            answers = [build_op(part.dtype, [part.value]) for part in parts]
+            combine = _ml.OrOp if integer_answer is False else _ml.AndOp
+            return build(combine, *answers).result
         if not _core.is_float(dtype):
             return _splat_for(values, _BOOL, integer_answer)
         magnitude = build(_ml.AbsOp, values[0]).result
@@ -279,6 +294,7 @@ _IMPLEMENTATIONS = {
     _np.absolute: _absolute,
     _np.fabs: _op(_ml.AbsOp),
     _np.sign: _op(_ml.SignOp),
+    _np.conjugate: _conjugate,
     _np.square: _square,
     _np.reciprocal: _reciprocal,
     # exponents, logarithms, roots, trigonometry

@@ -37,7 +37,7 @@ func.func @matmul_types(%a: tensor<2x3xf32>, %b: tensor<3x4xf64>) {
 // -----
 
 func.func @matmul_bool(%a: tensor<2x2xi1>) {
-  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point or signless or unsigned integer values}}
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point or signless or unsigned integer or complex values}}
   %0 = ml.matmul %a, %a : (tensor<2x2xi1>, tensor<2x2xi1>) -> tensor<2x2xi1>
   return
 }

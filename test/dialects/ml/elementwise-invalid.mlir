@@ -10,7 +10,7 @@ func.func @add_mismatched(%a: tensor<2xf32>, %b: tensor<3xf32>) {
 // -----
 
 func.func @add_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point or signless or unsigned integer or complex values, but got 'tensor<2xi1>'}}
   %0 = ml.add %a, %a : tensor<2xi1>
   return
 }
@@ -18,7 +18,7 @@ func.func @add_bool(%a: tensor<2xi1>) {
 // -----
 
 func.func @div_int(%a: tensor<2xi32>) {
-  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values, but got 'tensor<2xi32>'}}
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point or complex values, but got 'tensor<2xi32>'}}
   %0 = ml.div %a, %a : tensor<2xi32>
   return
 }
@@ -26,7 +26,7 @@ func.func @div_int(%a: tensor<2xi32>) {
 // -----
 
 func.func @exp_int(%a: tensor<2xi64>) {
-  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point or complex values}}
   %0 = ml.exp %a : tensor<2xi64>
   return
 }
@@ -34,7 +34,7 @@ func.func @exp_int(%a: tensor<2xi64>) {
 // -----
 
 func.func @unsupported_element(%a: tensor<2xi4>) {
-  // expected-error @+1 {{must be ranked tensor of floating-point or signless or unsigned integer values}}
+  // expected-error @+1 {{must be ranked tensor of floating-point or signless or unsigned integer or complex values}}
   %0 = ml.neg %a : tensor<2xi4>
   return
 }

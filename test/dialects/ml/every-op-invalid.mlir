@@ -2,7 +2,7 @@
 // RUN: ml-opt %s -split-input-file -verify-diagnostics
 
 func.func @sub_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.sub' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.sub' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer or complex values, but got 'tensor<2xi1>'}}
   %0 = ml.sub %a, %a : tensor<2xi1>
   return
 }
@@ -10,7 +10,7 @@ func.func @sub_bool(%a: tensor<2xi1>) {
 // -----
 
 func.func @mul_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.mul' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.mul' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer or complex values, but got 'tensor<2xi1>'}}
   %0 = ml.mul %a, %a : tensor<2xi1>
   return
 }
@@ -34,7 +34,7 @@ func.func @rem_bool(%a: tensor<2xi1>) {
 // -----
 
 func.func @pow_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.pow' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.pow' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer or complex values, but got 'tensor<2xi1>'}}
   %0 = ml.pow %a, %a : tensor<2xi1>
   return
 }
@@ -58,7 +58,7 @@ func.func @minimum_mismatched(%a: tensor<2xf32>, %b: tensor<2xf16>) {
 // -----
 
 func.func @neg_bool(%a: tensor<2xi1>) {
-  // expected-error @+1 {{'ml.neg' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values, but got 'tensor<2xi1>'}}
+  // expected-error @+1 {{'ml.neg' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer or complex values, but got 'tensor<2xi1>'}}
   %0 = ml.neg %a : tensor<2xi1>
   return
 }
@@ -82,7 +82,7 @@ func.func @sign_bool(%a: tensor<2xi1>) {
 // -----
 
 func.func @log_int(%a: tensor<2xi32>) {
-  // expected-error @+1 {{'ml.log' op operand #0 must be ranked tensor of floating-point values, but got 'tensor<2xi32>'}}
+  // expected-error @+1 {{'ml.log' op operand #0 must be ranked tensor of floating-point or complex values, but got 'tensor<2xi32>'}}
   %0 = ml.log %a : tensor<2xi32>
   return
 }
@@ -98,7 +98,7 @@ func.func @log1p_int(%a: tensor<2xi32>) {
 // -----
 
 func.func @tanh_int(%a: tensor<2xi32>) {
-  // expected-error @+1 {{'ml.tanh' op operand #0 must be ranked tensor of floating-point values, but got 'tensor<2xi32>'}}
+  // expected-error @+1 {{'ml.tanh' op operand #0 must be ranked tensor of floating-point or complex values, but got 'tensor<2xi32>'}}
   %0 = ml.tanh %a : tensor<2xi32>
   return
 }
@@ -106,7 +106,7 @@ func.func @tanh_int(%a: tensor<2xi32>) {
 // -----
 
 func.func @sqrt_int(%a: tensor<2xi32>) {
-  // expected-error @+1 {{'ml.sqrt' op operand #0 must be ranked tensor of floating-point values, but got 'tensor<2xi32>'}}
+  // expected-error @+1 {{'ml.sqrt' op operand #0 must be ranked tensor of floating-point or complex values, but got 'tensor<2xi32>'}}
   %0 = ml.sqrt %a : tensor<2xi32>
   return
 }
@@ -122,7 +122,7 @@ func.func @rsqrt_int(%a: tensor<2xi32>) {
 // -----
 
 func.func @sin_int(%a: tensor<2xi32>) {
-  // expected-error @+1 {{'ml.sin' op operand #0 must be ranked tensor of floating-point values, but got 'tensor<2xi32>'}}
+  // expected-error @+1 {{'ml.sin' op operand #0 must be ranked tensor of floating-point or complex values, but got 'tensor<2xi32>'}}
   %0 = ml.sin %a : tensor<2xi32>
   return
 }
@@ -130,7 +130,7 @@ func.func @sin_int(%a: tensor<2xi32>) {
 // -----
 
 func.func @cos_int(%a: tensor<2xi32>) {
-  // expected-error @+1 {{'ml.cos' op operand #0 must be ranked tensor of floating-point values, but got 'tensor<2xi32>'}}
+  // expected-error @+1 {{'ml.cos' op operand #0 must be ranked tensor of floating-point or complex values, but got 'tensor<2xi32>'}}
   %0 = ml.cos %a : tensor<2xi32>
   return
 }
@@ -331,7 +331,7 @@ func.func @cumsum_axis(%a: tensor<2x3xf32>) {
 // -----
 
 func.func @cumsum_bool(%a: tensor<3xi1>) {
-  // expected-error @+1 {{'ml.cumsum' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer values}}
+  // expected-error @+1 {{'ml.cumsum' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer or complex values}}
   %0 = ml.cumsum %a axis = 0 : tensor<3xi1>
   return
 }
@@ -374,7 +374,7 @@ func.func @gather_result(%a: tensor<2x3xf32>, %i: tensor<4xi32>) {
 // -----
 
 func.func @maximum_index(%a: tensor<2xindex>) {
-  // expected-error @+1 {{'ml.maximum' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer or 1-bit signless integer values, but got 'tensor<2xindex>'}}
+  // expected-error @+1 {{'ml.maximum' op operand #0 must be ranked tensor of floating-point or signless or unsigned integer or 1-bit signless integer or complex values, but got 'tensor<2xindex>'}}
   %0 = ml.maximum %a, %a : tensor<2xindex>
   return
 }
@@ -382,7 +382,7 @@ func.func @maximum_index(%a: tensor<2xindex>) {
 // -----
 
 func.func @concatenate_index(%a: tensor<2xindex>) {
-  // expected-error @+1 {{'ml.concatenate' op operand #0 must be variadic of ranked tensor of floating-point or signless or unsigned integer or 1-bit signless integer values, but got 'tensor<2xindex>'}}
+  // expected-error @+1 {{'ml.concatenate' op operand #0 must be variadic of ranked tensor of floating-point or signless or unsigned integer or 1-bit signless integer or complex values, but got 'tensor<2xindex>'}}
   %0 = ml.concatenate %a, %a dim = 0 : (tensor<2xindex>, tensor<2xindex>) -> tensor<4xindex>
   return
 }

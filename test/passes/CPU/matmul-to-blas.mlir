@@ -215,3 +215,22 @@ func.func @weight_by_rows(%a: memref<?x256xf32>, %b: memref<256x768xf32>, %c: me
   linalg.matmul ins(%a, %b : memref<?x256xf32>, memref<256x768xf32>) outs(%c : memref<?x768xf32>)
   return
 }
+
+// -----
+
+// Complex products call cgemm (c64) and zgemm (c128); their beta is a real
+// number of the parts' type, and a complex zero fill is beta = 0 too.
+// CHECK-LABEL: func.func @complex(
+// CHECK-NOT: linalg.fill
+// CHECK: %[[BETA:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: call @mljit_gemm_c64(%{{.*}}, %{{.*}}, %{{.*}}, %[[BETA]]) : (memref<?x?xcomplex<f32>, strided<[?, ?], offset: ?>>, memref<?x?xcomplex<f32>, strided<[?, ?], offset: ?>>, memref<?x?xcomplex<f32>, strided<[?, ?], offset: ?>>, f32) -> ()
+// CHECK: %[[ONE:.*]] = arith.constant 1.000000e+00 : f64
+// CHECK-NEXT: call @mljit_batch_gemm_c128(%{{.*}}, %{{.*}}, %{{.*}}, %[[ONE]])
+func.func @complex(%a: memref<128x256xcomplex<f32>>, %b: memref<256x64xcomplex<f32>>, %c: memref<128x64xcomplex<f32>>,
+                   %x: memref<4x64x64xcomplex<f64>>, %y: memref<4x64x64xcomplex<f64>>, %z: memref<4x64x64xcomplex<f64>>) {
+  %zero = complex.constant [0.0 : f32, 0.0 : f32] : complex<f32>
+  linalg.fill ins(%zero : complex<f32>) outs(%c : memref<128x64xcomplex<f32>>)
+  linalg.matmul ins(%a, %b : memref<128x256xcomplex<f32>>, memref<256x64xcomplex<f32>>) outs(%c : memref<128x64xcomplex<f32>>)
+  linalg.batch_matmul ins(%x, %y : memref<4x64x64xcomplex<f64>>, memref<4x64x64xcomplex<f64>>) outs(%z : memref<4x64x64xcomplex<f64>>)
+  return
+}

@@ -134,3 +134,21 @@ func.func @unsigned_extremes(%a: tensor<5xui8>) -> (tensor<ui8>, tensor<ui8>) {
   %1 = ml.reduce min %a axes = [0] : tensor<5xui8> -> tensor<ui8>
   return %0, %1 : tensor<ui8>, tensor<ui8>
 }
+
+// Complex sums and products start from complex constants (arith.constant
+// holds no complex value); matmul accumulates with complex.mul and add.
+// CHECK-LABEL: func.func @complex_reductions
+// CHECK-DAG: %[[ONE:.*]] = complex.constant [1.000000e+00, 0.000000e+00] : complex<f64>
+// CHECK-DAG: %[[ZERO:.*]] = complex.constant [0.000000e+00, 0.000000e+00] : complex<f64>
+// CHECK: linalg.fill ins(%[[ZERO]] : complex<f64>)
+// CHECK: linalg.matmul
+// CHECK: linalg.reduce { complex.add }
+// CHECK: linalg.fill ins(%[[ONE]] : complex<f64>)
+// CHECK: linalg.reduce { complex.mul }
+func.func @complex_reductions(%a: tensor<3x4xcomplex<f64>>, %b: tensor<4x2xcomplex<f64>>)
+    -> (tensor<3x2xcomplex<f64>>, tensor<3xcomplex<f64>>, tensor<4xcomplex<f64>>) {
+  %0 = ml.matmul %a, %b : (tensor<3x4xcomplex<f64>>, tensor<4x2xcomplex<f64>>) -> tensor<3x2xcomplex<f64>>
+  %1 = ml.reduce sum %a axes = [1] : tensor<3x4xcomplex<f64>> -> tensor<3xcomplex<f64>>
+  %2 = ml.reduce prod %a axes = [0] : tensor<3x4xcomplex<f64>> -> tensor<4xcomplex<f64>>
+  return %0, %1, %2 : tensor<3x2xcomplex<f64>>, tensor<3xcomplex<f64>>, tensor<4xcomplex<f64>>
+}

@@ -211,3 +211,78 @@ func.func @uint8(%a: tensor<8xui8>, %b: tensor<8xui8>) -> (tensor<8xui8>, tensor
   %5 = ml.cast %a : tensor<8xui8> to tensor<8xi32>
   return %0, %1, %2, %3, %4, %5 : tensor<8xui8>, tensor<8xui8>, tensor<8xi1>, tensor<8xui8>, tensor<8xf32>, tensor<8xi32>
 }
+
+// -----
+
+// Complex numbers are computed by the complex dialect: NumPy's ring
+// operations, its lexicographic order (real parts first; a NaN part makes
+// every ordering false), its power (x ** 0 is 1, 0 ** y is 0 or NaN), and
+// its conversions (a real number becomes the real part; complex to real
+// drops the imaginary part).
+// CHECK-LABEL: func.func @complex
+// CHECK-DAG: complex.constant [1.000000e+00 : f32, 0.000000e+00 : f32]
+// CHECK-DAG: complex.constant [0x7FC00000 : f32, 0x7FC00000 : f32]
+// CHECK: complex.add %{{.*}}, %{{.*}} : complex<f32>
+// CHECK: complex.div %{{.*}}, %{{.*}} : complex<f32>
+// CHECK: complex.re
+// CHECK: complex.im
+// CHECK: arith.cmpf olt
+// CHECK: arith.cmpf ord
+// CHECK: arith.cmpf oeq
+// CHECK: arith.cmpf olt
+// CHECK: complex.pow
+// CHECK: arith.cmpf ogt
+// CHECK: complex.re %{{.*}} : complex<f32>
+// CHECK: arith.extf %{{.*}} : f32 to f64
+// CHECK: complex.create %{{.*}}, %{{.*}} : complex<f64>
+// CHECK: arith.sitofp %{{.*}} : i32 to f32
+// CHECK: complex.create %{{.*}}, %{{.*}} : complex<f32>
+// CHECK: complex.re %{{.*}} : complex<f32>
+// CHECK-NEXT: arith.fptosi
+// CHECK: complex.abs
+// CHECK: complex.conj
+func.func @complex(%a: tensor<4xcomplex<f32>>, %b: tensor<4xcomplex<f32>>, %i: tensor<4xi32>)
+    -> (tensor<4xcomplex<f32>>, tensor<4xcomplex<f32>>, tensor<4xi1>, tensor<4xcomplex<f32>>,
+        tensor<4xcomplex<f64>>, tensor<4xcomplex<f32>>, tensor<4xi32>, tensor<4xf32>,
+        tensor<4xcomplex<f32>>) {
+  %0 = ml.add %a, %b : tensor<4xcomplex<f32>>
+  %1 = ml.div %a, %b : tensor<4xcomplex<f32>>
+  %2 = ml.compare lt, %a, %b : tensor<4xcomplex<f32>>
+  %3 = ml.pow %a, %b : tensor<4xcomplex<f32>>
+  %4 = ml.cast %a : tensor<4xcomplex<f32>> to tensor<4xcomplex<f64>>
+  %5 = ml.cast %i : tensor<4xi32> to tensor<4xcomplex<f32>>
+  %6 = ml.cast %a : tensor<4xcomplex<f32>> to tensor<4xi32>
+  %7 = ml.complex_abs %a : tensor<4xcomplex<f32>>
+  %8 = ml.conj %a : tensor<4xcomplex<f32>>
+  return %0, %1, %2, %3, %4, %5, %6, %7, %8 : tensor<4xcomplex<f32>>, tensor<4xcomplex<f32>>,
+      tensor<4xi1>, tensor<4xcomplex<f32>>, tensor<4xcomplex<f64>>, tensor<4xcomplex<f32>>,
+      tensor<4xi32>, tensor<4xf32>, tensor<4xcomplex<f32>>
+}
+
+// -----
+
+// 8-bit floats (ml_dtypes' float8_e4m3fn and float8_e5m2) have no LLVM
+// type: their bits are widened to f32 with integer ops, the op computes in
+// f32, and the result is rounded back to nearest even with integer ops.
+// E4M3FN has no infinity: beyond 448 (and at NaN) it is all ones, 127;
+// E5M2's exponent of all ones (124 = 0x7C) is infinity or NaN.
+// CHECK-LABEL: func.func @float8
+// CHECK: ^bb0(%[[A:.*]]: f8E4M3FN, %{{.*}}: f8E4M3FN, %{{.*}}: f8E4M3FN):
+// CHECK: arith.bitcast %[[A]] : f8E4M3FN to i8
+// CHECK: arith.cmpi eq, %{{.*}}, %c127_i32
+// CHECK: %[[PRODUCT:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK: arith.bitcast %[[PRODUCT]] : f32 to i32
+// CHECK: arith.select %{{.*}}, %c127_i32, %{{.*}} : i32
+// CHECK: %[[BYTE:.*]] = arith.trunci %{{.*}} : i32 to i8
+// CHECK: arith.bitcast %[[BYTE]] : i8 to f8E4M3FN
+// CHECK: ^bb0(%[[B:.*]]: f8E5M2, %{{.*}}: f32):
+// CHECK: arith.bitcast %[[B]] : f8E5M2 to i8
+// CHECK: arith.cmpi uge, %{{.*}}, %c124_i32
+// CHECK: arith.bitcast %{{.*}} : i32 to f32
+// CHECK-NOT: arith.extf
+// CHECK-NOT: arith.truncf
+func.func @float8(%a: tensor<4xf8E4M3FN>, %b: tensor<4xf8E5M2>) -> (tensor<4xf8E4M3FN>, tensor<4xf32>) {
+  %0 = ml.mul %a, %a : tensor<4xf8E4M3FN>
+  %1 = ml.cast %b : tensor<4xf8E5M2> to tensor<4xf32>
+  return %0, %1 : tensor<4xf8E4M3FN>, tensor<4xf32>
+}

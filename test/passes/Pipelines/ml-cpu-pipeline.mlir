@@ -13,7 +13,7 @@
 
 // Nothing but the LLVM dialect is left (and ml-outline-kernels' mark on the
 // glue, the attribute ml.outlined).
-// CHECK-NOT: {{ (ml|linalg|tensor|bufferization|memref|arith|math|scf|cf|func|affine)\.[a-z_.]+[ (<]}}
+// CHECK-NOT: {{ (ml|linalg|tensor|bufferization|memref|arith|math|complex|scf|cf|func|affine)\.[a-z_.]+[ (<]}}
 // Temporaries come from the runtime's allocator, which LLVM knows returns
 // fresh memory.
 // CHECK-DAG: llvm.func @_mlir_memref_to_llvm_aligned_alloc(i64, i64) -> (!llvm.ptr {llvm.noalias})
@@ -22,7 +22,7 @@
 // a memref descriptor (ptr, ptr, offset, sizes, strides).
 // CHECK: llvm.func @layer(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64
 // CHECK: llvm.func @_mlir_ciface_layer(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
-// CHECK-NOT: {{ (ml|linalg|tensor|bufferization|memref|arith|math|scf|cf|func|affine)\.[a-z_.]+[ (<]}}
+// CHECK-NOT: {{ (ml|linalg|tensor|bufferization|memref|arith|math|complex|scf|cf|func|affine)\.[a-z_.]+[ (<]}}
 
 // tanh(x @ w + b), its row sums, and integer floor division by zero.
 func.func @layer(%x: tensor<2x3xf32>, %w: tensor<3x2xf32>, %b: tensor<2xf32>) -> (tensor<2x2xf32>, tensor<2xf32>) attributes {llvm.emit_c_interface} {
@@ -45,6 +45,20 @@ func.func @large_matmul(%a: tensor<128x256xf32>, %b: tensor<256x64xf32>, %c: ten
   %0 = ml.matmul %a, %b : (tensor<128x256xf32>, tensor<256x64xf32>) -> tensor<128x64xf32>
   %1 = ml.matmul %0, %c : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
   return %1 : tensor<128x64xf32>
+}
+
+// Complex numbers: |z * w + conj(z)| and the real part of sum(z) @ w.
+func.func @complex_mix(%z: tensor<2xcomplex<f32>>, %w: tensor<2xcomplex<f32>>) -> (tensor<2xf32>, tensor<f32>) {
+  %p = ml.mul %z, %w : tensor<2xcomplex<f32>>
+  %c = ml.conj %z : tensor<2xcomplex<f32>>
+  %s = ml.add %p, %c : tensor<2xcomplex<f32>>
+  %a = ml.complex_abs %s : tensor<2xcomplex<f32>>
+  %zr = ml.reshape %z : tensor<2xcomplex<f32>> to tensor<1x2xcomplex<f32>>
+  %wr = ml.reshape %w : tensor<2xcomplex<f32>> to tensor<2x1xcomplex<f32>>
+  %m = ml.matmul %zr, %wr : (tensor<1x2xcomplex<f32>>, tensor<2x1xcomplex<f32>>) -> tensor<1x1xcomplex<f32>>
+  %t = ml.reduce sum %m axes = [0, 1] : tensor<1x1xcomplex<f32>> -> tensor<complex<f32>>
+  %r = ml.real %t : tensor<complex<f32>>
+  return %a, %r : tensor<2xf32>, tensor<f32>
 }
 
 func.func private @printMemrefF32(tensor<*xf32>)
@@ -74,5 +88,17 @@ func.func @main() {
   func.call @printMemrefI32(%qu) : (tensor<*xi32>) -> ()
   // OUT: [1,  1,  0,  0]
   func.call @printMemrefI32(%mu) : (tensor<*xi32>) -> ()
+
+  %z = ml.constant dense<[(1.0, 2.0), (0.0, -1.0)]> : tensor<2xcomplex<f32>>
+  %v = ml.constant dense<[(3.0, 0.0), (2.0, 2.0)]> : tensor<2xcomplex<f32>>
+  %ca, %cr = func.call @complex_mix(%z, %v) : (tensor<2xcomplex<f32>>, tensor<2xcomplex<f32>>) -> (tensor<2xf32>, tensor<f32>)
+  %cau = tensor.cast %ca : tensor<2xf32> to tensor<*xf32>
+  %cru = tensor.cast %cr : tensor<f32> to tensor<*xf32>
+  // (3+6i) + (1-2i) = 4+4i; (2-2i) + (0+i) = 2-i.
+  // OUT: [5.65685, 2.23607]
+  func.call @printMemrefF32(%cau) : (tensor<*xf32>) -> ()
+  // (1+2i)(3) + (-i)(2+2i) = 3+6i + 2-2i: real part 5.
+  // OUT: 5
+  func.call @printMemrefF32(%cru) : (tensor<*xf32>) -> ()
   return
 }
