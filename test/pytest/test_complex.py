@@ -17,8 +17,8 @@ import mljit
 from checks import applicable, assert_same, numpy_results
 
 COMPLEX = [np.dtype(np.complex64), np.dtype(np.complex128)]
-REAL = [np.dtype(t) for t in ("bool", "int8", "uint16", "int64", "float16", "float32",
-                              "float64")]
+REAL = [np.dtype(t) for t in ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
+                              "uint32", "uint64", "float16", "float32", "float64")]
 BINARY = [np.add, np.subtract, np.multiply, np.true_divide, np.power, np.maximum, np.minimum,
           np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal]
 SIZE = 10
